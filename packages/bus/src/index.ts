@@ -1,0 +1,4 @@
+export * from './bus';
+export * from './memory-bus';
+export * from './redis-bus';
+export * from './create-bus';

@@ -1,0 +1,104 @@
+import { BUS_EVENTS, type BusPayload, type BusTopic } from '@squirret/contracts';
+import Redis from 'ioredis';
+import { consoleBusLogger, type Bus, type BusHandler, type BusLogger, type Unsubscribe } from './bus';
+
+type AnyHandler = (payload: unknown) => void | Promise<void>;
+
+/** Options of the Redis bus. `prefix` namespaces channels (one deployment, or one test run). */
+export interface RedisBusOptions {
+  readonly url: string;
+  readonly prefix?: string;
+  readonly logger?: BusLogger;
+}
+
+/**
+ * Redis pub/sub bus. One connection publishes, one subscribes (Redis requires a dedicated
+ * connection in subscriber mode). Events are validated against the contracts on receipt: a bad
+ * event from another process is dropped and logged, never handed to a handler.
+ */
+export class RedisBus implements Bus {
+  readonly kind = 'redis' as const;
+  private readonly pub: Redis;
+  private readonly sub: Redis;
+  private readonly prefix: string;
+  private readonly logger: BusLogger;
+  private readonly handlers = new Map<string, Set<AnyHandler>>();
+
+  constructor(options: RedisBusOptions) {
+    this.prefix = options.prefix ?? 'squirret:';
+    this.logger = options.logger ?? consoleBusLogger;
+    const common = { lazyConnect: false, maxRetriesPerRequest: 3, enableAutoPipelining: true } as const;
+    this.pub = new Redis(options.url, { ...common, connectionName: 'squirret-bus-pub' });
+    this.sub = new Redis(options.url, { ...common, connectionName: 'squirret-bus-sub' });
+    this.pub.on('error', (err) => this.logger.warn({ err: err.message }, 'redis bus publisher error'));
+    this.sub.on('error', (err) => this.logger.warn({ err: err.message }, 'redis bus subscriber error'));
+    this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => this.dispatch(channel.toString(), message));
+  }
+
+  private channel(topic: BusTopic): string {
+    return `${this.prefix}${topic}`;
+  }
+
+  async publish<T extends BusTopic>(topic: T, payload: BusPayload<T>): Promise<void> {
+    const parsed = BUS_EVENTS[topic].safeParse(payload);
+    if (!parsed.success) throw new Error(`invalid ${topic} event: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    await this.pub.publish(this.channel(topic), JSON.stringify(parsed.data));
+  }
+
+  async subscribe<T extends BusTopic>(topic: T, handler: BusHandler<T>): Promise<Unsubscribe> {
+    const channel = this.channel(topic);
+    let set = this.handlers.get(channel);
+    if (!set) {
+      this.handlers.set(channel, (set = new Set()));
+      await this.sub.subscribe(channel);
+    }
+    const h = handler as AnyHandler;
+    set.add(h);
+    return async () => {
+      set.delete(h);
+      if (set.size === 0 && this.handlers.get(channel) === set) {
+        this.handlers.delete(channel);
+        await this.sub.unsubscribe(channel);
+      }
+    };
+  }
+
+  private dispatch(channel: string, message: Buffer): void {
+    const set = this.handlers.get(channel);
+    if (!set) return;
+    const topic = channel.slice(this.prefix.length) as BusTopic;
+    const schema = BUS_EVENTS[topic];
+    if (!schema) return;
+    let data: unknown;
+    try {
+      data = JSON.parse(message.toString('utf8'));
+    } catch {
+      this.logger.warn({ topic }, 'dropped a bus event that is not JSON');
+      return;
+    }
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) {
+      this.logger.warn({ topic, issue: parsed.error.issues[0]?.message }, 'dropped an invalid bus event');
+      return;
+    }
+    for (const handler of [...set]) {
+      Promise.resolve()
+        .then(() => handler(structuredClone(parsed.data)))
+        .catch((err: unknown) => this.logger.warn({ topic, err: String(err) }, 'bus handler failed'));
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.pub.ping();
+  }
+
+  /** The publishing connection, for features that keep shared state in Redis (latest values, rate limits). */
+  get redis(): Redis {
+    return this.pub;
+  }
+
+  async close(): Promise<void> {
+    this.handlers.clear();
+    await Promise.allSettled([this.sub.quit(), this.pub.quit()]);
+  }
+}

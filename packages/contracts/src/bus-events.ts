@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { JudgementSchema, SquatStageSchema } from './pose';
+
+/** `ai.status`: the latest AI judgement of a session (from the data plane or `POST /internal/ai/status`). */
+export const AiStatusEventSchema = z.object({
+  sessionId: z.string().nullable(),
+  lumbar: JudgementSchema,
+  knee: JudgementSchema,
+  ankle: JudgementSchema,
+  score: z.number().min(0).max(100).optional(),
+  stage: SquatStageSchema.optional(),
+  reps: z.number().int().min(0).optional(),
+  source: z.enum(['internal-api', 'inference']),
+  at: z.number(),
+});
+export type AiStatusEvent = z.infer<typeof AiStatusEventSchema>;
+
+/** `session.usage`: the data plane's own counts for a stream, sent when it ends. */
+export const SessionUsageEventSchema = z.object({
+  sessionId: z.string(),
+  nodeId: z.string(),
+  framesIn: z.number().int().min(0),
+  framesAnalysed: z.number().int().min(0),
+  framesDropped: z.number().int().min(0),
+  durationMs: z.number().int().min(0),
+  at: z.number(),
+});
+export type SessionUsageEvent = z.infer<typeof SessionUsageEventSchema>;
+
+/** `inference.node`: heartbeat of a data-plane node for allocation. */
+export const InferenceNodeEventSchema = z.object({
+  nodeId: z.string(),
+  wsBaseUrl: z.string(),
+  capacity: z.number().int().min(0),
+  load: z.number().int().min(0),
+  ready: z.boolean(),
+  draining: z.boolean(),
+  ttlMs: z.number().int().positive(),
+  at: z.number(),
+});
+export type InferenceNodeEvent = z.infer<typeof InferenceNodeEventSchema>;
+
+/** Sample of one foot from one insole. */
+export const FsrSampleEventSchema = z.object({
+  deviceId: z.string(),
+  side: z.enum(['left', 'right']),
+  ratios: z.array(z.number()).length(6),
+  at: z.number(),
+});
+export type FsrSampleEvent = z.infer<typeof FsrSampleEventSchema>;
+
+/** `fsr.feedback`: the 10-second feedback of one device. */
+export const FsrFeedbackEventSchema = z.object({
+  deviceId: z.string(),
+  sessionId: z.string().nullable(),
+  stage: z.enum(['DESCENT', 'ASCENT', 'UNKNOWN']),
+  status: z.enum(['GOOD', 'BAD', 'NO_DATA']),
+  feedback: z.string(),
+  at: z.number(),
+});
+export type FsrFeedbackEvent = z.infer<typeof FsrFeedbackEventSchema>;
+
+/** `client.event`: a CLIENT_EVENT the app sent on its STOMP session channel. */
+export const ClientEventSchema = z.object({
+  sessionId: z.string(),
+  name: z.string(),
+  ts: z.number().optional(),
+  at: z.number(),
+});
+export type ClientEvent = z.infer<typeof ClientEventSchema>;
+
+/**
+ * The bus's typed event map: topic name -> payload schema. Topics are these constants,
+ * never loose strings.
+ */
+export const BUS_EVENTS = {
+  'ai.status': AiStatusEventSchema,
+  'session.usage': SessionUsageEventSchema,
+  'inference.node': InferenceNodeEventSchema,
+  'fsr.sample': FsrSampleEventSchema,
+  'fsr.feedback': FsrFeedbackEventSchema,
+  'client.event': ClientEventSchema,
+} as const;
+
+export type BusTopic = keyof typeof BUS_EVENTS;
+export type BusPayload<T extends BusTopic> = z.infer<(typeof BUS_EVENTS)[T]>;
