@@ -1,0 +1,2 @@
+export * from './config/chat.config';
+export * from './chat.module';

@@ -1,0 +1,3 @@
+/** Injection token of the node allocator. */
+export const NODE_ALLOCATOR = Symbol('NODE_ALLOCATOR');
+export type { NodeAllocator, LiveNode } from './node-registry';

@@ -1,0 +1,26 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { KitModule, createHttpApp, type LoggingOptions } from '@squirret/server-kit';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ControlPlaneModule, type ControlPlaneDeps } from './control-plane.module';
+import { serveOpenApi } from './openapi/serve-openapi';
+
+@Module({})
+class ControlPlaneRootModule {}
+
+/** The control plane on its own: its module plus logging, metrics and health. */
+export function controlPlaneRoot(deps: ControlPlaneDeps, logging: LoggingOptions): DynamicModule {
+  return {
+    module: ControlPlaneRootModule,
+    imports: [KitModule.forRoot({ logging, internalApiKey: deps.config.INTERNAL_API_KEY }), ControlPlaneModule.forRoot(deps)],
+  };
+}
+
+/** Builds (does not start) the standalone control-plane HTTP app. */
+export async function createControlPlaneApp(deps: ControlPlaneDeps, logging?: LoggingOptions): Promise<NestFastifyApplication> {
+  const app = await createHttpApp(controlPlaneRoot(deps, logging ?? { level: deps.config.LOG_LEVEL, service: 'control-plane' }), {
+    bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
+    trustProxy: deps.config.TRUST_PROXY,
+  });
+  serveOpenApi(app);
+  return app;
+}

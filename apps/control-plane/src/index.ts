@@ -1,0 +1,6 @@
+export * from './config/control-plane.config';
+export * from './control-plane.module';
+export * from './runtime';
+export * from './app';
+export * from './openapi/build-openapi';
+export * from './openapi/serve-openapi';

@@ -1,0 +1,16 @@
+import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { buildOpenApi, openApiText } from './build-openapi';
+import { createOpenApiApp } from './openapi-app';
+
+/** `npm run openapi -w apps/control-plane`: regenerates the committed openapi.json. */
+async function main(): Promise<void> {
+  const app = await createOpenApiApp();
+  const file = resolve(__dirname, '../../../openapi.json');
+  writeFileSync(file, openApiText(buildOpenApi(app)));
+  await app.close();
+  console.log(`wrote ${file}`);
+}
+
+void main();

@@ -1,0 +1,67 @@
+import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { ApiOkResponse, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { SessionIdParamSchema } from '@squirret/contracts';
+import { parseOrThrow, type RateLimiter } from '@squirret/server-kit';
+import type { FastifyRequest } from 'fastify';
+import { CP_SESSION_RATE_LIMITER } from '../control-plane.tokens';
+import { clientAddress } from './client-address';
+import {
+  CreateInferenceSessionRequestDto,
+  CreateInferenceSessionResponseDto,
+  ErrorBodyDto,
+  FinishSessionRequestDto,
+  FinishSessionResponseDto,
+  SessionTokenResponseDto,
+} from './dto/sessions.dto';
+import { SessionErrors } from './sessions.errors';
+import { SessionsService } from './sessions.service';
+
+/** Path ids that are not UUIDs cannot name a session: answered as unknown (404). */
+function sessionIdParam(id: string): string {
+  try {
+    return parseOrThrow(SessionIdParamSchema, { id }).id;
+  } catch {
+    throw SessionErrors.notFound(id.slice(0, 64));
+  }
+}
+
+/** Inference sessions (seed 8.2): create with a data-plane allocation, refresh the token, finish. */
+@ApiTags('inference sessions')
+@Controller('api/session')
+export class InferenceSessionsController {
+  constructor(
+    private readonly sessions: SessionsService,
+    @Inject(CP_SESSION_RATE_LIMITER) private readonly limiter: RateLimiter,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOkResponse({ type: CreateInferenceSessionResponseDto })
+  @ApiResponse({ status: 400, type: ErrorBodyDto })
+  @ApiResponse({ status: 429, type: ErrorBodyDto })
+  @ApiResponse({ status: 503, type: ErrorBodyDto, description: 'NO_CAPACITY: no live data-plane node' })
+  async create(@Req() req: FastifyRequest, @Body() body: CreateInferenceSessionRequestDto): Promise<CreateInferenceSessionResponseDto> {
+    await this.limiter.consume(clientAddress(req));
+    return this.sessions.createInference(body.userId);
+  }
+
+  @Post(':id/refresh')
+  @HttpCode(200)
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: SessionTokenResponseDto })
+  @ApiResponse({ status: 404, type: ErrorBodyDto })
+  @ApiResponse({ status: 409, type: ErrorBodyDto })
+  refresh(@Param('id') id: string): Promise<SessionTokenResponseDto> {
+    return this.sessions.refresh(sessionIdParam(id));
+  }
+
+  @Post(':id/finish')
+  @HttpCode(200)
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: FinishSessionResponseDto })
+  @ApiResponse({ status: 400, type: ErrorBodyDto })
+  @ApiResponse({ status: 404, type: ErrorBodyDto })
+  finish(@Param('id') id: string, @Body() body: FinishSessionRequestDto): Promise<FinishSessionResponseDto> {
+    return this.sessions.finish(sessionIdParam(id), body);
+  }
+}

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { TokenService } from '@squirret/auth';
+import type {
+  CreateInferenceSessionResponse,
+  FinishSessionRequest,
+  FinishSessionResponse,
+  SessionTokenResponse,
+  UpgradeRequest,
+} from '@squirret/contracts';
+import { NODE_ALLOCATOR, type NodeAllocator } from '../allocation/node-allocator';
+import { CP_CLOCK, CP_TOKENS, type Clock } from '../control-plane.tokens';
+import { UsageService } from '../usage/usage.service';
+import { SessionErrors } from './sessions.errors';
+import { SESSIONS_STORE } from './sessions.store';
+import type { SessionsStore } from './sessions.repository';
+
+/** Session lifecycle: guest issue, upgrade, inference allocation, token refresh, finish. */
+@Injectable()
+export class SessionsService {
+  private readonly logger = new Logger('sessions');
+
+  constructor(
+    @Inject(SESSIONS_STORE) private readonly store: SessionsStore,
+    @Inject(CP_TOKENS) private readonly tokens: TokenService,
+    @Inject(NODE_ALLOCATOR) private readonly allocator: NodeAllocator,
+    @Inject(CP_CLOCK) private readonly clock: Clock,
+    private readonly usage: UsageService,
+  ) {}
+
+  async issueGuest(): Promise<SessionTokenResponse> {
+    const id = randomUUID();
+    await this.store.insert({ id, kind: 'app', userId: null, nodeId: null, wsUrl: null, createdAt: this.clock.now() });
+    this.logger.log({ sessionId: id }, 'guest session issued');
+    return { sessionId: id, wsToken: this.tokens.issueSessionToken(id, 'guest') };
+  }
+
+  async upgrade(req: UpgradeRequest): Promise<SessionTokenResponse> {
+    const outcome = await this.store.upgrade(req.sessionId, req.userId, req.email, this.clock.now());
+    if (outcome === 'not-found') throw SessionErrors.notFound(req.sessionId);
+    if (outcome === 'conflict') throw SessionErrors.upgradedToAnother(req.sessionId);
+    this.logger.log({ sessionId: req.sessionId }, 'session upgraded');
+    return { sessionId: req.sessionId, wsToken: this.tokens.issueSessionToken(req.sessionId, 'user', req.userId) };
+  }
+
+  async createInference(userId: string): Promise<CreateInferenceSessionResponse> {
+    const node = this.allocator.allocate();
+    if (!node) throw SessionErrors.noCapacity();
+    const id = randomUUID();
+    const wsUrl = `${node.wsBaseUrl.replace(/\/+$/, '')}/ws/${id}`;
+    await this.store.insert({ id, kind: 'inference', userId, nodeId: node.nodeId, wsUrl, createdAt: this.clock.now() });
+    this.logger.log({ sessionId: id, nodeId: node.nodeId }, 'inference session created');
+    return { sessionId: id, wsUrl, wsToken: this.tokens.issueInferenceToken(id, userId) };
+  }
+
+  async refresh(id: string): Promise<SessionTokenResponse> {
+    const s = await this.store.find(id);
+    if (!s) throw SessionErrors.notFound(id);
+    if (s.kind !== 'inference') throw SessionErrors.notInference(id);
+    if (s.status === 'finished') throw SessionErrors.finished(id);
+    return { sessionId: id, wsToken: this.tokens.issueInferenceToken(id, s.userId ?? undefined) };
+  }
+
+  /** Idempotent: the first call finishes the session and queues its usage; later calls change nothing. */
+  async finish(id: string, figures: FinishSessionRequest): Promise<FinishSessionResponse> {
+    const s = await this.store.find(id);
+    if (!s) throw SessionErrors.notFound(id);
+    if (s.kind !== 'inference') throw SessionErrors.notInference(id);
+    const at = this.clock.now();
+    const outcome = await this.store.finish(id, at, () =>
+      this.usage.recordClientFigures({ sessionId: id, ...figures, at: at.toISOString() }),
+    );
+    if (outcome === 'not-found') throw SessionErrors.notFound(id);
+    if (outcome === 'updated') this.logger.log({ sessionId: id }, 'session finished');
+    return { status: 'completed', sessionId: id };
+  }
+}

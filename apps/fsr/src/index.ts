@@ -1,0 +1,2 @@
+export * from './config/fsr.config';
+export * from './fsr.module';

@@ -1,0 +1,3 @@
+export * from './config/inference.config';
+export * from './inference.module';
+export * from './allocation/node-announcer';

@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { runMain, serve } from '@squirret/server-kit';
+import { buildPlatform } from './platform';
+
+const say = (msg: string) => console.log(`[squirret] ${msg}`);
+
+/** `npm start`: the whole platform in one process. */
+runMain(async () => {
+  const platform = await buildPlatform(process.env, say);
+  const { config } = platform;
+  const port = await serve(platform.app, { name: 'platform', host: config.HOST, port: config.PORT, onClose: platform.close });
+  const http = `http://${config.HOST}:${port}`;
+  const ws = `ws://${config.HOST}:${port}`;
+  say('Squirret platform is up (all-in-one)');
+  say(`  REST          ${http}  (POST /internal/session, /auth/upgrade, /api/session, …)`);
+  say(`  inference ws  ${ws}/ws/<sessionId>?token=<wsToken>`);
+  say(`  health        ${http}/health/live  ${http}/health/ready`);
+  say(`  metrics       ${http}/metrics`);
+  say(`  OpenAPI       ${http}/openapi.json`);
+  say(`  database      ${platform.embedded ? `embedded PostgreSQL on 127.0.0.1:${platform.embedded.port} (data in ${platform.embedded.dataDir})` : 'DATABASE_URL'}`);
+  say(`  bus / jobs    ${platform.bus.kind === 'redis' ? 'Redis (REDIS_URL), BullMQ' : 'in-memory bus, in-process jobs'}`);
+  say('Press Ctrl-C to stop.');
+});

@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createBus, type Bus } from '@squirret/bus';
+import { ChatModule, loadChatConfig } from '@squirret/chat';
+import { ControlPlaneModule, createControlPlaneDeps, loadControlPlaneConfig, serveOpenApi } from '@squirret/control-plane';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '@squirret/database';
+import { FsrModule, loadFsrConfig } from '@squirret/fsr';
+import { InferenceModule, loadInferenceConfig } from '@squirret/inference';
+import type { Env } from '@squirret/config';
+import { KitModule, createHttpApp } from '@squirret/server-kit';
+import { loadOrCreateDevSecrets } from './dev-secrets';
+import { loadPlatformConfig, type PlatformConfig } from './platform.config';
+
+@Module({})
+class PlatformRootModule {}
+
+/** The all-in-one process, built but not yet listening. */
+export interface Platform {
+  readonly app: NestFastifyApplication;
+  readonly config: PlatformConfig;
+  readonly databaseUrl: string;
+  readonly embedded: EmbeddedDatabase | undefined;
+  readonly bus: Bus;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the four services into one NestJS app on one port: embedded PostgreSQL when no
+ * DATABASE_URL is set, the in-memory bus and in-process jobs when no REDIS_URL is set.
+ * Each service still reads its settings through its own validated schema.
+ */
+export async function buildPlatform(source: Env, log: (msg: string) => void = () => undefined): Promise<Platform> {
+  const config = loadPlatformConfig(source);
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    log(`starting embedded PostgreSQL (data in ${join(config.DATA_DIR, 'postgres')})`);
+    embedded = await startEmbeddedPostgres({ dataDir: join(config.DATA_DIR, 'postgres'), port: config.EMBEDDED_PG_PORT });
+    databaseUrl = embedded.url;
+  }
+  const needsDevSecrets = !config.SESSION_TOKEN_SECRET || !config.INFERENCE_TOKEN_SECRET;
+  if (needsDevSecrets && config.NODE_ENV === 'production') {
+    throw new Error('invalid configuration:\n  - SESSION_TOKEN_SECRET and INFERENCE_TOKEN_SECRET are required in production');
+  }
+  const dev = needsDevSecrets ? loadOrCreateDevSecrets(config.DATA_DIR) : undefined;
+  const shared: Env = {
+    ...source,
+    HOST: config.HOST,
+    PORT: String(config.PORT),
+    DATABASE_URL: databaseUrl,
+    SESSION_TOKEN_SECRET: config.SESSION_TOKEN_SECRET ?? dev?.sessionTokenSecret,
+    INFERENCE_TOKEN_SECRET: config.INFERENCE_TOKEN_SECRET ?? dev?.inferenceTokenSecret,
+  };
+  const cpConfig = loadControlPlaneConfig(shared);
+  const infConfig = loadInferenceConfig({ ...shared, PUBLIC_WS_BASE: source.PUBLIC_WS_BASE ?? `ws://${config.HOST}:${config.PORT}` });
+  const fsrConfig = loadFsrConfig(shared);
+  const chatConfig = loadChatConfig(shared);
+
+  const bus = createBus({ redisUrl: config.REDIS_URL, prefix: config.BUS_PREFIX });
+  const cp = await createControlPlaneDeps(cpConfig, { bus });
+  const root: DynamicModule = {
+    module: PlatformRootModule,
+    imports: [
+      KitModule.forRoot({ logging: { level: config.LOG_LEVEL, service: 'platform' }, internalApiKey: cpConfig.INTERNAL_API_KEY }),
+      ControlPlaneModule.forRoot(cp.deps),
+      InferenceModule.forRoot({ config: infConfig, bus }),
+      FsrModule.forRoot({ config: fsrConfig, bus }),
+      ChatModule.forRoot({ config: chatConfig, bus }),
+    ],
+  };
+  const app = await createHttpApp(root, { bodyLimitBytes: config.BODY_LIMIT_BYTES, trustProxy: config.TRUST_PROXY });
+  serveOpenApi(app);
+  return {
+    app,
+    config,
+    databaseUrl,
+    embedded,
+    bus,
+    close: async () => {
+      await cp.close();
+      await bus.close();
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import type { INestApplication } from '@nestjs/common';
+import { listen } from './create-app';
+
+/** How a standalone service process is started and stopped. */
+export interface ServeOptions {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  /** Runs after the HTTP server closed (close the bus, the database…). */
+  readonly onClose?: () => Promise<void>;
+}
+
+/**
+ * Listens, prints where the service is, and stops cleanly on SIGINT / SIGTERM: readiness goes
+ * down, the server stops accepting, in-flight requests finish, then `onClose` releases resources.
+ */
+export async function serve(app: INestApplication, options: ServeOptions): Promise<number> {
+  const port = await listen(app, options.host, options.port);
+  console.log(JSON.stringify({ level: 'info', service: options.name, msg: `${options.name} listening on http://${options.host}:${port}` }));
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(JSON.stringify({ level: 'info', service: options.name, msg: `${signal}: shutting down` }));
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    try {
+      await app.close();
+      await options.onClose?.();
+      process.exit(0);
+    } catch (err) {
+      console.error(JSON.stringify({ level: 'error', service: options.name, msg: 'shutdown failed', err: String(err) }));
+      process.exit(1);
+    }
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  return port;
+}
+
+/** Runs a process's main, printing configuration problems plainly and exiting non-zero on failure. */
+export function runMain(main: () => Promise<unknown>): void {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,37 @@
+import { AppError } from '@squirret/contracts';
+import type Redis from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+
+/** A limit: `points` requests per `durationSec` per key. */
+export interface RateLimitRule {
+  readonly name: string;
+  readonly points: number;
+  readonly durationSec: number;
+}
+
+/**
+ * A fixed-window limiter per key (client address, device…). Shared across instances through Redis
+ * when a client is given, else kept in memory. Exceeding it throws RATE_LIMITED with Retry-After.
+ */
+export class RateLimiter {
+  private readonly limiter: RateLimiterAbstract;
+
+  constructor(readonly rule: RateLimitRule, redis?: Redis, keyPrefix = 'squirret:rl') {
+    const common = { keyPrefix: `${keyPrefix}:${rule.name}`, points: rule.points, duration: rule.durationSec };
+    this.limiter = redis
+      ? new RateLimiterRedis({ ...common, storeClient: redis, insuranceLimiter: new RateLimiterMemory(common) })
+      : new RateLimiterMemory(common);
+  }
+
+  async consume(key: string, points = 1): Promise<void> {
+    try {
+      await this.limiter.consume(key, points);
+    } catch (res) {
+      if (res instanceof RateLimiterRes) {
+        const retryAfter = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+        throw new AppError('RATE_LIMITED', `too many requests; retry in ${retryAfter} s`, { 'Retry-After': String(retryAfter) });
+      }
+      throw res;
+    }
+  }
+}
