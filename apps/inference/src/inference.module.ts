@@ -15,10 +15,14 @@ class InferenceHealth implements OnModuleInit {
   constructor(
     private readonly health: HealthRegistry,
     @Inject(INF_BUS) private readonly bus: Bus,
+    private readonly announcer: NodeAnnouncer,
   ) {}
 
   onModuleInit(): void {
     this.health.register('inference.bus', () => this.bus.ping());
+    this.health.register('inference.announced', async () => {
+      if (!this.announcer.announced) throw new Error('not yet announced for allocation');
+    });
   }
 }
 

@@ -53,7 +53,7 @@ export async function buildPlatform(source: Env, log: (msg: string) => void = ()
     INFERENCE_TOKEN_SECRET: config.INFERENCE_TOKEN_SECRET ?? dev?.inferenceTokenSecret,
   };
   const cpConfig = loadControlPlaneConfig(shared);
-  const infConfig = loadInferenceConfig({ ...shared, PUBLIC_WS_BASE: source.PUBLIC_WS_BASE ?? `ws://${config.HOST}:${config.PORT}` });
+  const infConfig = loadInferenceConfig(shared);
   const fsrConfig = loadFsrConfig(shared);
   const chatConfig = loadChatConfig(shared);
 

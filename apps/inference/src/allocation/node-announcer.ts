@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import type { Bus } from '@squirret/bus';
 import { INF_BUS, INF_CONFIG } from '../inference.tokens';
 import type { InferenceConfig } from '../config/inference.config';
@@ -19,9 +20,26 @@ export class NodeAnnouncer implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     @Inject(INF_BUS) private readonly bus: Bus,
     @Inject(INF_CONFIG) private readonly config: InferenceConfig,
+    private readonly http: HttpAdapterHost,
   ) {}
 
+  /** The configured public base, else this server's own address once it listens (undefined before). */
+  publicBase(): string | undefined {
+    if (this.config.PUBLIC_WS_BASE) return this.config.PUBLIC_WS_BASE;
+    const address: unknown = this.http.httpAdapter?.getHttpServer()?.address();
+    if (typeof address !== 'object' || address === null || !('port' in address)) return undefined;
+    return `ws://${this.config.HOST}:${String((address as { port: number }).port)}`;
+  }
+
+  /** True once this node has told the control plane where it is. */
+  announced = false;
+
   async onApplicationBootstrap(): Promise<void> {
+    // Announce the moment the server listens, not a heartbeat later.
+    const server: unknown = this.http.httpAdapter?.getHttpServer();
+    if (server && typeof (server as { once?: unknown }).once === 'function') {
+      (server as { once(e: string, f: () => void): void }).once('listening', () => void this.beat());
+    }
     await this.beat();
     this.timer = setInterval(() => void this.beat(), this.config.HEARTBEAT_MS);
     this.timer.unref();
@@ -34,10 +52,13 @@ export class NodeAnnouncer implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   async beat(): Promise<void> {
+    const wsBaseUrl = this.publicBase();
+    // Not listening yet: nothing to announce; the next beat will.
+    if (!wsBaseUrl) return;
     try {
       await this.bus.publish('inference.node', {
         nodeId: this.config.NODE_ID,
-        wsBaseUrl: this.config.PUBLIC_WS_BASE,
+        wsBaseUrl,
         capacity: this.config.CAPACITY,
         load: this.load,
         ready: this.ready,
@@ -45,6 +66,7 @@ export class NodeAnnouncer implements OnApplicationBootstrap, OnApplicationShutd
         ttlMs: this.config.HEARTBEAT_MS * 3,
         at: Date.now(),
       });
+      this.announced = true;
     } catch (err) {
       this.logger.warn({ err: String(err) }, 'node heartbeat failed');
     }

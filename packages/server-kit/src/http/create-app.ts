@@ -34,7 +34,6 @@ export async function createHttpApp(root: Type<unknown> | DynamicModule, options
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(new ZodValidationPipe());
-  app.enableShutdownHooks();
 
   const metrics = app.get(MetricsService, { strict: false });
   fastify.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
