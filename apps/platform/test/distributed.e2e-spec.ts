@@ -1,0 +1,61 @@
+import { strict as assert } from 'node:assert';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { createScratchDatabase, type ScratchDatabase } from '@squirret/database';
+import { eventually, http, startProcess, type RunningProcess } from '@squirret/testing';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * Distributed mode: each app as its own process, talking through real Redis and PostgreSQL.
+ * The control plane allocates sessions to the data-plane node that announced itself on the bus.
+ */
+describe('each app started on its own with DATABASE_URL and REDIS_URL', () => {
+  let db: ScratchDatabase;
+  const procs: RunningProcess[] = [];
+  const common = {
+    REDIS_URL,
+    BUS_PREFIX: `e2e:${randomUUID()}:`,
+    SESSION_TOKEN_SECRET: 'dist-session-secret-dist-session-secret-xx',
+    INFERENCE_TOKEN_SECRET: 'dist-inference-secret-dist-inference-secr',
+    PORT: '0',
+    HEARTBEAT_MS: '200',
+  };
+
+  before(async () => {
+    db = await createScratchDatabase();
+  });
+
+  after(async () => {
+    for (const p of procs.reverse()) assert.equal(await p.stop('SIGTERM'), 0, p.output().slice(-1500));
+    await db.drop();
+  });
+
+  it('control plane allocates to the inference node announced over Redis; fsr and chat answer health', async () => {
+    const cp = await startProcess('apps/control-plane/dist/src/main.js', { ...common, DATABASE_URL: db.url });
+    procs.push(cp);
+    const noNode = await http<{ code: string }>(cp.baseUrl, 'POST', '/api/session', { userId: 'u' });
+    assert.deepEqual([noNode.status, noNode.json.code], [503, 'NO_CAPACITY']);
+
+    const inf = await startProcess('apps/inference/dist/src/main.js', { ...common, NODE_ID: 'node-e2e', PUBLIC_WS_BASE: 'ws://inference.local:8000' });
+    procs.push(inf);
+    const created = await eventually(async () => {
+      const r = await http<{ wsUrl: string; sessionId: string }>(cp.baseUrl, 'POST', '/api/session', { userId: 'u' });
+      return r.status === 200 ? r.json : undefined;
+    }, 10_000, 'an allocation');
+    assert.equal(created.wsUrl, `ws://inference.local:8000/ws/${created.sessionId}`);
+
+    for (const script of ['apps/fsr/dist/src/main.js', 'apps/chat/dist/src/main.js']) {
+      const p = await startProcess(script, common);
+      procs.push(p);
+      const ready = await http<{ status: string }>(p.baseUrl, 'GET', '/health/ready');
+      assert.equal(ready.json.status, 'ready', script);
+    }
+  });
+
+  it('refuses to start with missing configuration, listing every problem at once', async () => {
+    await assert.rejects(startProcess('apps/control-plane/dist/src/main.js', { PORT: '0', SESSION_TOKEN_SECRET: 'short' }, 20_000), (e: Error) =>
+      /DATABASE_URL/.test(e.message) && /SESSION_TOKEN_SECRET/.test(e.message) && /INFERENCE_TOKEN_SECRET/.test(e.message),
+    );
+  });
+});
