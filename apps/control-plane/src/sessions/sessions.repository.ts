@@ -39,7 +39,11 @@ export class SessionsRepository implements SessionsStore {
   }
 
   async insert(s: NewSession): Promise<void> {
-    await this.repo.insert({ ...s, status: 'active', email: null, upgradedAt: null, finishedAt: null });
+    // Plain parameterised SQL: this is the hot path of session issue (see bench/control-plane).
+    await this.ds.query(
+      `INSERT INTO cp_sessions (id, kind, status, user_id, node_id, ws_url, created_at) VALUES ($1, $2, 'active', $3, $4, $5, $6)`,
+      [s.id, s.kind, s.userId, s.nodeId, s.wsUrl, s.createdAt],
+    );
   }
 
   find(id: string): Promise<SessionEntity | null> {
