@@ -13,3 +13,5 @@ export * from './security/internal-key.guard';
 export * from './http/create-app';
 export * from './kit.module';
 export * from './http/serve';
+export * from './ws/upgrade-router';
+export * from './ws/bounded-send';

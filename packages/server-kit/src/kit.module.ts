@@ -3,6 +3,7 @@ import { HealthController, HealthRegistry } from './health/health';
 import { loggerModule, type LoggingOptions } from './logging/logger';
 import { MetricsController, MetricsService } from './metrics/metrics';
 import { INTERNAL_API_KEY, InternalKeyGuard } from './security/internal-key.guard';
+import { WsUpgradeRouter } from './ws/upgrade-router';
 
 /** Options of the kit module: logging and the internal API key. */
 export interface KitOptions {
@@ -22,8 +23,8 @@ export class KitModule {
       module: KitModule,
       imports: [loggerModule(options.logging)],
       controllers: [HealthController, MetricsController],
-      providers: [MetricsService, HealthRegistry, InternalKeyGuard, { provide: INTERNAL_API_KEY, useValue: options.internalApiKey }],
-      exports: [MetricsService, HealthRegistry, InternalKeyGuard, INTERNAL_API_KEY],
+      providers: [MetricsService, HealthRegistry, InternalKeyGuard, WsUpgradeRouter, { provide: INTERNAL_API_KEY, useValue: options.internalApiKey }],
+      exports: [MetricsService, HealthRegistry, InternalKeyGuard, WsUpgradeRouter, INTERNAL_API_KEY],
     };
   }
 }
