@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createBus, type Bus } from '@squirret/bus';
-import { ChatModule, loadChatConfig } from '@squirret/chat';
+import { ChatModule, createChatDeps, loadChatConfig } from '@squirret/chat';
 import { ControlPlaneModule, createControlPlaneDeps, loadControlPlaneConfig, serveOpenApi } from '@squirret/control-plane';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '@squirret/database';
 import { FsrModule, loadFsrConfig } from '@squirret/fsr';
@@ -59,6 +59,7 @@ export async function buildPlatform(source: Env, log: (msg: string) => void = ()
 
   const bus = createBus({ redisUrl: config.REDIS_URL, prefix: config.BUS_PREFIX });
   const cp = await createControlPlaneDeps(cpConfig, { bus });
+  const chat = await createChatDeps(chatConfig, { bus });
   const root: DynamicModule = {
     module: PlatformRootModule,
     imports: [
@@ -66,7 +67,7 @@ export async function buildPlatform(source: Env, log: (msg: string) => void = ()
       ControlPlaneModule.forRoot(cp.deps),
       InferenceModule.forRoot({ config: infConfig, bus }),
       FsrModule.forRoot({ config: fsrConfig, bus }),
-      ChatModule.forRoot({ config: chatConfig, bus }),
+      ChatModule.forRoot(chat.deps),
     ],
   };
   const app = await createHttpApp(root, { bodyLimitBytes: config.BODY_LIMIT_BYTES, trustProxy: config.TRUST_PROXY });
@@ -79,6 +80,7 @@ export async function buildPlatform(source: Env, log: (msg: string) => void = ()
     bus,
     close: async () => {
       await cp.close();
+      await chat.close();
       await bus.close();
       await embedded?.stop();
     },

@@ -46,7 +46,7 @@ describe('each app started on its own with DATABASE_URL and REDIS_URL', () => {
     assert.equal(created.wsUrl, `ws://inference.local:8000/ws/${created.sessionId}`);
 
     for (const script of ['apps/fsr/dist/src/main.js', 'apps/chat/dist/src/main.js']) {
-      const p = await startProcess(script, common);
+      const p = await startProcess(script, { ...common, DATABASE_URL: db.url });
       procs.push(p);
       const ready = await http<{ status: string }>(p.baseUrl, 'GET', '/health/ready');
       assert.equal(ready.json.status, 'ready', script);

@@ -69,6 +69,14 @@ export const ClientEventSchema = z.object({
 });
 export type ClientEvent = z.infer<typeof ClientEventSchema>;
 
+/** `session.push`: a message for one session's user queue, delivered by whichever chat instance holds it. */
+export const SessionPushEventSchema = z.object({
+  sessionId: z.string(),
+  message: z.record(z.string(), z.unknown()),
+  at: z.number(),
+});
+export type SessionPushEvent = z.infer<typeof SessionPushEventSchema>;
+
 /**
  * The bus's typed event map: topic name -> payload schema. Topics are these constants,
  * never loose strings.
@@ -80,6 +88,7 @@ export const BUS_EVENTS = {
   'fsr.sample': FsrSampleEventSchema,
   'fsr.feedback': FsrFeedbackEventSchema,
   'client.event': ClientEventSchema,
+  'session.push': SessionPushEventSchema,
 } as const;
 
 export type BusTopic = keyof typeof BUS_EVENTS;

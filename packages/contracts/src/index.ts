@@ -5,3 +5,4 @@ export * from './close-codes';
 export * from './tokens';
 export * from './control-plane';
 export * from './bus-events';
+export * from './session-channel';

@@ -1,0 +1,12 @@
+/** Injection tokens of the chat service's named I/O. */
+export const CHAT_BUS = Symbol('CHAT_BUS');
+export const CHAT_CONFIG = Symbol('CHAT_CONFIG');
+export const CHAT_DATA_SOURCE = Symbol('CHAT_DATA_SOURCE');
+export const CHAT_TOKENS = Symbol('CHAT_TOKENS');
+export const CHAT_CLOCK = Symbol('CHAT_CLOCK');
+
+/** The clock, injected so pushes can be tested at any time. */
+export interface Clock {
+  now(): number;
+}
+export const systemClock: Clock = { now: () => Date.now() };

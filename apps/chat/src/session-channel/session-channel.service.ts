@@ -1,0 +1,154 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Bus, Unsubscribe } from '@squirret/bus';
+import { AppToServerMessageSchema, CLOSE_CODES, SESSION_CHANNEL } from '@squirret/contracts';
+import { MetricsService, formatZodError } from '@squirret/server-kit';
+import type { StompMessageAction, StompSubscribeAction } from '@squirret/stomp';
+import type { Counter, Gauge } from 'prom-client';
+import { Gauge as PromGauge } from 'prom-client';
+import { CHAT_BUS, CHAT_CLOCK, CHAT_CONFIG, type Clock } from '../chat.tokens';
+import type { ChatConfig } from '../config/chat.config';
+import { ClientEventsRepository } from './client-events.repository';
+import { buildDataPush, buildVoicePush } from './pushes';
+import { SessionState } from './session-state';
+import type { ConnectionHandler, StompConnection } from './stomp-connection';
+
+/**
+ * The app's session channel: Spring-style user destinations (a connection only ever receives its
+ * own session's queue), PING/PONG and CLIENT_EVENT from the app, and the DATA (every second) and
+ * voice (every ten) pushes built from what the bus says about the session.
+ */
+@Injectable()
+export class SessionChannelService implements ConnectionHandler, OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('session-channel');
+  private readonly bySession = new Map<string, Set<StompConnection>>();
+  private readonly connections = new Set<StompConnection>();
+  readonly state = new SessionState();
+  private ticker: NodeJS.Timeout | undefined;
+  private tick = 0;
+  private offs: Unsubscribe[] = [];
+  private readonly pushes: Counter<'type'>;
+  private readonly open: Gauge;
+
+  constructor(
+    @Inject(CHAT_BUS) private readonly bus: Bus,
+    @Inject(CHAT_CONFIG) private readonly config: ChatConfig,
+    @Inject(CHAT_CLOCK) private readonly clock: Clock,
+    private readonly events: ClientEventsRepository,
+    metrics: MetricsService,
+  ) {
+    this.pushes = metrics.counter({ name: 'stomp_pushes_total', help: 'Messages pushed to session queues', labelNames: ['type'] });
+    const existing = metrics.registry.getSingleMetric('stomp_connections');
+    this.open = (existing as Gauge | undefined) ?? new PromGauge({ name: 'stomp_connections', help: 'Open STOMP connections', registers: [metrics.registry] });
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.offs = await Promise.all([
+      this.bus.subscribe('ai.status', (e) => this.state.onAiStatus(e)),
+      this.bus.subscribe('fsr.sample', (e) => this.state.onFsrSample(e)),
+      this.bus.subscribe('fsr.feedback', (e) => this.state.onFsrFeedback(e)),
+      this.bus.subscribe('session.push', (e) => {
+        this.deliver(e.sessionId, e.message);
+      }),
+    ]);
+    this.ticker = setInterval(() => this.onTick(), this.config.DATA_PUSH_MS);
+    this.ticker.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.ticker) clearInterval(this.ticker);
+    await Promise.all(this.offs.map((off) => off()));
+    for (const c of [...this.connections]) c.end(CLOSE_CODES.SERVICE_RESTART, 'server restarting');
+  }
+
+  /** Connections of a session held by this instance (tests and admin). */
+  connectionsOf(sessionId: string): number {
+    return this.bySession.get(sessionId)?.size ?? 0;
+  }
+
+  /** Puts a message on a session's user queue on this instance. */
+  deliver(sessionId: string, message: unknown): number {
+    let sent = 0;
+    for (const c of this.bySession.get(sessionId) ?? []) sent += c.push(SESSION_CHANNEL.userQueue, message);
+    return sent;
+  }
+
+  onConnected(c: StompConnection): void {
+    this.connections.add(c);
+    this.open.set(this.connections.size);
+    this.logger.log({ sessionId: c.identity.sessionId, role: c.identity.role, version: c.session.version }, 'STOMP session connected');
+  }
+
+  onSubscribe(c: StompConnection, a: StompSubscribeAction): string | undefined {
+    if (a.destination !== SESSION_CHANNEL.userQueue) {
+      return `unknown destination ${a.destination.slice(0, 100)}; subscribe to ${SESSION_CHANNEL.userQueue}`;
+    }
+    let set = this.bySession.get(c.identity.sessionId);
+    if (!set) this.bySession.set(c.identity.sessionId, (set = new Set()));
+    set.add(c);
+    return undefined;
+  }
+
+  onUnsubscribe(c: StompConnection): void {
+    const stillSubscribed = [...c.session.subscriptions().values()].includes(SESSION_CHANNEL.userQueue);
+    if (!stillSubscribed) this.untrack(c);
+  }
+
+  onSend(c: StompConnection, a: StompMessageAction): string | undefined {
+    if (a.destination !== SESSION_CHANNEL.appDestination) {
+      return `unknown destination ${a.destination.slice(0, 100)}; send to ${SESSION_CHANNEL.appDestination}`;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(a.body.toString('utf8'));
+    } catch {
+      return 'body is not valid JSON';
+    }
+    const parsed = AppToServerMessageSchema.safeParse(json);
+    if (!parsed.success) return `invalid message: ${formatZodError(parsed.error)}`;
+    const msg = parsed.data;
+    const { sessionId } = c.identity;
+    if (msg.type === 'PING') {
+      const pong = { type: 'PONG', payload: { ts: msg.payload?.ts ?? null, serverTs: this.clock.now() / 1000 } };
+      // The answer goes to the asking connection's own queue subscription(s).
+      if (c.push(SESSION_CHANNEL.userQueue, pong) > 0) this.pushes.inc({ type: 'PONG' });
+      return undefined;
+    }
+    const { name, ts } = msg.payload;
+    this.events
+      .record(sessionId, name, ts)
+      .then(() => this.bus.publish('client.event', { sessionId, name, ...(ts !== undefined ? { ts } : {}), at: this.clock.now() }))
+      .catch((err: unknown) => this.logger.warn({ sessionId, err: String(err) }, 'client event not recorded'));
+    return undefined;
+  }
+
+  onClosed(c: StompConnection): void {
+    this.connections.delete(c);
+    this.open.set(this.connections.size);
+    this.untrack(c);
+  }
+
+  private untrack(c: StompConnection): void {
+    const set = this.bySession.get(c.identity.sessionId);
+    if (!set) return;
+    set.delete(c);
+    if (set.size === 0) this.bySession.delete(c.identity.sessionId);
+  }
+
+  /** One tick: DATA to every subscribed connection; voice on every VOICE_EVERY_TICKS-th tick. */
+  private onTick(): void {
+    this.tick++;
+    const now = this.clock.now();
+    const voiceTick = this.tick % this.config.VOICE_EVERY_TICKS === 0;
+    const windowMs = this.config.DATA_PUSH_MS * this.config.VOICE_EVERY_TICKS;
+    for (const [sessionId, conns] of this.bySession) {
+      const ai = this.state.ai(sessionId);
+      for (const c of conns) {
+        const data = buildDataPush(now, ai, this.state.feetOf(c.identity.deviceId), this.config.FSR_FRESH_MS);
+        if (c.push(SESSION_CHANNEL.userQueue, data) > 0) this.pushes.inc({ type: 'DATA' });
+        if (!voiceTick) continue;
+        const voice = buildVoicePush(now, windowMs, ai, this.state.feedbackOf(c.identity.deviceId));
+        if (voice && c.push(SESSION_CHANNEL.userQueue, voice) > 0) this.pushes.inc({ type: 'voice' });
+      }
+    }
+  }
+}

@@ -1,0 +1,188 @@
+import { CLOSE_CODES } from '@squirret/contracts';
+import { boundedSend } from '@squirret/server-kit';
+import {
+  HEARTBEAT,
+  StompSession,
+  type StompAction,
+  type StompCloseReason,
+  type StompMessageAction,
+  type StompSubscribeAction,
+} from '@squirret/stomp';
+import type { RawData, WebSocket } from 'ws';
+
+/** Who is on the other end, from the verified token. */
+export interface ConnectionIdentity {
+  readonly sessionId: string;
+  readonly role: 'guest' | 'user';
+  readonly userId: string | undefined;
+  readonly deviceId: string;
+}
+
+/** Transport settings of one STOMP connection. */
+export interface ConnectionSettings {
+  readonly heartbeat: { canSend: number; wantReceive: number };
+  readonly connectTimeoutMs: number;
+  readonly maxFrameBytes: number;
+  readonly maxBufferedBytes: number;
+  readonly serverName: string;
+}
+
+/** What the application decides about a connection's frames; an error string refuses with ERROR + close. */
+export interface ConnectionHandler {
+  onConnected(c: StompConnection): void;
+  onSubscribe(c: StompConnection, a: StompSubscribeAction): string | undefined;
+  onUnsubscribe(c: StompConnection, subscriptionId: string): void;
+  onSend(c: StompConnection, a: StompMessageAction): string | undefined;
+  onClosed(c: StompConnection): void;
+}
+
+/** One place maps the codec's close reasons to WebSocket close codes. */
+const CLOSE_FOR: Readonly<Record<StompCloseReason, number>> = {
+  disconnect: CLOSE_CODES.NORMAL,
+  'protocol-error': CLOSE_CODES.PROTOCOL_ERROR,
+  'too-large': CLOSE_CODES.MESSAGE_TOO_BIG,
+  'application-error': CLOSE_CODES.POLICY_VIOLATION,
+};
+
+const toBuffer = (data: RawData): Buffer =>
+  Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+
+/**
+ * Drives one pure StompSession over one WebSocket: feeds it bytes, performs its actions, runs the
+ * heart-beat and CONNECT timers, and pushes server messages with a bounded send buffer.
+ */
+export class StompConnection {
+  readonly session: StompSession;
+  private sendTimer: NodeJS.Timeout | undefined;
+  private readTimer: NodeJS.Timeout | undefined;
+  private connectTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly identity: ConnectionIdentity,
+    private readonly settings: ConnectionSettings,
+    private readonly handler: ConnectionHandler,
+  ) {
+    this.session = new StompSession({
+      serverName: settings.serverName,
+      heartbeat: settings.heartbeat,
+      limits: { maxFrameBytes: settings.maxFrameBytes },
+      sessionId: identity.sessionId.slice(0, 8),
+    });
+    this.connectTimer = setTimeout(() => this.closeSocket(CLOSE_CODES.POLICY_VIOLATION, 'no CONNECT frame in time'), settings.connectTimeoutMs);
+    ws.on('message', (data) => this.onData(toBuffer(data)));
+    ws.on('close', () => this.onSocketClosed());
+    ws.on('error', () => this.onSocketClosed());
+  }
+
+  /** Pushes a JSON message to every subscription of this connection on `destination`. */
+  push(destination: string, message: unknown): number {
+    if (this.closed || !this.session.isConnected) return 0;
+    const body = JSON.stringify(message);
+    let sent = 0;
+    for (const [id, dest] of this.session.subscriptions()) {
+      if (dest !== destination) continue;
+      const frame = this.session.message(id, dest, body, { 'content-type': 'application/json;charset=UTF-8' });
+      if (frame && this.write(frame)) sent++;
+    }
+    return sent;
+  }
+
+  /** Pushes to one subscription only (e.g. a PONG to the connection that pinged). */
+  pushTo(subscriptionId: string, message: unknown): boolean {
+    const dest = this.session.subscription(subscriptionId)?.destination;
+    if (!dest) return false;
+    const frame = this.session.message(subscriptionId, dest, JSON.stringify(message), { 'content-type': 'application/json;charset=UTF-8' });
+    return frame ? this.write(frame) : false;
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  /** Ends the connection from the server side (shutdown, session finished). */
+  end(code: number, reason: string): void {
+    this.closeSocket(code, reason);
+  }
+
+  private onData(data: Buffer): void {
+    if (this.closed) return;
+    this.armReadDeadline();
+    this.perform(this.session.receive(data));
+  }
+
+  private perform(actions: readonly StompAction[]): void {
+    for (const a of actions) {
+      if (this.closed) return;
+      switch (a.type) {
+        case 'send':
+          this.write(a.data);
+          break;
+        case 'connected':
+          if (this.connectTimer) clearTimeout(this.connectTimer);
+          this.connectTimer = undefined;
+          this.armHeartbeats(a.heartbeat.sendEveryMs, a.heartbeat.expectEveryMs);
+          this.handler.onConnected(this);
+          break;
+        case 'subscribe': {
+          const refusal = this.handler.onSubscribe(this, a);
+          if (refusal) return this.perform(this.session.error(refusal));
+          break;
+        }
+        case 'unsubscribe':
+          this.handler.onUnsubscribe(this, a.id);
+          break;
+        case 'message': {
+          const refusal = this.handler.onSend(this, a);
+          if (refusal) return this.perform(this.session.error(refusal));
+          break;
+        }
+        case 'heartbeat':
+          break;
+        case 'close':
+          this.closeSocket(CLOSE_FOR[a.reason], a.message ?? a.reason);
+          return;
+      }
+    }
+  }
+
+  private write(data: Buffer | string): boolean {
+    return boundedSend(this.ws, typeof data === 'string' ? data : data.toString('utf8'), this.settings.maxBufferedBytes);
+  }
+
+  private armHeartbeats(sendEveryMs: number, expectEveryMs: number): void {
+    if (sendEveryMs > 0) {
+      this.sendTimer = setInterval(() => this.write(HEARTBEAT), sendEveryMs);
+      this.sendTimer.unref();
+    }
+    this.expectEveryMs = expectEveryMs;
+    this.armReadDeadline();
+  }
+
+  private expectEveryMs = 0;
+
+  private armReadDeadline(): void {
+    if (this.expectEveryMs <= 0) return;
+    if (this.readTimer) clearTimeout(this.readTimer);
+    // Like stompjs, allow twice the interval before calling the peer dead.
+    this.readTimer = setTimeout(() => this.closeSocket(CLOSE_CODES.HEARTBEAT_TIMEOUT, 'heart-beat timeout'), this.expectEveryMs * 2);
+    this.readTimer.unref();
+  }
+
+  private closeSocket(code: number, reason: string): void {
+    if (this.closed) return;
+    this.ws.close(code, reason.slice(0, 120));
+    // A peer that never answers the close handshake is dropped.
+    setTimeout(() => this.ws.terminate(), 2_000).unref();
+    this.onSocketClosed();
+  }
+
+  private onSocketClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of [this.sendTimer, this.readTimer, this.connectTimer]) if (t) clearTimeout(t);
+    this.session.close();
+    this.handler.onClosed(this);
+  }
+}
