@@ -234,6 +234,27 @@ describe('STOMP session channel /ws', () => {
     bystander.close();
   });
 
+  it('cuts off a client that does not read (bounded buffer, 4008) while another keeps receiving', async () => {
+    const slowGuest = await guest();
+    const slow = await connectedRaw(slowGuest.wsToken);
+    const other = await connectedRaw((await guest()).wsToken);
+    await slow.next((f) => f.command === 'MESSAGE', 5_000, 'first DATA');
+    // Stop reading: the kernel buffers fill, then the server's own send buffer grows to its bound.
+    const raw = (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    raw.pause();
+    const big = 'x'.repeat(32 * 1024);
+    for (let i = 0; i < 800; i++) {
+      await bus.publish('session.push', { sessionId: slowGuest.sessionId, message: { type: 'BULK', i, big }, at: Date.now() });
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    raw.resume();
+    assert.equal(await slow.closed(15_000), 4008);
+    other.frames.length = 0;
+    await other.next((f) => f.command === 'MESSAGE' && json<Msg>(f).type === 'DATA', 5_000, 'DATA for the other client');
+    assert.equal(other.closeCode, undefined);
+    other.close();
+  });
+
   it('closes a socket that never sends CONNECT', async () => {
     const { wsToken } = await guest();
     const c = await RawStompClientLib.open(`${wsBase}/ws?token=${wsToken}`);

@@ -11,7 +11,7 @@ export function boundedSend(ws: WebSocket, data: string | Buffer, maxBufferedByt
   if (ws.bufferedAmount + (typeof data === 'string' ? Buffer.byteLength(data) : data.length) > maxBufferedBytes) {
     ws.close(CLOSE_CODES.SLOW_CONSUMER, 'slow consumer: send buffer overflow');
     // A client that does not read will not answer the close handshake either.
-    setTimeout(() => ws.terminate(), 1_000).unref();
+    setTimeout(() => ws.terminate(), 5_000).unref();
     return false;
   }
   ws.send(data);
