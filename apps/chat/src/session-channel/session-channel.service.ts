@@ -140,14 +140,16 @@ export class SessionChannelService implements ConnectionHandler, OnModuleInit, O
     const now = this.clock.now();
     const voiceTick = this.tick % this.config.VOICE_EVERY_TICKS === 0;
     const windowMs = this.config.DATA_PUSH_MS * this.config.VOICE_EVERY_TICKS;
+    // When this tick started: clients (and bench/stomp) measure push lag against it.
+    const headers = { timestamp: String(now) };
     for (const [sessionId, conns] of this.bySession) {
       const ai = this.state.ai(sessionId);
       for (const c of conns) {
         const data = buildDataPush(now, ai, this.state.feetOf(c.identity.deviceId), this.config.FSR_FRESH_MS);
-        if (c.push(SESSION_CHANNEL.userQueue, data) > 0) this.pushes.inc({ type: 'DATA' });
+        if (c.push(SESSION_CHANNEL.userQueue, data, headers) > 0) this.pushes.inc({ type: 'DATA' });
         if (!voiceTick) continue;
         const voice = buildVoicePush(now, windowMs, ai, this.state.feedbackOf(c.identity.deviceId));
-        if (voice && c.push(SESSION_CHANNEL.userQueue, voice) > 0) this.pushes.inc({ type: 'voice' });
+        if (voice && c.push(SESSION_CHANNEL.userQueue, voice, headers) > 0) this.pushes.inc({ type: 'voice' });
       }
     }
   }

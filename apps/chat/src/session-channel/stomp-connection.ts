@@ -76,14 +76,17 @@ export class StompConnection {
     ws.on('error', () => this.onSocketClosed());
   }
 
-  /** Pushes a JSON message to every subscription of this connection on `destination`. */
-  push(destination: string, message: unknown): number {
+  /**
+   * Pushes a JSON message to every subscription of this connection on `destination`. `headers`
+   * go on the MESSAGE frame (e.g. `timestamp`: when the server produced the push, in ms).
+   */
+  push(destination: string, message: unknown, headers: Record<string, string> = {}): number {
     if (this.closed || !this.session.isConnected) return 0;
     const body = JSON.stringify(message);
     let sent = 0;
     for (const [id, dest] of this.session.subscriptions()) {
       if (dest !== destination) continue;
-      const frame = this.session.message(id, dest, body, { 'content-type': 'application/json;charset=UTF-8' });
+      const frame = this.session.message(id, dest, body, { 'content-type': 'application/json;charset=UTF-8', ...headers });
       if (frame && this.write(frame)) sent++;
     }
     return sent;
