@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createScratchDatabase, type ScratchDatabase } from '@squirret/database';
 import { eventually, http, startProcess, type RunningProcess } from '@squirret/testing';
+import { WebSocket } from 'ws';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -50,6 +51,30 @@ describe('each app started on its own with DATABASE_URL and REDIS_URL', () => {
       procs.push(p);
       const ready = await http<{ status: string }>(p.baseUrl, 'GET', '/health/ready');
       assert.equal(ready.json.status, 'ready', script);
+    }
+  });
+
+  it('a STOMP client on either of two chat processes gets DATA with the AI status set on the control plane', async () => {
+    const cp = procs.find((p) => p.output().includes('control-plane listening'))!;
+    const chats = [
+      await startProcess('apps/chat/dist/src/main.js', { ...common, DATABASE_URL: db.url, DATA_PUSH_MS: '200' }),
+      await startProcess('apps/chat/dist/src/main.js', { ...common, DATABASE_URL: db.url, DATA_PUSH_MS: '200' }),
+    ];
+    procs.push(...chats);
+    for (const [i, chat] of chats.entries()) {
+      const { sessionId, wsToken } = (await http<{ sessionId: string; wsToken: string }>(cp.baseUrl, 'POST', '/internal/session')).json;
+      const ws = new WebSocket(`${chat.baseUrl.replace('http://', 'ws://')}/ws?token=${wsToken}`);
+      const bodies: string[] = [];
+      ws.on('message', (d) => bodies.push(d.toString()));
+      await new Promise((r) => ws.once('open', r));
+      ws.send('CONNECT\naccept-version:1.1,1.2\n\n\0');
+      await eventually(async () => (bodies.some((b) => b.startsWith('CONNECTED')) ? true : undefined), 5_000, 'CONNECTED');
+      ws.send('SUBSCRIBE\ndestination:/user/queue/session\nack:auto\nid:/user/queue/session\n\n\0');
+      const knee = i === 0 ? 'bad' : 'good';
+      const set = await http(cp.baseUrl, 'POST', '/internal/ai/status', { lumbar: 'good', knee, ankle: 'null', sessionId });
+      assert.equal(set.status, 200);
+      await eventually(async () => (bodies.some((b) => b.startsWith('MESSAGE') && b.includes(`"knee":"${knee}"`)) ? true : undefined), 5_000, `DATA on chat ${i + 1}`);
+      ws.terminate();
     }
   });
 
