@@ -1,0 +1,18 @@
+export { type BackendInfo, type BackendName, type BackendPreference, initBackend, wasmBinaryDir } from './backend';
+export { type BareLoopOptions, type BareLoopResult, type MsStats, msStats, runBareLoop } from './bare-loop';
+export { type GifFrames, type ImageFormat, type ModelInput, decodeGifFrames, decodeToModelInput, sniffImageFormat } from './decode';
+export { type ImagePoseEstimate, type PoseEstimate, type PoseEstimatorOptions, PoseEstimator } from './estimator';
+export { type ImageLimits, DEFAULT_IMAGE_LIMITS, resolveImageLimits } from './image-limits';
+export { decodeMoveNetOutput } from './keypoints';
+export { type Letterbox, computeLetterbox, inputToOriginal, originalToInput } from './letterbox';
+export { type MoveNetFiles, MOVENET_INPUT_SIZE, humanModelsDir, loadMoveNet, locateMoveNetFiles, readMoveNetArtifacts } from './model-files';
+export { type PoolWorkerInfo, type PoolWorkerState, type PoseResult, type PosePoolEvent, type PosePoolOptions, PosePool } from './pool';
+export {
+  type PoseErrorCode,
+  type PoseErrorShape,
+  POSE_ERROR_CODES,
+  PoseError,
+  isPoseError,
+  isPoseErrorCode,
+  toPoseErrorShape,
+} from './pose.errors';
