@@ -36,6 +36,7 @@ const platform = await start('apps/platform/dist/src/main.js', {
   SESSION_RATE_LIMIT: '100000000',
   CAPACITY: '100000000',
   LOG_LEVEL: 'warn',
+  POSE_WORKERS: '0',
 });
 const raw = await start('bench/control-plane/raw-baseline.mjs', { INFERENCE_TOKEN_SECRET: SECRET });
 await new Promise((r) => setTimeout(r, 500));

@@ -67,6 +67,7 @@ const platform = await start('apps/platform/dist/src/main.js', {
   INFERENCE_TOKEN_SECRET: 'bench-inference-secret-bench-inference-secret',
   SESSION_RATE_LIMIT: '100000000',
   LOG_LEVEL: 'warn',
+  POSE_WORKERS: '0',
   DATA_PUSH_MS: '1000',
 });
 const wsBase = platform.url.replace('http://', 'ws://');

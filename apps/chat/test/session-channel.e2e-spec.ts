@@ -37,6 +37,7 @@ describe('STOMP session channel /ws', () => {
       SESSION_TOKEN_SECRET: SESSION_SECRET,
       INFERENCE_TOKEN_SECRET: 'stomp-e2e-inference-secret-stomp-e2e-infer',
       SESSION_RATE_LIMIT: '1000',
+      POSE_WORKERS: '0',
       DATA_PUSH_MS: '200',
       VOICE_EVERY_TICKS: '3',
       STOMP_CONNECT_TIMEOUT_MS: '1500',

@@ -24,6 +24,7 @@ describe('seed 004 cURL quickstart against the all-in-one process', () => {
       SESSION_TOKEN_SECRET: SESSION_SECRET,
       INFERENCE_TOKEN_SECRET: INFERENCE_SECRET,
       SESSION_RATE_LIMIT: '1000',
+      POSE_WORKERS: '0',
       HEARTBEAT_MS: '200',
     });
     base = platform.baseUrl;

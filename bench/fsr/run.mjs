@@ -1,0 +1,175 @@
+// bench/fsr, in one run:
+//  1. POST /api/fsr_data throughput and p99 on the real FSR service (the all-in-one process, real
+//     PostgreSQL on 127.0.0.1 for the batched writer) next to a raw node:http server that parses
+//     the body and answers 202, each measured alone on the same machine.
+//  2. 100 simulated ESP32s at 20 Hz (2,000 samples/s, open loop) with 50 /ws/fsr-data subscribers
+//     (subscriber i follows device i): p99 from the start of the POST to the sample's delivery.
+// BENCH_REDIS=1 runs the service with REDIS_URL (Redis bus and live store) instead of in memory.
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { load, round } from '../lib/load.mjs';
+
+const root = resolve(import.meta.dirname, '../..');
+const require = createRequire(resolve(root, 'apps/platform/package.json'));
+const { createScratchDatabase } = require('@squirret/database');
+const { WebSocket } = require('ws');
+const DURATION = Number(process.env.BENCH_DURATION_MS ?? 5000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const DEVICES = Number(process.env.BENCH_DEVICES ?? 100);
+const HZ = Number(process.env.BENCH_HZ ?? 20);
+const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 50);
+const STREAM_MS = Number(process.env.BENCH_STREAM_MS ?? 10_000);
+const REDIS = process.env.BENCH_REDIS === '1' ? (process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379') : undefined;
+
+function start(script, env) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [resolve(root, script)], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c) => {
+      out += c;
+      const m = /listening on (http:\/\/[^\s"]+)/.exec(out);
+      if (m) resolvePromise({ child, url: m[1] });
+    });
+    child.on('exit', (code) => reject(new Error(`${script} exited ${code}`)));
+  });
+}
+
+const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+
+const db = await createScratchDatabase();
+const platform = await start('apps/platform/dist/src/main.js', {
+  PORT: '0',
+  DATABASE_URL: db.url,
+  SESSION_TOKEN_SECRET: 'bench-session-secret-bench-session-secret-xx',
+  INFERENCE_TOKEN_SECRET: 'bench-inference-secret-bench-inference-secret',
+  FSR_RATE_LIMIT: '100000000',
+  LOG_LEVEL: 'warn',
+  ...(REDIS ? { REDIS_URL: REDIS, BUS_PREFIX: `bench:${process.pid}:` } : {}),
+});
+const raw = await start('bench/fsr/raw-baseline.mjs', {});
+await new Promise((r) => setTimeout(r, 500));
+
+// ---- 1. ingest throughput next to the raw baseline ------------------------------------------
+const body = { side: 'left', ratio1: 12.3, ratio2: 8.4, ratio3: 5.1, ratio4: 20.0, ratio5: 32.5, ratio6: 21.7 };
+const ingestUrl = `${platform.url}/api/fsr_data`;
+// Warm both up, then measure each alone (two cores: never both at once).
+await load({ url: ingestUrl, body, connections: 8, durationMs: 1000, expectStatus: 202 });
+await load({ url: `${raw.url}/`, body, connections: 8, durationMs: 1000, expectStatus: 202 });
+const service = await load({ url: ingestUrl, body, connections: CONNECTIONS, durationMs: DURATION, expectStatus: 202 });
+const baseline = await load({ url: `${raw.url}/`, body, connections: CONNECTIONS, durationMs: DURATION, expectStatus: 202 });
+raw.child.kill('SIGTERM');
+
+// ---- 2. devices at 20 Hz with stream subscribers ----------------------------------------------
+const sent = new Map(); // `${device}|${ratio1}|${ratio2}` -> send time (ms, performance.now)
+const latencies = [];
+let delivered = 0;
+const subscribers = await Promise.all(
+  Array.from({ length: SUBSCRIBERS }, (_, i) =>
+    new Promise((resolveWs, reject) => {
+      const ws = new WebSocket(`${platform.url.replace('http://', 'ws://')}/ws/fsr-data?deviceId=bench-${i}`);
+      ws.on('message', (data) => {
+        const m = JSON.parse(String(data));
+        if (m.type !== 'sample') return;
+        const t0 = sent.get(`${m.deviceId}|${m.ratio1}|${m.ratio2}`);
+        if (t0 === undefined) return;
+        delivered++;
+        if (measuring) latencies.push(performance.now() - t0);
+      });
+      ws.once('open', () => resolveWs(ws));
+      ws.once('error', reject);
+    }),
+  ),
+);
+const agent = new http.Agent({ keepAlive: true, maxSockets: DEVICES * 2 });
+const target = new URL(ingestUrl);
+let measuring = false;
+let posted = 0;
+let postErrors = 0;
+const postLatencies = [];
+function postSample(device, seq) {
+  // seq is encoded in ratio1/ratio2 so the subscriber can find when it was sent.
+  const payload = Buffer.from(JSON.stringify({ side: seq % 2 ? 'right' : 'left', ratio1: seq % 100, ratio2: Math.floor(seq / 100) % 100, ratio3: 5, ratio4: 20, ratio5: 30, ratio6: 25 }));
+  const key = `bench-${device}|${seq % 100}|${Math.floor(seq / 100) % 100}`;
+  const t0 = performance.now();
+  sent.set(key, t0);
+  const timed = measuring;
+  const req = http.request(
+    { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': payload.length, 'x-device-id': `bench-${device}` } },
+    (res) => {
+      res.resume();
+      res.on('end', () => {
+        if (res.statusCode === 202) {
+          posted++;
+          if (timed) postLatencies.push(performance.now() - t0);
+        } else postErrors++;
+      });
+    },
+  );
+  req.on('error', () => postErrors++);
+  req.end(payload);
+}
+const periodMs = 1000 / HZ;
+const startAt = performance.now() + 100;
+const warmupMs = 1000;
+const timers = [];
+let measuredPosts = 0;
+for (let d = 0; d < DEVICES; d++) {
+  // Spread the devices over the period, then each on its own fixed schedule (open loop).
+  let seq = 0;
+  const offset = (d / DEVICES) * periodMs;
+  const tick = () => {
+    const due = startAt + offset + seq * periodMs;
+    if (due - startAt > warmupMs + STREAM_MS) return;
+    if (measuring) measuredPosts++;
+    postSample(d, seq++);
+    timers[d] = setTimeout(tick, Math.max(0, startAt + offset + seq * periodMs - performance.now()));
+  };
+  timers[d] = setTimeout(tick, Math.max(0, startAt + offset - performance.now()));
+}
+await new Promise((r) => setTimeout(r, 100 + warmupMs));
+measuring = true;
+const measureStart = performance.now();
+await new Promise((r) => setTimeout(r, STREAM_MS));
+measuring = false;
+const measuredSec = (performance.now() - measureStart) / 1000;
+await new Promise((r) => setTimeout(r, 1000));
+for (const ws of subscribers) ws.close();
+agent.destroy();
+
+const stop = new Promise((r) => platform.child.once('exit', r));
+platform.child.kill('SIGTERM');
+await stop;
+await db.drop();
+
+latencies.sort((a, b) => a - b);
+postLatencies.sort((a, b) => a - b);
+const result = {
+  mode: REDIS ? 'redis' : 'memory',
+  ingest: {
+    connections: CONNECTIONS,
+    durationMs: DURATION,
+    service: { rps: round(service.rps), p50ms: round(service.p50ms), p99ms: round(service.p99ms), errors: service.errors },
+    rawBaseline: { rps: round(baseline.rps), p50ms: round(baseline.p50ms), p99ms: round(baseline.p99ms), errors: baseline.errors },
+    throughputRatio: round(service.rps / baseline.rps, 3),
+  },
+  stream: {
+    devices: DEVICES,
+    hz: HZ,
+    subscribers: SUBSCRIBERS,
+    measuredMs: STREAM_MS,
+    samplesPerSec: round(measuredPosts / measuredSec),
+    postErrors,
+    postP99ms: round(pct(postLatencies, 99)),
+    deliveries: latencies.length,
+    ingestToDeliveryMs: { p50: round(pct(latencies, 50)), p99: round(pct(latencies, 99)), max: round(latencies.at(-1) ?? NaN) },
+  },
+};
+console.log(`POST /api/fsr_data (${result.mode}): ${result.ingest.service.rps} req/s, p99 ${result.ingest.service.p99ms} ms`);
+console.log(`raw node:http baseline: ${result.ingest.rawBaseline.rps} req/s, p99 ${result.ingest.rawBaseline.p99ms} ms`);
+console.log(`throughput ratio (service / baseline): ${result.ingest.throughputRatio}`);
+console.log(
+  `${DEVICES} devices x ${HZ} Hz (${result.stream.samplesPerSec} samples/s), ${SUBSCRIBERS} subscribers: ingest-to-stream p50 ${result.stream.ingestToDeliveryMs.p50} ms, p99 ${result.stream.ingestToDeliveryMs.p99} ms (${result.stream.deliveries} deliveries, POST p99 ${result.stream.postP99ms} ms, ${postErrors} errors)`,
+);
+console.log(JSON.stringify(result));
