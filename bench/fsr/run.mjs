@@ -25,7 +25,9 @@ const REDIS = process.env.BENCH_REDIS === '1' ? (process.env.TEST_REDIS_URL ?? '
 
 function start(script, env) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [resolve(root, script)], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    // BENCH_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p" or "--trace-gc") go to each started process.
+    const prof = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...prof, resolve(root, script)], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (c) => {
       out += c;
@@ -87,6 +89,7 @@ const target = new URL(ingestUrl);
 let measuring = false;
 let posted = 0;
 let postErrors = 0;
+const errorKinds = {};
 const postLatencies = [];
 function postSample(device, seq) {
   // seq is encoded in ratio1/ratio2 so the subscriber can find when it was sent.
@@ -103,11 +106,17 @@ function postSample(device, seq) {
         if (res.statusCode === 202) {
           posted++;
           if (timed) postLatencies.push(performance.now() - t0);
-        } else postErrors++;
+        } else {
+          postErrors++;
+          errorKinds[res.statusCode] = (errorKinds[res.statusCode] ?? 0) + 1;
+        }
       });
     },
   );
-  req.on('error', () => postErrors++);
+  req.on('error', (err) => {
+    postErrors++;
+    errorKinds[err.code ?? 'error'] = (errorKinds[err.code ?? 'error'] ?? 0) + 1;
+  });
   req.end(payload);
 }
 const periodMs = 1000 / HZ;
@@ -142,6 +151,14 @@ const stop = new Promise((r) => platform.child.once('exit', r));
 platform.child.kill('SIGTERM');
 await stop;
 await db.drop();
+if (REDIS) {
+  // Leave the shared Redis as it was: drop this run's keys.
+  const Redis = require('ioredis');
+  const redis = new Redis(REDIS);
+  const keys = await redis.keys(`bench:${process.pid}:*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
+}
 
 latencies.sort((a, b) => a - b);
 postLatencies.sort((a, b) => a - b);
@@ -161,6 +178,7 @@ const result = {
     measuredMs: STREAM_MS,
     samplesPerSec: round(measuredPosts / measuredSec),
     postErrors,
+    errorKinds,
     postP99ms: round(pct(postLatencies, 99)),
     deliveries: latencies.length,
     ingestToDeliveryMs: { p50: round(pct(latencies, 50)), p99: round(pct(latencies, 99)), max: round(latencies.at(-1) ?? NaN) },

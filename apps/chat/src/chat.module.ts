@@ -2,8 +2,32 @@ import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/c
 import type { Bus } from '@squirret/bus';
 import { HealthRegistry } from '@squirret/server-kit';
 import type { DataSource } from 'typeorm';
-import { CHAT_BUS, CHAT_CLOCK, CHAT_CONFIG, CHAT_DATA_SOURCE, systemClock, type Clock } from './chat.tokens';
+import { ChatAdminController } from './admin/chat-admin.controller';
+import type { ChatAssistant } from './assistant/chat-assistant';
+import { MediatorService } from './assistant/mediator.service';
+import { RuleBasedMediator } from './assistant/rule-based-mediator';
+import { CHAT_ASSISTANT, CHAT_BUS, CHAT_CLOCK, CHAT_CONFIG, CHAT_DATA_SOURCE, systemClock, type Clock } from './chat.tokens';
 import type { ChatConfig } from './config/chat.config';
+import { ChatSocketsRegistry } from './conversations/chat-sockets.registry';
+import { MessageLimits } from './conversations/message-limits';
+import { MessageWriter } from './conversations/message-writer';
+import { MessagesRepository } from './conversations/messages.repository';
+import { RoomRelay } from './conversations/room-relay.service';
+import { DemoDataSeeder } from './distributor/demo-data';
+import { DistributorChatGateway } from './distributor/distributor-chat.gateway';
+import { DistributorChatService } from './distributor/distributor-chat.service';
+import { DistributorPagesController } from './distributor/distributor-pages.controller';
+import { DistributorService } from './distributor/distributor.service';
+import { PtRepository } from './distributor/pt.repository';
+import { CoupleChatGateway } from './rooms/couple-chat.gateway';
+import { CoupleChatService } from './rooms/couple-chat.service';
+import { CoupleRoomsController } from './rooms/couple-rooms.controller';
+import { CoupleRoomsRepository } from './rooms/couple-rooms.repository';
+import { CoupleRoomsService } from './rooms/couple-rooms.service';
+import { CoupleSessionsRepository } from './rooms/couple-sessions.repository';
+import { ChatCors } from './spring-auth/chat-cors';
+import { SpringAuthGuard } from './spring-auth/spring-auth.guard';
+import { SpringAuthService } from './spring-auth/spring-auth.service';
 import { ClientEventsRepository } from './session-channel/client-events.repository';
 import { SessionChannelGateway } from './session-channel/session-channel.gateway';
 import { SessionChannelService } from './session-channel/session-channel.service';
@@ -14,6 +38,15 @@ export interface ChatDeps {
   readonly bus: Bus;
   readonly dataSource: DataSource;
   readonly clock?: Clock;
+  /** The couple chat's AI participant; default: the rule-based mediator from config. */
+  readonly assistant?: ChatAssistant;
+}
+
+/** The assistant the config describes when none is given: the rule-based mediator, or one that never speaks. */
+function defaultAssistant(c: ChatConfig): ChatAssistant {
+  const turns = c.MEDIATOR_ENABLED ? c.MEDIATOR_TURNS : Number.MAX_SAFE_INTEGER;
+  const mediator = new RuleBasedMediator({ turns, heatedWords: c.MEDIATOR_ENABLED ? c.MEDIATOR_HEATED_WORDS : [] });
+  return c.MEDIATOR_ENABLED ? mediator : { onMessage: () => [], onIdle: () => [], onContinue: () => [], summarize: (v, t) => mediator.summarize(v, t) };
 }
 
 class ChatHealth implements OnModuleInit {
@@ -31,12 +64,13 @@ class ChatHealth implements OnModuleInit {
   }
 }
 
-/** The chat service: the app's STOMP session channel (rooms come with their own issue). */
+/** The chat service: the app's STOMP session channel, the couple chat (seed 000) and the trainer-member chat (seed 003). */
 @Module({})
 export class ChatModule {
   static forRoot(deps: ChatDeps): DynamicModule {
     return {
       module: ChatModule,
+      controllers: [CoupleRoomsController, DistributorPagesController, ChatAdminController],
       providers: [
         { provide: CHAT_CONFIG, useValue: deps.config },
         { provide: CHAT_BUS, useValue: deps.bus },
@@ -46,6 +80,27 @@ export class ChatModule {
         SessionChannelService,
         SessionChannelGateway,
         ChatHealth,
+        // chat rooms (issue 6)
+        { provide: CHAT_ASSISTANT, useValue: deps.assistant ?? defaultAssistant(deps.config) },
+        SpringAuthService,
+        SpringAuthGuard,
+        ChatCors,
+        MessagesRepository,
+        MessageWriter,
+        MessageLimits,
+        RoomRelay,
+        ChatSocketsRegistry,
+        CoupleRoomsRepository,
+        CoupleSessionsRepository,
+        CoupleRoomsService,
+        MediatorService,
+        CoupleChatService,
+        CoupleChatGateway,
+        PtRepository,
+        DistributorService,
+        DistributorChatService,
+        DistributorChatGateway,
+        DemoDataSeeder,
       ],
       exports: [SessionChannelService, ClientEventsRepository],
     };

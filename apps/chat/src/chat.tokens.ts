@@ -10,3 +10,5 @@ export interface Clock {
   now(): number;
 }
 export const systemClock: Clock = { now: () => Date.now() };
+/** The couple chat's AI participant (a ChatAssistant; the rule-based mediator by default). */
+export const CHAT_ASSISTANT = Symbol('CHAT_ASSISTANT');

@@ -1,35 +1,94 @@
 import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import type { Bus } from '@squirret/bus';
-import { HealthRegistry } from '@squirret/server-kit';
+import { HealthRegistry, type RateLimiter } from '@squirret/server-kit';
+import type { DataSource } from 'typeorm';
 import type { FsrConfig } from './config/fsr.config';
+import { DeviceAdminController } from './devices/device-admin.controller';
+import { DeviceTokens } from './devices/device-tokens';
+import { AiStatusListener } from './feedback/ai-status.listener';
+import { FeedbackController } from './feedback/feedback.controller';
+import { FeedbackPublisher } from './feedback/feedback.publisher';
+import { FeedbackService } from './feedback/feedback.service';
+import { FsrMetrics } from './fsr.metrics';
+import {
+  FSR_BUS,
+  FSR_CLOCK,
+  FSR_CONFIG,
+  FSR_DATA_SOURCE,
+  FSR_DEVICE_TOKENS,
+  FSR_LIVE_STORE,
+  FSR_RATE_LIMITER,
+  FSR_SAMPLE_WRITER,
+  systemClock,
+  type Clock,
+} from './fsr.tokens';
+import { IngestController } from './ingest/ingest.controller';
+import { IngestService } from './ingest/ingest.service';
+import { LatestController } from './latest/latest.controller';
+import type { LiveStore } from './live/live-store';
+import { RetentionService } from './samples/retention.service';
+import type { SampleWriter } from './samples/sample-writer';
+import { SamplesRepository } from './samples/samples.repository';
+import { FsrStreamGateway } from './stream/fsr-stream.gateway';
 
-const FSR_BUS = Symbol('FSR_BUS');
-const FSR_CONFIG = Symbol('FSR_CONFIG');
-
-/** The fsr service's I/O, built by its own main or by the all-in-one process. */
+/** The fsr service's I/O, built by its runtime (standalone) or by the all-in-one process. */
 export interface FsrDeps {
   readonly config: FsrConfig;
+  readonly dataSource: DataSource;
   readonly bus: Bus;
+  readonly store: LiveStore;
+  readonly writer: SampleWriter;
+  readonly rateLimiter: RateLimiter;
+  readonly clock?: Clock;
 }
 
+/** Registers the fsr service's readiness checks. */
 class FsrHealth implements OnModuleInit {
   constructor(
     private readonly health: HealthRegistry,
+    @Inject(FSR_DATA_SOURCE) private readonly ds: DataSource,
     @Inject(FSR_BUS) private readonly bus: Bus,
   ) {}
 
   onModuleInit(): void {
+    this.health.register('fsr.database', async () => {
+      await this.ds.query('SELECT 1');
+    });
     this.health.register('fsr.bus', () => this.bus.ping());
   }
 }
 
-/** The fsr service. In this version: health only; its endpoints come with their own issue. */
+/** The fsr service: ESP32 ingest, latest, live stream, 10-second and combined feedback, device tokens. */
 @Module({})
 export class FsrModule {
   static forRoot(deps: FsrDeps): DynamicModule {
+    const c = deps.config;
+    const clock = deps.clock ?? systemClock;
     return {
       module: FsrModule,
-      providers: [{ provide: FSR_CONFIG, useValue: deps.config }, { provide: FSR_BUS, useValue: deps.bus }, FsrHealth],
+      controllers: [IngestController, LatestController, FeedbackController, DeviceAdminController],
+      providers: [
+        { provide: FSR_CONFIG, useValue: c },
+        { provide: FSR_DATA_SOURCE, useValue: deps.dataSource },
+        { provide: FSR_BUS, useValue: deps.bus },
+        { provide: FSR_CLOCK, useValue: clock },
+        { provide: FSR_LIVE_STORE, useValue: deps.store },
+        { provide: FSR_SAMPLE_WRITER, useValue: deps.writer },
+        { provide: FSR_RATE_LIMITER, useValue: deps.rateLimiter },
+        {
+          provide: FSR_DEVICE_TOKENS,
+          useValue: new DeviceTokens({ secret: c.FSR_DEVICE_TOKEN_SECRET, ttlSec: c.FSR_DEVICE_TOKEN_TTL_SEC }, () => Math.floor(clock.now() / 1000)),
+        },
+        { provide: SamplesRepository, useFactory: (ds: DataSource) => new SamplesRepository(ds), inject: [FSR_DATA_SOURCE] },
+        FsrMetrics,
+        IngestService,
+        FeedbackService,
+        FeedbackPublisher,
+        AiStatusListener,
+        RetentionService,
+        FsrStreamGateway,
+        FsrHealth,
+      ],
     };
   }
 }

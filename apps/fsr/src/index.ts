@@ -1,2 +1,4 @@
 export * from './config/fsr.config';
 export * from './fsr.module';
+export * from './runtime';
+export * from './app';

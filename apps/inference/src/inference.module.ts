@@ -2,6 +2,9 @@ import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/c
 import type { Bus } from '@squirret/bus';
 import { HealthRegistry } from '@squirret/server-kit';
 import { NodeAnnouncer } from './allocation/node-announcer';
+import { PoseEngine } from './pose/pose-engine';
+import { SessionRegistry } from './stream/session-registry';
+import { StreamGateway } from './stream/stream.gateway';
 import type { InferenceConfig } from './config/inference.config';
 import { INF_BUS, INF_CONFIG } from './inference.tokens';
 
@@ -16,10 +19,27 @@ class InferenceHealth implements OnModuleInit {
     private readonly health: HealthRegistry,
     @Inject(INF_BUS) private readonly bus: Bus,
     private readonly announcer: NodeAnnouncer,
+    private readonly engine: PoseEngine,
   ) {}
 
   onModuleInit(): void {
     this.health.register('inference.bus', () => this.bus.ping());
+    if (this.engine.enabled) {
+      // Not ready (and not announced as ready) until every pose worker has warmed up.
+      this.announcer.ready = false;
+      const poll = setInterval(() => {
+        if (this.engine.ready) {
+          this.announcer.ready = true;
+          void this.announcer.beat();
+          clearInterval(poll);
+        }
+      }, 100);
+      poll.unref();
+      this.health.register('inference.model', async () => {
+        if (!this.engine.ready) throw new Error(this.engine.problem ?? 'pose model warming up');
+        if (!this.announcer.announcedReady) throw new Error('not yet announced as ready');
+      });
+    }
     this.health.register('inference.announced', async () => {
       if (!this.announcer.announced) throw new Error('not yet announced for allocation');
     });
@@ -27,8 +47,8 @@ class InferenceHealth implements OnModuleInit {
 }
 
 /**
- * The inference data plane. In this version it announces itself for allocation; the frame
- * WebSocket, the pose model and the analyzer come with the data-plane issue.
+ * The inference data plane: announces itself for allocation, serves `/ws/{sessionId}`, runs
+ * MoveNet in a worker pool and the squat analyzer per session.
  */
 @Module({})
 export class InferenceModule {
@@ -39,6 +59,9 @@ export class InferenceModule {
         { provide: INF_CONFIG, useValue: deps.config },
         { provide: INF_BUS, useValue: deps.bus },
         NodeAnnouncer,
+        PoseEngine,
+        SessionRegistry,
+        StreamGateway,
         InferenceHealth,
       ],
       exports: [NodeAnnouncer],

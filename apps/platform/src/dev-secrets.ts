@@ -6,6 +6,8 @@ import { join } from 'node:path';
 export interface DevSecrets {
   readonly sessionTokenSecret: string;
   readonly inferenceTokenSecret: string;
+  /** Stands in for the Spring service's shared HS256 secret (chat rooms); added to older files on first need. */
+  readonly springJwtSecret: string;
 }
 
 /**
@@ -14,11 +16,13 @@ export interface DevSecrets {
  */
 export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
   const file = join(dataDir, 'dev-secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<DevSecrets>) : undefined;
+  if (stored?.sessionTokenSecret && stored.inferenceTokenSecret && stored.springJwtSecret) return stored as DevSecrets;
   mkdirSync(dataDir, { recursive: true });
   const secrets: DevSecrets = {
-    sessionTokenSecret: randomBytes(48).toString('base64url'),
-    inferenceTokenSecret: randomBytes(48).toString('base64url'),
+    sessionTokenSecret: stored?.sessionTokenSecret ?? randomBytes(48).toString('base64url'),
+    inferenceTokenSecret: stored?.inferenceTokenSecret ?? randomBytes(48).toString('base64url'),
+    springJwtSecret: stored?.springJwtSecret ?? randomBytes(48).toString('base64url'),
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;

@@ -17,6 +17,12 @@ runMain(async () => {
   say(`  health        ${http}/health/live  ${http}/health/ready`);
   say(`  metrics       ${http}/metrics`);
   say(`  OpenAPI       ${http}/openapi.json`);
+  say(`  couple chat   POST ${http}/api/rooms, ${ws}/api/sessions/ws/<room_id>?token=<Spring token>`);
+  say(`  trainer chat  ${http}/distributor/chat/rooms#token=<trainer token>`);
+  if (platform.devSpringSecret) {
+    say('  demo tokens   npm run demo-token -w apps/platform -- demo-trainer TRAINER   (or demo-member-1 MEMBER, or <id> USER --couple 7)');
+    say('                signed with the generated dev secret in DATA_DIR/dev-secrets.json; set SPRING_JWT_SECRET to use Spring\'s');
+  }
   say(`  database      ${platform.embedded ? `embedded PostgreSQL on 127.0.0.1:${platform.embedded.port} (data in ${platform.embedded.dataDir})` : 'DATABASE_URL'}`);
   say(`  bus / jobs    ${platform.bus.kind === 'redis' ? 'Redis (REDIS_URL), BullMQ' : 'in-memory bus, in-process jobs'}`);
   say('Press Ctrl-C to stop.');

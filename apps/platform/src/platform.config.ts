@@ -18,6 +18,8 @@ export const PlatformConfigSchema = z.object({
   EMBEDDED_PG_PORT: env.port(54329),
   SESSION_TOKEN_SECRET: env.secret().optional(),
   INFERENCE_TOKEN_SECRET: env.secret().optional(),
+  /** The Spring service's HS256 secret for the chat rooms; unset outside production: a generated dev one. */
+  SPRING_JWT_SECRET: env.secret().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: env.int(16 * 1024, 256),
   TRUST_PROXY: env.bool(false),

@@ -5,7 +5,7 @@ import { createBus, type Bus } from '@squirret/bus';
 import { ChatModule, createChatDeps, loadChatConfig } from '@squirret/chat';
 import { ControlPlaneModule, createControlPlaneDeps, loadControlPlaneConfig, serveOpenApi } from '@squirret/control-plane';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '@squirret/database';
-import { FsrModule, loadFsrConfig } from '@squirret/fsr';
+import { FsrModule, createFsrDeps, loadFsrConfig } from '@squirret/fsr';
 import { InferenceModule, loadInferenceConfig } from '@squirret/inference';
 import type { Env } from '@squirret/config';
 import { KitModule, createHttpApp } from '@squirret/server-kit';
@@ -22,6 +22,8 @@ export interface Platform {
   readonly databaseUrl: string;
   readonly embedded: EmbeddedDatabase | undefined;
   readonly bus: Bus;
+  /** The chat rooms use the generated development Spring secret (tokens: `npm run demo-token -w apps/platform`). */
+  readonly devSpringSecret: boolean;
   close(): Promise<void>;
 }
 
@@ -43,7 +45,11 @@ export async function buildPlatform(source: Env, log: (msg: string) => void = ()
   if (needsDevSecrets && config.NODE_ENV === 'production') {
     throw new Error('invalid configuration:\n  - SESSION_TOKEN_SECRET and INFERENCE_TOKEN_SECRET are required in production');
   }
-  const dev = needsDevSecrets ? loadOrCreateDevSecrets(config.DATA_DIR) : undefined;
+  const production = config.NODE_ENV === 'production';
+  // Chat rooms: outside production a generated Spring secret stands in (mint demo tokens with
+  // `npm run demo-token -w apps/platform`), and demo trainers and members are seeded.
+  const devSpring = !config.SPRING_JWT_SECRET && !production;
+  const dev = needsDevSecrets || devSpring ? loadOrCreateDevSecrets(config.DATA_DIR) : undefined;
   const shared: Env = {
     ...source,
     HOST: config.HOST,
@@ -51,6 +57,9 @@ export async function buildPlatform(source: Env, log: (msg: string) => void = ()
     DATABASE_URL: databaseUrl,
     SESSION_TOKEN_SECRET: config.SESSION_TOKEN_SECRET ?? dev?.sessionTokenSecret,
     INFERENCE_TOKEN_SECRET: config.INFERENCE_TOKEN_SECRET ?? dev?.inferenceTokenSecret,
+    SPRING_JWT_SECRET: config.SPRING_JWT_SECRET ?? (devSpring ? dev?.springJwtSecret : undefined),
+    ...(devSpring ? { SPRING_JWT_SECRET_ENCODING: 'raw' } : {}),
+    CHAT_DEMO_DATA: source.CHAT_DEMO_DATA ?? (production ? 'false' : 'true'),
   };
   const cpConfig = loadControlPlaneConfig(shared);
   const infConfig = loadInferenceConfig(shared);
@@ -60,13 +69,14 @@ export async function buildPlatform(source: Env, log: (msg: string) => void = ()
   const bus = createBus({ redisUrl: config.REDIS_URL, prefix: config.BUS_PREFIX });
   const cp = await createControlPlaneDeps(cpConfig, { bus });
   const chat = await createChatDeps(chatConfig, { bus });
+  const fsr = await createFsrDeps(fsrConfig, { bus });
   const root: DynamicModule = {
     module: PlatformRootModule,
     imports: [
       KitModule.forRoot({ logging: { level: config.LOG_LEVEL, service: 'platform' }, internalApiKey: cpConfig.INTERNAL_API_KEY }),
       ControlPlaneModule.forRoot(cp.deps),
       InferenceModule.forRoot({ config: infConfig, bus }),
-      FsrModule.forRoot({ config: fsrConfig, bus }),
+      FsrModule.forRoot(fsr.deps),
       ChatModule.forRoot(chat.deps),
     ],
   };
@@ -78,7 +88,9 @@ export async function buildPlatform(source: Env, log: (msg: string) => void = ()
     databaseUrl,
     embedded,
     bus,
+    devSpringSecret: devSpring,
     close: async () => {
+      await fsr.close();
       await cp.close();
       await chat.close();
       await bus.close();

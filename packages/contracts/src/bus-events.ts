@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ChatRoomEventSchema } from './chat-rooms';
+import { FsrMetricsSchema } from './fsr';
 import { JudgementSchema, SquatStageSchema } from './pose';
 
 /** `ai.status`: the latest AI judgement of a session (from the data plane or `POST /internal/ai/status`). */
@@ -56,6 +58,8 @@ export const FsrFeedbackEventSchema = z.object({
   stage: z.enum(['DESCENT', 'ASCENT', 'UNKNOWN']),
   status: z.enum(['GOOD', 'BAD', 'NO_DATA']),
   feedback: z.string(),
+  /** The window's metrics (null when it had no data); optional so older publishers stay valid. */
+  metrics: FsrMetricsSchema.nullable().optional(),
   at: z.number(),
 });
 export type FsrFeedbackEvent = z.infer<typeof FsrFeedbackEventSchema>;
@@ -89,6 +93,8 @@ export const BUS_EVENTS = {
   'fsr.feedback': FsrFeedbackEventSchema,
   'client.event': ClientEventSchema,
   'session.push': SessionPushEventSchema,
+  /** Chat rooms (issue 6): stored messages and presence notices, shared by every chat instance. */
+  'chat.room': ChatRoomEventSchema,
 } as const;
 
 export type BusTopic = keyof typeof BUS_EVENTS;

@@ -33,6 +33,8 @@ export const CLOSE_CODES = {
   TOO_MANY_ERRORS: 4009,
   /** Heart-beat (or ping) not answered in time. */
   HEARTBEAT_TIMEOUT: 4010,
+  /** The chat room does not exist. */
+  ROOM_NOT_FOUND: 4004,
 } as const;
 
 export type CloseCodeName = keyof typeof CLOSE_CODES;

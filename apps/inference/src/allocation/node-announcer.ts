@@ -12,9 +12,11 @@ import type { InferenceConfig } from '../config/inference.config';
 export class NodeAnnouncer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('node-announcer');
   private timer: NodeJS.Timeout | undefined;
-  private draining = false;
+  /** Set on shutdown: the control plane stops allocating here. */
+  draining = false;
   /** Live sessions on this node (kept by the stream gateway). */
   load = 0;
+  /** Whether the node can take sessions (false while the model warms up). */
   ready = true;
 
   constructor(
@@ -33,6 +35,8 @@ export class NodeAnnouncer implements OnApplicationBootstrap, OnApplicationShutd
 
   /** True once this node has told the control plane where it is. */
   announced = false;
+  /** True once a heartbeat saying `ready` has gone out (the control plane may allocate here). */
+  announcedReady = false;
 
   async onApplicationBootstrap(): Promise<void> {
     // Announce the moment the server listens, not a heartbeat later.
@@ -67,6 +71,7 @@ export class NodeAnnouncer implements OnApplicationBootstrap, OnApplicationShutd
         at: Date.now(),
       });
       this.announced = true;
+      this.announcedReady = this.ready && !this.draining;
     } catch (err) {
       this.logger.warn({ err: String(err) }, 'node heartbeat failed');
     }

@@ -22,6 +22,24 @@ export const InferenceConfigSchema = z.object({
   HEARTBEAT_MS: env.int(2_000, 100),
   BODY_LIMIT_BYTES: env.int(16 * 1024, 256),
   TRUST_PROXY: env.bool(false),
+  TOKEN_CLOCK_SKEW_SEC: env.int(5),
+  /** Pose workers (one per core by default); 0 disables the model (allocation-only node, tests). */
+  POSE_WORKERS: env.int(availableParallelism(), 0),
+  POSE_BACKEND: z.enum(['auto', 'tensorflow', 'wasm']).default('auto'),
+  /** Largest image accepted, in bytes and in pixels. */
+  MAX_IMAGE_BYTES: env.int(2 * 1024 * 1024, 1024),
+  MAX_IMAGE_PIXELS: env.int(4096 * 4096, 64 * 64),
+  /** Largest WebSocket message (base64 inflates images by 4/3). */
+  WS_MAX_MESSAGE_BYTES: env.int(3 * 1024 * 1024, 4096),
+  WS_MAX_BUFFERED_BYTES: env.int(1024 * 1024, 4096),
+  /** ai.status is published at most this often per session (and on every completed rep). */
+  AI_STATUS_THROTTLE_MS: env.int(500, 0),
+  /** Session state (reps, stage, counters) is kept this long after a disconnect for a reconnect. */
+  SESSION_STATE_TTL_MS: env.int(10 * 60_000, 1_000),
+  /** Consecutive bad messages after which a socket is closed. */
+  MAX_CONSECUTIVE_ERRORS: env.int(20, 1),
+  /** How long a shutdown waits for in-flight frames. */
+  DRAIN_TIMEOUT_MS: env.int(5_000, 0),
 });
 
 export type InferenceConfig = z.infer<typeof InferenceConfigSchema>;

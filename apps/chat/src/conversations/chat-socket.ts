@@ -1,0 +1,157 @@
+import { AppError, CLOSE_CODES, type ChatSocketError, type StoredMessage } from '@squirret/contracts';
+import { boundedSend } from '@squirret/server-kit';
+import type { RawData, WebSocket } from 'ws';
+import type { SpringIdentity } from '../spring-auth/spring-identity';
+import type { RoomNotice, RoomSubscriber, WireFormat } from './room-fanout';
+
+/** What a room kind does with a socket's parsed messages and its end. */
+export interface ChatSocketHandler {
+  /** Handles one parsed JSON message; an AppError thrown here is answered as an error message. */
+  handle(socket: ChatSocket, message: unknown): Promise<void>;
+  /** Renders a presence notice in the seed's wire shape (undefined: this room kind shows none). */
+  renderNotice(socket: ChatSocket, notice: RoomNotice): object | undefined;
+  /** Called once a delivered message was sent (the couple chat closes sockets on a session's end). */
+  afterDeliver?(socket: ChatSocket, message: StoredMessage): void;
+  closed(socket: ChatSocket): void;
+}
+
+/** Limits of one chat socket. */
+export interface ChatSocketOptions {
+  readonly maxBufferedBytes: number;
+  /** Messages waiting to be handled before new ones are refused. */
+  readonly maxQueued: number;
+  /** Bad messages in a row before the socket is closed (4009). */
+  readonly maxConsecutiveErrors: number;
+}
+
+/**
+ * One client of a room over a WebSocket: parses each text frame as JSON and hands it to the room
+ * kind's handler one at a time (so a client's messages are stored, acked and delivered in the
+ * order it sent them). Bad input gets an error message, never a crash; only a run of bad
+ * messages, a slow consumer or a dead peer closes the socket.
+ */
+export class ChatSocket implements RoomSubscriber {
+  cursor = 0;
+  /** Answered the last ping (checked by the sweeper). */
+  alive = true;
+  private chain: Promise<void>;
+  private queued = 0;
+  private errors = 0;
+  private closedFlag = false;
+  private handlerClosed = false;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly identity: SpringIdentity,
+    readonly roomKey: string,
+    readonly format: WireFormat,
+    private readonly handler: ChatSocketHandler,
+    private readonly options: ChatSocketOptions,
+    /** Resolves when the socket may process messages (it has joined its room). */
+    ready: Promise<void>,
+  ) {
+    this.chain = ready;
+    ws.on('message', (data: RawData, isBinary: boolean) => this.onFrame(data, isBinary));
+    ws.on('pong', () => (this.alive = true));
+    ws.on('close', () => this.onClose());
+    ws.on('error', () => undefined);
+  }
+
+  get open(): boolean {
+    return !this.closedFlag && this.ws.readyState === this.ws.OPEN;
+  }
+
+  send(message: object): boolean {
+    return boundedSend(this.ws, JSON.stringify(message), this.options.maxBufferedBytes);
+  }
+
+  sendError(code: string, message: string, clientId?: string | null, extra: Partial<ChatSocketError> = {}): void {
+    const body: ChatSocketError = { type: 'error', code, message, ...(clientId !== undefined ? { clientId } : {}), ...extra };
+    this.send(body);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closedFlag) return;
+    this.closedFlag = true;
+    this.ws.close(code, reason.slice(0, 120));
+    // A peer that never answers the close handshake is cut off.
+    setTimeout(() => this.ws.terminate(), 5_000).unref();
+    this.onClose();
+  }
+
+  deliver(message: StoredMessage, wire: string): void {
+    if (!this.open) return;
+    boundedSend(this.ws, wire, this.options.maxBufferedBytes);
+    this.handler.afterDeliver?.(this, message);
+  }
+
+  notice(notice: RoomNotice): void {
+    const body = this.handler.renderNotice(this, notice);
+    if (body && this.open) this.send(body);
+  }
+
+  abort(reason: string): void {
+    this.close(CLOSE_CODES.TRY_AGAIN_LATER, reason);
+  }
+
+  private onFrame(data: RawData, isBinary: boolean): void {
+    if (this.closedFlag) return;
+    if (isBinary) {
+      this.fail('UNSUPPORTED_MEDIA_TYPE', 'binary frames are not accepted; send JSON text');
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(rawText(data));
+    } catch {
+      this.fail('MALFORMED_JSON', 'message is not valid JSON');
+      return;
+    }
+    if (this.queued >= this.options.maxQueued) {
+      this.fail('RATE_LIMITED', 'too many messages waiting to be handled; slow down');
+      return;
+    }
+    this.queued++;
+    this.chain = this.chain
+      .then(() => (this.open ? this.handler.handle(this, parsed) : undefined))
+      .then(
+        () => {
+          this.errors = 0;
+        },
+        (err: unknown) => this.onHandlerError(err, parsed),
+      )
+      .finally(() => this.queued--);
+  }
+
+  private onHandlerError(err: unknown, parsed: unknown): void {
+    const clientId = typeof parsed === 'object' && parsed !== null && typeof (parsed as { clientId?: unknown }).clientId === 'string' ? (parsed as { clientId: string }).clientId : undefined;
+    if (err instanceof AppError) {
+      const retry = err.headers['Retry-After'];
+      // A refused message costs nothing, so it does not count towards closing: only malformed ones do.
+      if (err.code === 'VALIDATION_ERROR') this.errors++;
+      this.sendError(err.code, err.message, clientId, retry ? { retry_after: Number(retry) } : {});
+      if (this.errors >= this.options.maxConsecutiveErrors) this.close(CLOSE_CODES.TOO_MANY_ERRORS, 'too many invalid messages');
+      return;
+    }
+    this.sendError('INTERNAL_ERROR', 'the message could not be handled', clientId);
+  }
+
+  private fail(code: string, message: string): void {
+    this.errors++;
+    this.sendError(code, message);
+    if (this.errors >= this.options.maxConsecutiveErrors) this.close(CLOSE_CODES.TOO_MANY_ERRORS, 'too many invalid messages');
+  }
+
+  private onClose(): void {
+    if (this.handlerClosed) return;
+    this.handlerClosed = true;
+    this.closedFlag = true;
+    this.handler.closed(this);
+  }
+}
+
+function rawText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}

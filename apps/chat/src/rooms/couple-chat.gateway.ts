@@ -1,0 +1,80 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { AppError, CLOSE_CODES, CoupleRoomIdSchema } from '@squirret/contracts';
+import { WsUpgradeRouter } from '@squirret/server-kit';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CHAT_CONFIG } from '../chat.tokens';
+import type { ChatConfig } from '../config/chat.config';
+import { ChatSocket } from '../conversations/chat-socket';
+import { closeForError, drainSockets, lastMessageIdOf, originRefused, socketOptions } from '../conversations/socket-edge';
+import { RoomRelay } from '../conversations/room-relay.service';
+import { coupleRoomKey } from '../conversations/room-key';
+import { SpringAuthService } from '../spring-auth/spring-auth.service';
+import { CoupleChatService } from './couple-chat.service';
+import { CoupleRoomsService } from './couple-rooms.service';
+import { coupleWire, sessionWireObject } from './couple-wire';
+
+const TOPIC_MAX = 100;
+
+/**
+ * `ws /api/sessions/ws/{room_id}?token=<Spring token>[&lastMessageId=N][&topic=…]` (seed 000).
+ * The upgrade is always accepted so a browser can see why it was refused: a bad or expired token,
+ * or a room the caller is not a member of, closes with 1008; an unknown room with 4004. Then the
+ * session message, then what the client missed since lastMessageId, then live messages.
+ */
+@Injectable()
+export class CoupleChatGateway implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger('couple-chat');
+  private readonly wss: WebSocketServer;
+
+  constructor(
+    private readonly router: WsUpgradeRouter,
+    private readonly auth: SpringAuthService,
+    private readonly rooms: CoupleRoomsService,
+    private readonly chat: CoupleChatService,
+    private readonly relay: RoomRelay,
+    @Inject(CHAT_CONFIG) private readonly config: ChatConfig,
+  ) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: config.CHAT_MAX_FRAME_BYTES, perMessageDeflate: false });
+  }
+
+  onModuleInit(): void {
+    this.router.register('couple-chat', /^\/api\/sessions\/ws\/(?<roomId>[^/]+)$/, (req, socket, head, { params, query }) =>
+      this.upgrade(req, socket, head, params.roomId ?? '', query),
+    );
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return drainSockets(this.wss);
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, rawRoomId: string, query: URLSearchParams): void {
+    if (originRefused(req, this.config.CHAT_CORS_ORIGINS, socket, '/api/sessions/ws')) return;
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      void this.accept(ws, rawRoomId, query).catch((err: unknown) => closeForError(ws, err, this.logger));
+    });
+  }
+
+  private async accept(ws: WebSocket, rawRoomId: string, query: URLSearchParams): Promise<void> {
+    const identity = this.auth.fromQuery(query);
+    if (typeof identity === 'string') {
+      ws.close(CLOSE_CODES.POLICY_VIOLATION, `unauthorized: ${identity}`);
+      return;
+    }
+    const roomId = CoupleRoomIdSchema.safeParse(rawRoomId);
+    if (!roomId.success) throw new AppError('ROOM_NOT_FOUND', 'room_id must be a positive integer');
+    const topic = query.get('topic')?.trim().slice(0, TOPIC_MAX) || null;
+    const after = lastMessageIdOf(query);
+    let ready!: () => void;
+    const socket = new ChatSocket(ws, identity, coupleRoomKey(roomId.data), coupleWire, this.chat, socketOptions(this.config), new Promise<void>((r) => (ready = r)));
+    const entry = await this.rooms.enter(identity, roomId.data, topic);
+    if (!socket.open) return;
+    this.chat.bind(socket, { roomId: entry.room.id, sessionId: entry.session.id, speaker: entry.member.speaker, topic: entry.session.topic, ended: false });
+    socket.send(sessionWireObject(entry.session, entry.members, entry.member, entry.head));
+    await this.relay.fanout.join(socket, after ?? entry.head);
+    // Closed while joining: the close handler ran before the join added it.
+    if (!socket.open) this.relay.fanout.leave(socket);
+    ready();
+  }
+}

@@ -1,0 +1,23 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { KitModule, createHttpApp, type LoggingOptions } from '@squirret/server-kit';
+import { FsrModule, type FsrDeps } from './fsr.module';
+
+@Module({})
+class FsrRootModule {}
+
+/** The fsr service on its own: its module plus logging, metrics and health. */
+export function fsrRoot(deps: FsrDeps, logging: LoggingOptions): DynamicModule {
+  return {
+    module: FsrRootModule,
+    imports: [KitModule.forRoot({ logging, internalApiKey: deps.config.INTERNAL_API_KEY }), FsrModule.forRoot(deps)],
+  };
+}
+
+/** Builds (does not start) the standalone fsr HTTP app. */
+export function createFsrApp(deps: FsrDeps, logging?: LoggingOptions): Promise<NestFastifyApplication> {
+  return createHttpApp(fsrRoot(deps, logging ?? { level: deps.config.LOG_LEVEL, service: 'fsr' }), {
+    bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
+    trustProxy: deps.config.TRUST_PROXY,
+  });
+}

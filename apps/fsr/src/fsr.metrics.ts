@@ -1,0 +1,73 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppError } from '@squirret/contracts';
+import { MetricsService } from '@squirret/server-kit';
+import { Gauge, type Counter } from 'prom-client';
+import { FSR_SAMPLE_WRITER } from './fsr.tokens';
+import type { SampleWriter } from './samples/sample-writer';
+
+/** How an ingest request is sent. */
+export type IngestForm = 'single' | 'batch';
+
+/** Why an ingest request ended the way it did (a label of `fsr_ingest_requests_total`). */
+export type IngestOutcome = 'accepted' | 'invalid' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'overloaded' | 'error';
+
+const OUTCOME_BY_CODE: Readonly<Partial<Record<AppError['code'], IngestOutcome>>> = {
+  VALIDATION_ERROR: 'invalid',
+  UNAUTHORIZED: 'unauthorized',
+  FORBIDDEN: 'forbidden',
+  RATE_LIMITED: 'rate_limited',
+  INGEST_OVERLOADED: 'overloaded',
+};
+
+/** The fsr service's Prometheus series: ingest, storage, stream, feedback. */
+@Injectable()
+export class FsrMetrics {
+  private readonly logger = new Logger('fsr-writer');
+  readonly requests: Counter<'form' | 'outcome'>;
+  readonly samples: Counter<'form'>;
+  readonly persisted: Counter;
+  readonly persistFailures: Counter;
+  readonly lost: Counter;
+  readonly streamMessages: Counter;
+  readonly slowConsumers: Counter;
+  readonly feedbackPublished: Counter;
+  readonly subscribers: Gauge;
+
+  constructor(metrics: MetricsService, @Inject(FSR_SAMPLE_WRITER) writer: SampleWriter) {
+    this.requests = metrics.counter({ name: 'fsr_ingest_requests_total', help: 'FSR ingest requests by form and outcome', labelNames: ['form', 'outcome'] });
+    this.samples = metrics.counter({ name: 'fsr_ingest_samples_total', help: 'FSR samples accepted (answered 202)', labelNames: ['form'] });
+    this.persisted = metrics.counter({ name: 'fsr_samples_persisted_total', help: 'FSR samples written to PostgreSQL' });
+    this.persistFailures = metrics.counter({ name: 'fsr_samples_persist_failures_total', help: 'FSR samples in batches that failed to write (retried)' });
+    this.lost = metrics.counter({ name: 'fsr_samples_lost_total', help: 'FSR samples that could not be written before shutdown' });
+    this.streamMessages = metrics.counter({ name: 'fsr_stream_messages_total', help: 'Messages sent to /ws/fsr-data subscribers' });
+    this.slowConsumers = metrics.counter({ name: 'fsr_stream_slow_consumers_total', help: 'Stream subscribers closed with 4008 (send buffer overflow)' });
+    this.feedbackPublished = metrics.counter({ name: 'fsr_feedback_published_total', help: 'fsr.feedback events published' });
+    this.subscribers = gauge(metrics, 'fsr_stream_subscribers', 'Open /ws/fsr-data connections');
+    gauge(metrics, 'fsr_writer_buffered_rows', 'FSR samples held in memory waiting for PostgreSQL', function (this: Gauge) {
+      this.set(writer.stats().buffered);
+    });
+    writer.listen({
+      persisted: (n) => this.persisted.inc(n),
+      failed: (n, err) => {
+        this.persistFailures.inc(n);
+        this.logger.warn({ rows: n, err: String(err) }, 'sample batch failed; will retry');
+      },
+      lost: (n, err) => {
+        this.lost.inc(n);
+        this.logger.error({ rows: n, err: String(err) }, 'samples could not be written before shutdown');
+      },
+    });
+  }
+
+  /** Counts one ingest request that ended with `err` (or was accepted). */
+  outcome(form: IngestForm, err?: unknown): void {
+    const outcome: IngestOutcome = err === undefined ? 'accepted' : err instanceof AppError ? (OUTCOME_BY_CODE[err.code] ?? 'error') : 'error';
+    this.requests.inc({ form, outcome });
+  }
+}
+
+function gauge(metrics: MetricsService, name: string, help: string, collect?: (this: Gauge) => void): Gauge {
+  const found = metrics.registry.getSingleMetric(name);
+  if (found instanceof Gauge) return found;
+  return new Gauge({ name, help, registers: [metrics.registry], ...(collect ? { collect } : {}) });
+}

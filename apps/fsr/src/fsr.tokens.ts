@@ -1,0 +1,15 @@
+/** Injection tokens of the fsr service's named I/O. */
+export const FSR_CONFIG = Symbol('FSR_CONFIG');
+export const FSR_BUS = Symbol('FSR_BUS');
+export const FSR_CLOCK = Symbol('FSR_CLOCK');
+export const FSR_DATA_SOURCE = Symbol('FSR_DATA_SOURCE');
+export const FSR_LIVE_STORE = Symbol('FSR_LIVE_STORE');
+export const FSR_SAMPLE_WRITER = Symbol('FSR_SAMPLE_WRITER');
+export const FSR_RATE_LIMITER = Symbol('FSR_RATE_LIMITER');
+export const FSR_DEVICE_TOKENS = Symbol('FSR_DEVICE_TOKENS');
+
+/** The clock (epoch milliseconds), injected so services and rules can be tested at any time. */
+export interface Clock {
+  now(): number;
+}
+export const systemClock: Clock = { now: () => Date.now() };

@@ -1,0 +1,72 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { AppError, FsrBatchRequestSchema, FsrFeedbackQuerySchema, FsrSampleRequestSchema } from '@squirret/contracts';
+import { parseOrThrow } from '@squirret/server-kit';
+import { resolveDeviceId } from './device-id';
+
+const seed = { side: 'left', ratio1: 12.3, ratio2: 8.4, ratio3: 5.1, ratio4: 20.0, ratio5: 32.5, ratio6: 21.7 };
+const message = (schema: Parameters<typeof parseOrThrow>[0], body: unknown): string => {
+  try {
+    parseOrThrow(schema, body);
+  } catch (e) {
+    assert.ok(e instanceof AppError && e.code === 'VALIDATION_ERROR');
+    return e.message;
+  }
+  assert.fail(`accepted ${JSON.stringify(body)}`);
+};
+
+describe('FSR request validation (messages name the field)', () => {
+  it('accepts the seed body, boundaries included, with an optional device and session', () => {
+    parseOrThrow(FsrSampleRequestSchema, seed);
+    parseOrThrow(FsrSampleRequestSchema, { ...seed, ratio1: 0, ratio6: 100, deviceId: 'esp32-01', sessionId: 'a9433005-6d0d-4981-b7b9-6df0ec0366e8' });
+  });
+
+  it('refuses each bad sample with the seed-style message', () => {
+    const cases: [unknown, string][] = [
+      [{ ...seed, ratio1: 100.01 }, 'ratio1 must be between 0 and 100'],
+      [{ ...seed, ratio3: -0.1 }, 'ratio3 must be between 0 and 100'],
+      [{ ...seed, ratio2: '8.4' }, 'ratio2 must be a number between 0 and 100'],
+      [{ ...seed, ratio4: null }, 'ratio4 must be a number between 0 and 100'],
+      [{ side: 'left', ratio1: 1, ratio2: 1, ratio3: 1, ratio4: 1, ratio5: 1 }, 'ratio6 is required'],
+      [{ ...seed, side: 'middle' }, 'side must be "left" or "right"'],
+      [{ ...seed, side: undefined }, 'side must be "left" or "right"'],
+      [{ ...seed, pressure: 3 }, 'unknown field(s): pressure'],
+      [{ ...seed, deviceId: 'has space' }, 'deviceId must be 1 to 64 letters, digits, ".", "_", ":" or "-"'],
+      [{ ...seed, sessionId: 'nope' }, 'sessionId must be a UUID'],
+      [[seed], 'request body must be a JSON object'],
+      [undefined, 'request body must be a JSON object'],
+    ];
+    for (const [body, expected] of cases) assert.equal(message(FsrSampleRequestSchema, body), expected, JSON.stringify(body));
+  });
+
+  it('refuses bad batches, naming the sample', () => {
+    const ok = { ...seed, ts: 1730892345 };
+    parseOrThrow(FsrBatchRequestSchema, { samples: [ok, { ...seed, ts: '2025-11-09T07:10:23Z' }] });
+    assert.equal(message(FsrBatchRequestSchema, { samples: [] }), 'samples must not be empty');
+    assert.equal(message(FsrBatchRequestSchema, { samples: Array(501).fill(ok) }), 'samples must hold at most 500 samples');
+    assert.equal(message(FsrBatchRequestSchema, { samples: [ok, { ...ok, ratio5: 101 }] }), 'samples.1.ratio5: ratio5 must be between 0 and 100');
+    assert.equal(message(FsrBatchRequestSchema, { samples: [seed] }), 'samples.0.ts: ts is required');
+    assert.equal(message(FsrBatchRequestSchema, { samples: [{ ...ok, ts: 'yesterday' }] }), 'samples.0.ts: ts must be Unix epoch seconds or an ISO-8601 time');
+    assert.equal(message(FsrBatchRequestSchema, [ok]), 'request body must be a JSON object');
+  });
+
+  it('checks the query of the read endpoints', () => {
+    assert.equal(message(FsrFeedbackQuerySchema, { sessionId: '1' }), 'sessionId must be a UUID');
+    assert.equal(message(FsrFeedbackQuerySchema, { deviceId: '' }), 'deviceId must be 1 to 64 letters, digits, ".", "_", ":" or "-"');
+  });
+});
+
+describe('resolveDeviceId', () => {
+  const code = (e: unknown) => e instanceof AppError && e.code === 'VALIDATION_ERROR';
+  it('takes the header, else the body field, else the default device', () => {
+    assert.equal(resolveDeviceId({ 'x-device-id': 'esp-h' }, undefined, 'default'), 'esp-h');
+    assert.equal(resolveDeviceId({}, 'esp-b', 'default'), 'esp-b');
+    assert.equal(resolveDeviceId({ 'x-device-id': 'esp-1' }, 'esp-1', 'default'), 'esp-1');
+    assert.equal(resolveDeviceId({}, undefined, 'default'), 'default');
+  });
+
+  it('refuses a bad header and a header that contradicts the body', () => {
+    assert.throws(() => resolveDeviceId({ 'x-device-id': 'a b' }, undefined, 'default'), code);
+    assert.throws(() => resolveDeviceId({ 'x-device-id': 'esp-1' }, 'esp-2', 'default'), code);
+  });
+});

@@ -1,0 +1,76 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Bus } from '@squirret/bus';
+import type { FsrBatchSample, FsrSampleRequest } from '@squirret/contracts';
+import type { FsrConfig } from '../config/fsr.config';
+import { FSR_BUS, FSR_CLOCK, FSR_CONFIG, FSR_LIVE_STORE, FSR_SAMPLE_WRITER, type Clock } from '../fsr.tokens';
+import type { LiveStore } from '../live/live-store';
+import { ratiosOf, type FootSample, type SampleRow } from '../samples/foot-sample';
+import type { SampleWriter } from '../samples/sample-writer';
+import { IngestErrors } from './ingest.errors';
+
+/** A device's samples as the controller hands them over (device resolved, caller authorized). */
+export interface IngestBatch {
+  readonly deviceId: string;
+  readonly sessionId: string | null;
+  readonly samples: readonly FootSample[];
+}
+
+/** Epoch ms of a batch sample's `ts` (Unix seconds or ISO-8601). */
+export function sampleTimeMs(ts: FsrBatchSample['ts']): number {
+  return typeof ts === 'number' ? Math.round(ts * 1000) : Date.parse(ts);
+}
+
+/**
+ * Takes samples in: into the PostgreSQL writer's buffer first (so a 202 means the row will be
+ * written, even on shutdown), then into the live state every instance reads (latest, window),
+ * then onto the bus as `fsr.sample` for the streams of every instance.
+ */
+@Injectable()
+export class IngestService {
+  private readonly logger = new Logger('fsr-ingest');
+
+  constructor(
+    @Inject(FSR_SAMPLE_WRITER) private readonly writer: SampleWriter,
+    @Inject(FSR_LIVE_STORE) private readonly store: LiveStore,
+    @Inject(FSR_BUS) private readonly bus: Bus,
+    @Inject(FSR_CLOCK) private readonly clock: Clock,
+    @Inject(FSR_CONFIG) private readonly config: FsrConfig,
+  ) {}
+
+  /** One sample of the seed's form, taken now. */
+  async ingestOne(deviceId: string, sessionId: string | null, sample: Omit<FsrSampleRequest, 'deviceId' | 'sessionId'>): Promise<number> {
+    const now = this.clock.now();
+    return this.accept({ deviceId, sessionId, samples: [{ side: sample.side, ratios: ratiosOf(sample), at: now }] }, now);
+  }
+
+  /** Timestamped samples a device buffered; refuses samples dated beyond the allowed clock skew. */
+  async ingestBatch(deviceId: string, sessionId: string | null, samples: readonly FsrBatchSample[]): Promise<number> {
+    const now = this.clock.now();
+    const latestAllowed = now + this.config.FSR_MAX_FUTURE_SKEW_SEC * 1000;
+    const feet = samples.map((s, i): FootSample => {
+      const at = sampleTimeMs(s.ts);
+      if (at > latestAllowed) throw IngestErrors.inFuture(i, this.config.FSR_MAX_FUTURE_SKEW_SEC);
+      return { side: s.side, ratios: ratiosOf(s), at };
+    });
+    feet.sort((a, b) => a.at - b.at);
+    return this.accept({ deviceId, sessionId, samples: feet }, now);
+  }
+
+  private async accept(batch: IngestBatch, now: number): Promise<number> {
+    const rows: SampleRow[] = batch.samples.map((s) => ({ ...s, deviceId: batch.deviceId, sessionId: batch.sessionId, receivedAt: now }));
+    // Throws INGEST_OVERLOADED (503) with nothing taken when PostgreSQL is too far behind.
+    this.writer.enqueue(rows);
+    const fresh = await this.store.record({ deviceId: batch.deviceId, sessionId: batch.sessionId, samples: batch.samples, now });
+    if (fresh.length > 0) {
+      // The stream is best effort: a bus failure must not turn an accepted sample into an error.
+      await Promise.all(
+        fresh.map((s) =>
+          this.bus
+            .publish('fsr.sample', { deviceId: batch.deviceId, side: s.side, ratios: [...s.ratios], at: s.at })
+            .catch((err: unknown) => this.logger.warn({ deviceId: batch.deviceId, err: String(err) }, 'fsr.sample not published')),
+        ),
+      );
+    }
+    return rows.length;
+  }
+}

@@ -1,0 +1,81 @@
+import { createBus, RedisBus, type Bus } from '@squirret/bus';
+import { openDatabase } from '@squirret/database';
+import { RateLimiter } from '@squirret/server-kit';
+import type Redis from 'ioredis';
+import type { DataSource } from 'typeorm';
+import type { FsrConfig } from './config/fsr.config';
+import type { FsrDeps } from './fsr.module';
+import type { LiveStore, LiveStoreSettings } from './live/live-store';
+import { MemoryLiveStore } from './live/memory-live-store';
+import { RedisLiveStore } from './live/redis-live-store';
+import { FSR_MIGRATIONS } from './migrations';
+import { FsrSampleEntity } from './samples/fsr-sample.entity';
+import { SampleWriter } from './samples/sample-writer';
+import { SamplesRepository } from './samples/samples.repository';
+
+/** The fsr service's entities and migrations, for its data source. */
+export const FSR_DB = {
+  entities: [FsrSampleEntity],
+  migrations: FSR_MIGRATIONS,
+  migrationsTableName: 'fsr_migrations',
+};
+
+/** Opens the fsr service's database (running its migrations). */
+export function openFsrDatabase(url: string): Promise<DataSource> {
+  return openDatabase({ url, ...FSR_DB, applicationName: 'squirret-fsr' });
+}
+
+/** Bounds of the live state, from the config. */
+export function liveStoreSettings(config: FsrConfig): LiveStoreSettings {
+  return {
+    windowMs: config.FSR_FEEDBACK_WINDOW_MS,
+    // Twice what the rate limit lets through in a window (so it never bites a well-behaved device),
+    // within [1,000, 20,000]: the feedback reads the whole window, so it must stay small.
+    windowCap: Math.min(
+      20_000,
+      Math.max(1_000, Math.ceil((2 * config.FSR_RATE_LIMIT * config.FSR_FEEDBACK_WINDOW_MS) / (config.FSR_RATE_WINDOW_SEC * 1000))),
+    ),
+    latestTtlMs: config.FSR_LATEST_TTL_SEC * 1000,
+    aiStatusTtlMs: config.FSR_AI_STATUS_MAX_AGE_SEC * 1000,
+    tickTtlMs: config.FSR_FEEDBACK_INTERVAL_MS * 3,
+  };
+}
+
+/** The live store the config asks for: Redis when there is a Redis connection, memory otherwise. */
+export function createLiveStore(config: FsrConfig, redis: Redis | undefined): LiveStore {
+  const settings = liveStoreSettings(config);
+  return redis
+    ? new RedisLiveStore(redis, config.BUS_PREFIX, { ...settings, maxFutureSkewMs: config.FSR_MAX_FUTURE_SKEW_SEC * 1000 })
+    : new MemoryLiveStore(settings);
+}
+
+/** Builds everything the fsr module needs; `close()` flushes the sample writer, then releases the rest. */
+export async function createFsrDeps(
+  config: FsrConfig,
+  shared: { bus?: Bus; redis?: Redis } = {},
+): Promise<{ deps: FsrDeps; close: () => Promise<void> }> {
+  const dataSource = await openFsrDatabase(config.DATABASE_URL);
+  const ownBus = shared.bus ? undefined : createBus({ redisUrl: config.REDIS_URL, prefix: config.BUS_PREFIX });
+  const bus = shared.bus ?? ownBus!;
+  const redis = shared.redis ?? (bus instanceof RedisBus ? bus.redis : undefined);
+  const writer = new SampleWriter(new SamplesRepository(dataSource), {
+    flushIntervalMs: config.FSR_FLUSH_INTERVAL_MS,
+    flushMaxRows: config.FSR_FLUSH_MAX_ROWS,
+    bufferMaxRows: config.FSR_BUFFER_MAX_ROWS,
+  });
+  writer.start();
+  const rateLimiter = new RateLimiter(
+    { name: 'fsr-ingest', points: config.FSR_RATE_LIMIT, durationSec: config.FSR_RATE_WINDOW_SEC },
+    redis,
+    `${config.BUS_PREFIX}rl`,
+  );
+  return {
+    deps: { config, dataSource, bus, store: createLiveStore(config, redis), writer, rateLimiter },
+    close: async () => {
+      // Runs after the HTTP server closed: no request can enqueue any more, so this flush is the last.
+      await writer.close();
+      await ownBus?.close();
+      await dataSource.destroy();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type Keypoint } from '@squirret/contracts';
+import { PoseError, PosePool } from '@squirret/pose';
+import type { InferenceConfig } from '../config/inference.config';
+import { INF_CONFIG } from '../inference.tokens';
+import type { FrameEstimator } from '../stream/stream-session';
+
+/**
+ * The MoveNet worker pool of this node: started at boot (warm-up happens in the workers while the
+ * server already answers health checks), ready only after every worker warmed up.
+ */
+@Injectable()
+export class PoseEngine implements FrameEstimator, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('pose');
+  private readonly pool: PosePool | undefined;
+  private warm = false;
+  private failure: string | undefined;
+  backend: string | undefined;
+
+  constructor(@Inject(INF_CONFIG) private readonly config: InferenceConfig) {
+    this.pool =
+      config.POSE_WORKERS > 0
+        ? new PosePool({
+            workers: config.POSE_WORKERS,
+            // Each session has at most one frame in the pool; the queue holds one per session.
+            maxQueue: config.CAPACITY,
+            backend: config.POSE_BACKEND,
+            limits: { maxBytes: config.MAX_IMAGE_BYTES, maxPixels: config.MAX_IMAGE_PIXELS },
+            onEvent: (e) => {
+              if (e.type === 'worker-ready') {
+                this.backend = e.backend.name;
+                this.logger.log({ workerId: e.workerId, backend: e.backend.name, loadMs: e.loadMs, warmupMs: e.warmupMs }, 'pose worker ready');
+              } else this.logger.warn({ ...e }, `pose pool: ${e.type}`);
+            },
+          })
+        : undefined;
+  }
+
+  /** False while warming up (or when the model is disabled with POSE_WORKERS=0). */
+  get ready(): boolean {
+    return this.warm;
+  }
+
+  get enabled(): boolean {
+    return this.pool !== undefined;
+  }
+
+  get problem(): string | undefined {
+    return this.failure;
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.pool) return;
+    const t0 = Date.now();
+    this.pool
+      .start()
+      .then(() => {
+        this.warm = true;
+        this.logger.log({ workers: this.config.POSE_WORKERS, ms: Date.now() - t0 }, 'pose model warm');
+      })
+      .catch((err: unknown) => {
+        this.failure = err instanceof Error ? err.message : String(err);
+        this.logger.error({ err: this.failure }, 'pose model failed to start');
+      });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool?.close();
+  }
+
+  async estimate(image: Uint8Array): Promise<{ keypoints: Keypoint[]; inferenceMs: number }> {
+    if (!this.pool) throw new PoseError('POOL_NOT_STARTED', 'this node runs without a pose model (POSE_WORKERS=0)');
+    const r = await this.pool.estimate(image);
+    return { keypoints: r.keypoints, inferenceMs: r.inferenceMs };
+  }
+}

@@ -1,0 +1,95 @@
+import { BINARY_FRAME, InferenceClientMessageSchema, type InferenceErrorCode } from '@squirret/contracts';
+
+/** A frame ready for the model: its number, its client time (ms, when given) and the image bytes. */
+export interface ParsedFrame {
+  readonly kind: 'frame';
+  readonly frameNumber: number;
+  readonly clientTimeMs: number | undefined;
+  readonly image: Buffer;
+  readonly encoding: 'json' | 'binary';
+}
+
+/** An in-band token refresh. */
+export interface ParsedAuth {
+  readonly kind: 'auth';
+  readonly token: string;
+}
+
+/** Why a message was refused; `frameNumber` when it could be read. */
+export interface ParseFailure {
+  readonly kind: 'error';
+  readonly code: InferenceErrorCode;
+  readonly message: string;
+  readonly frameNumber?: number;
+}
+
+export type ParsedMessage = ParsedFrame | ParsedAuth | ParseFailure;
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const MAGIC = Buffer.from(BINARY_FRAME.magic, 'ascii');
+
+/** Client timestamps: the seed sends epoch seconds; binary frames carry epoch milliseconds. */
+function toMs(t: number | undefined, unit: 's' | 'ms'): number | undefined {
+  if (t === undefined || !Number.isFinite(t) || t <= 0) return undefined;
+  return unit === 's' ? t * 1000 : t;
+}
+
+/** Parses one text message (JSON frame or auth). Pure. */
+export function parseTextMessage(text: string, maxImageBytes: number): ParsedMessage {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { kind: 'error', code: 'MALFORMED_JSON', message: 'message is not valid JSON' };
+  }
+  const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
+  if (type !== 'frame' && type !== 'auth') {
+    return { kind: 'error', code: 'UNKNOWN_TYPE', message: 'type must be frame or auth' };
+  }
+  const parsed = InferenceClientMessageSchema.safeParse(json);
+  if (!parsed.success) {
+    const fn = (json as { frameNumber?: unknown }).frameNumber;
+    const issue = parsed.error.issues[0];
+    return {
+      kind: 'error',
+      code: 'INVALID_FRAME',
+      message: `${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'invalid'}`,
+      ...(typeof fn === 'number' && Number.isInteger(fn) && fn >= 0 ? { frameNumber: fn } : {}),
+    };
+  }
+  const m = parsed.data;
+  if (m.type === 'auth') return { kind: 'auth', token: m.token };
+  // Strip a data URL prefix some clients add.
+  const b64 = m.image_base64.startsWith('data:') ? m.image_base64.slice(m.image_base64.indexOf(',') + 1) : m.image_base64;
+  if (b64.length % 4 === 1 || !BASE64.test(b64)) {
+    return { kind: 'error', code: 'INVALID_BASE64', message: 'image_base64 is not valid base64', frameNumber: m.frameNumber };
+  }
+  if (Math.floor((b64.length * 3) / 4) > maxImageBytes) {
+    return { kind: 'error', code: 'IMAGE_TOO_LARGE', message: `image is over ${maxImageBytes} bytes`, frameNumber: m.frameNumber };
+  }
+  return { kind: 'frame', frameNumber: m.frameNumber, clientTimeMs: toMs(m.timestamp, 's'), image: Buffer.from(b64, 'base64'), encoding: 'json' };
+}
+
+/** Parses one binary message: the 16-byte header (`SQF1`, frameNumber, timestamp ms) then the image. Pure. */
+export function parseBinaryMessage(data: Buffer, maxImageBytes: number): ParsedMessage {
+  if (data.length < BINARY_FRAME.headerBytes || !data.subarray(0, 4).equals(MAGIC)) {
+    return { kind: 'error', code: 'INVALID_FRAME', message: `binary frames start with the ${BINARY_FRAME.headerBytes}-byte SQF1 header` };
+  }
+  const frameNumber = data.readUInt32LE(4);
+  const ts = data.readDoubleLE(8);
+  const image = data.subarray(BINARY_FRAME.headerBytes);
+  if (image.length === 0) return { kind: 'error', code: 'INVALID_IMAGE', message: 'binary frame has no image bytes', frameNumber };
+  if (image.length > maxImageBytes) {
+    return { kind: 'error', code: 'IMAGE_TOO_LARGE', message: `image is over ${maxImageBytes} bytes`, frameNumber };
+  }
+  return { kind: 'frame', frameNumber, clientTimeMs: toMs(ts, 'ms'), image, encoding: 'binary' };
+}
+
+/** Builds a binary frame (clients, tests and benchmarks). */
+export function encodeBinaryFrame(frameNumber: number, timestampMs: number, image: Buffer): Buffer {
+  const header = Buffer.alloc(BINARY_FRAME.headerBytes);
+  MAGIC.copy(header, 0);
+  header.writeUInt32LE(frameNumber >>> 0, 4);
+  header.writeDoubleLE(timestampMs, 8);
+  return Buffer.concat([header, image]);
+}

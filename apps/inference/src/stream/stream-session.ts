@@ -1,0 +1,157 @@
+import type { AnalysisMessage, InferenceErrorMessage, Keypoint, RepMessage } from '@squirret/contracts';
+import type { FrameAnalysis, SquatAnalyzer } from '@squirret/squat';
+import type { ParsedFrame } from './frame-parser';
+
+/** Runs the model on one image (the pose pool, or a fake in unit tests). */
+export interface FrameEstimator {
+  estimate(image: Uint8Array): Promise<{ keypoints: Keypoint[]; inferenceMs: number }>;
+}
+
+/** Where a session's results go (the socket currently attached, if any). */
+export interface StreamSink {
+  send(message: AnalysisMessage | RepMessage | InferenceErrorMessage): void;
+  /** Every analysed frame, for the throttled `ai.status`. */
+  analysed(analysis: FrameAnalysis): void;
+}
+
+/** Maps an estimator failure to the wire's error code. */
+export type ErrorMapper = (err: unknown) => Pick<InferenceErrorMessage, 'code' | 'message'>;
+
+/** Frame counters of a session, as `session.usage` reports them. */
+export interface StreamCounters {
+  readonly framesIn: number;
+  readonly framesAnalysed: number;
+  readonly framesDropped: number;
+}
+
+/**
+ * One session's stream state, kept across reconnects: the analyzer (reps, stage), the counters,
+ * and the newest-frame-wins slot. At most one frame is being analysed and at most one waits; a
+ * frame arriving while one waits replaces it and counts as dropped.
+ */
+export class StreamSession {
+  private framesIn = 0;
+  private framesAnalysed = 0;
+  private framesDropped = 0;
+  private pending: { frame: ParsedFrame; receivedAt: number } | undefined;
+  private busy = false;
+  private sink: StreamSink | undefined;
+  private lastTimeMs = -Infinity;
+  private useClientTime: boolean | undefined;
+  private idleWaiters: (() => void)[] = [];
+  /** When the session was last attached or detached (for the state TTL). */
+  touchedAt: number;
+
+  constructor(
+    readonly sessionId: string,
+    private readonly analyzer: SquatAnalyzer,
+    private readonly estimator: FrameEstimator,
+    private readonly mapError: ErrorMapper,
+    private readonly now: () => number,
+  ) {
+    this.touchedAt = now();
+  }
+
+  get counters(): StreamCounters {
+    return { framesIn: this.framesIn, framesAnalysed: this.framesAnalysed, framesDropped: this.framesDropped };
+  }
+
+  get attached(): boolean {
+    return this.sink !== undefined;
+  }
+
+  attach(sink: StreamSink): void {
+    this.sink = sink;
+    this.touchedAt = this.now();
+  }
+
+  /** Detaches the socket; a waiting frame is dropped (nobody would read its answer). */
+  detach(): void {
+    this.sink = undefined;
+    this.touchedAt = this.now();
+    if (this.pending) {
+      this.pending = undefined;
+      this.framesDropped++;
+    }
+  }
+
+  /** Offers a frame: analysed now if the session is idle, else it becomes the waiting frame. */
+  offer(frame: ParsedFrame): void {
+    this.framesIn++;
+    const receivedAt = this.now();
+    if (this.busy) {
+      if (this.pending) this.framesDropped++;
+      this.pending = { frame, receivedAt };
+      return;
+    }
+    void this.run(frame, receivedAt);
+  }
+
+  /** Resolves when no frame is being analysed (drain on shutdown). */
+  idle(): Promise<void> {
+    if (!this.busy) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  private timeOf(frame: ParsedFrame, receivedAt: number): number {
+    // The first frame decides: client clocks when the client sends them, else the server's.
+    this.useClientTime ??= frame.clientTimeMs !== undefined;
+    const t = this.useClientTime && frame.clientTimeMs !== undefined ? frame.clientTimeMs : receivedAt;
+    // The analyzer needs time to move forward; a client clock that jumps back is clamped.
+    this.lastTimeMs = Math.max(t, this.lastTimeMs + 1);
+    return this.lastTimeMs;
+  }
+
+  private async run(frame: ParsedFrame, receivedAt: number): Promise<void> {
+    this.busy = true;
+    try {
+      const { keypoints, inferenceMs } = await this.estimator.estimate(frame.image);
+      const a = this.analyzer.push(keypoints, this.timeOf(frame, receivedAt));
+      this.framesAnalysed++;
+      const sink = this.sink;
+      if (sink) {
+        sink.send({
+          type: 'analysis',
+          frameNumber: frame.frameNumber,
+          lumbar: a.lumbar,
+          knee: a.knee,
+          ankle: a.ankle,
+          score: a.score === null ? null : Math.round(a.score),
+          stage: a.stage,
+          reps: a.reps,
+          keypoints: keypoints.map((k) => ({ name: k.name, x: round4(k.x), y: round4(k.y), score: round4(k.score) })),
+          reasons: a.reasons.map((r) => ({ joint: r.joint, code: r.code, message: r.message })),
+          processingMs: Math.round((this.now() - receivedAt) * 10) / 10,
+          inferenceMs: Math.round(inferenceMs * 10) / 10,
+          dropped: this.framesDropped,
+        });
+        if (a.repCompleted) {
+          const r = a.repCompleted;
+          sink.send({
+            type: 'rep',
+            index: r.index,
+            lumbar: r.lumbar,
+            knee: r.knee,
+            ankle: r.ankle,
+            depth: round4(r.depth),
+            depthJudgement: r.depthJudgement,
+            formClass: r.formClass,
+            score: Math.round(r.score),
+            reasons: r.reasons.map((x) => ({ joint: x.joint, code: x.code, message: x.message })),
+          });
+        }
+        sink.analysed(a);
+      }
+    } catch (err) {
+      this.sink?.send({ type: 'error', ...this.mapError(err), frameNumber: frame.frameNumber });
+    } finally {
+      this.busy = false;
+      const next = this.pending;
+      this.pending = undefined;
+      if (next) void this.run(next.frame, next.receivedAt);
+      else for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+}
+
+const round4 = (v: number) => Math.round(v * 10_000) / 10_000;

@@ -1,0 +1,214 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Hs256Jwt, JwtError, hmacKey } from '@squirret/auth';
+import type { Bus } from '@squirret/bus';
+import { CLOSE_CODES, INFERENCE_AUDIENCE, type InferenceErrorMessage, type InferenceTokenClaims } from '@squirret/contracts';
+import { MetricsService, WsUpgradeRouter, boundedSend } from '@squirret/server-kit';
+import type { FrameAnalysis } from '@squirret/squat';
+import type { Counter } from 'prom-client';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { NodeAnnouncer } from '../allocation/node-announcer';
+import type { InferenceConfig } from '../config/inference.config';
+import { INF_BUS, INF_CONFIG } from '../inference.tokens';
+import { parseBinaryMessage, parseTextMessage } from './frame-parser';
+import { SessionRegistry } from './session-registry';
+import type { StreamSession } from './stream-session';
+
+const SESSION_PATH = /^\/ws\/(?<sessionId>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
+
+/** The live socket of one stream, with what it needs to report its own usage. */
+interface LiveStream {
+  readonly ws: WebSocket;
+  readonly session: StreamSession;
+  readonly openedAt: number;
+  readonly countersAtOpen: StreamSession['counters'];
+  expiry: NodeJS.Timeout | undefined;
+  consecutiveErrors: number;
+  lastStatusAt: number;
+}
+
+/**
+ * `/ws/{sessionId}?token=`: the data plane's frame socket (seed 004 §8.3). The token is verified
+ * first (HS256, aud inference-ws, sub = the path's sessionId, exp, nbf); a refusal closes with
+ * 1008. Frames (JSON base64 or binary) go through the session's newest-frame-wins slot to the pose
+ * pool and the squat analyzer; answers are `analysis` (and `rep`) messages.
+ */
+@Injectable()
+export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger('stream');
+  private readonly wss: WebSocketServer;
+  private readonly jwt: Hs256Jwt;
+  private readonly live = new Map<string, LiveStream>();
+  private draining = false;
+  private readonly frames: Counter<'encoding'>;
+  private readonly refusals: Counter<'reason'>;
+
+  constructor(
+    private readonly router: WsUpgradeRouter,
+    private readonly registry: SessionRegistry,
+    private readonly announcer: NodeAnnouncer,
+    @Inject(INF_BUS) private readonly bus: Bus,
+    @Inject(INF_CONFIG) private readonly config: InferenceConfig,
+    metrics: MetricsService,
+  ) {
+    this.jwt = new Hs256Jwt(hmacKey(config.INFERENCE_TOKEN_SECRET));
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: config.WS_MAX_MESSAGE_BYTES, perMessageDeflate: false });
+    this.frames = metrics.counter({ name: 'inference_frames_total', help: 'Frames received', labelNames: ['encoding'] });
+    this.refusals = metrics.counter({ name: 'inference_refusals_total', help: 'Refused connections and messages', labelNames: ['reason'] });
+  }
+
+  onModuleInit(): void {
+    this.router.register('inference', SESSION_PATH, (req, socket, head, { params, query }) =>
+      this.upgrade(req, socket, head, params.sessionId ?? '', query.get('token')),
+    );
+  }
+
+  /** Live streams on this node (the load it announces). */
+  get load(): number {
+    return this.live.size;
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, sessionId: string, token: string | null): void {
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, sessionId.toLowerCase(), token));
+  }
+
+  private verify(token: string | null, sessionId: string): InferenceTokenClaims | string {
+    if (!token) return 'missing token';
+    try {
+      return this.jwt.verify<InferenceTokenClaims>(token, {
+        audience: INFERENCE_AUDIENCE,
+        subject: sessionId,
+        requiredClaims: ['sub'],
+        clockToleranceSec: this.config.TOKEN_CLOCK_SKEW_SEC,
+      });
+    } catch (err) {
+      return err instanceof JwtError ? err.reason.toLowerCase().replace(/_/g, ' ') : 'invalid token';
+    }
+  }
+
+  private open(ws: WebSocket, sessionId: string, token: string | null): void {
+    const claims = this.verify(token, sessionId);
+    if (typeof claims === 'string') {
+      this.refusals.inc({ reason: 'auth' });
+      this.logger.warn({ sessionId, reason: claims }, 'stream refused');
+      ws.close(CLOSE_CODES.POLICY_VIOLATION, `auth failed: ${claims}`);
+      return;
+    }
+    if (this.draining) {
+      ws.close(CLOSE_CODES.SERVICE_RESTART, 'node is restarting; reconnect');
+      return;
+    }
+    const previous = this.live.get(sessionId);
+    if (!previous && this.live.size >= this.config.CAPACITY) {
+      this.refusals.inc({ reason: 'capacity' });
+      ws.close(CLOSE_CODES.TRY_AGAIN_LATER, 'node is at capacity');
+      return;
+    }
+    if (previous) previous.ws.close(CLOSE_CODES.SESSION_REPLACED, 'replaced by a newer connection');
+    const session = this.registry.getOrCreate(sessionId);
+    const stream: LiveStream = { ws, session, openedAt: Date.now(), countersAtOpen: session.counters, expiry: undefined, consecutiveErrors: 0, lastStatusAt: 0 };
+    this.live.set(sessionId, stream);
+    this.announcer.load = this.live.size;
+    this.armExpiry(stream, claims.exp);
+    session.attach({
+      send: (m) => {
+        boundedSend(ws, JSON.stringify(m), this.config.WS_MAX_BUFFERED_BYTES);
+      },
+      analysed: (a) => this.publishStatus(stream, a),
+    });
+    this.logger.log({ sessionId, resumedReps: session.counters.framesAnalysed > 0 }, 'stream opened');
+    ws.on('message', (data, isBinary) => this.onMessage(stream, data, isBinary));
+    ws.on('close', () => this.onClose(stream));
+    // ws itself closes the socket after an error (e.g. 1009 for a message over maxPayload).
+    ws.on('error', (err) => this.logger.warn({ sessionId, err: err.message }, 'stream socket error'));
+  }
+
+  private armExpiry(stream: LiveStream, expSec: number): void {
+    if (stream.expiry) clearTimeout(stream.expiry);
+    const ms = Math.max(0, expSec * 1000 - Date.now() + this.config.TOKEN_CLOCK_SKEW_SEC * 1000);
+    stream.expiry = setTimeout(() => stream.ws.close(CLOSE_CODES.TOKEN_EXPIRED, 'token expired; reconnect with a refreshed token'), Math.min(ms, 2 ** 31 - 1));
+    stream.expiry.unref();
+  }
+
+  private onMessage(stream: LiveStream, data: RawData, isBinary: boolean): void {
+    const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+    const parsed = isBinary ? parseBinaryMessage(buf, this.config.MAX_IMAGE_BYTES) : parseTextMessage(buf.toString('utf8'), this.config.MAX_IMAGE_BYTES);
+    if (parsed.kind === 'error') {
+      this.refusals.inc({ reason: parsed.code });
+      const msg: InferenceErrorMessage = { type: 'error', code: parsed.code, message: parsed.message, ...(parsed.frameNumber !== undefined ? { frameNumber: parsed.frameNumber } : {}) };
+      boundedSend(stream.ws, JSON.stringify(msg), this.config.WS_MAX_BUFFERED_BYTES);
+      if (++stream.consecutiveErrors >= this.config.MAX_CONSECUTIVE_ERRORS) stream.ws.close(CLOSE_CODES.TOO_MANY_ERRORS, 'too many bad messages');
+      return;
+    }
+    stream.consecutiveErrors = 0;
+    if (parsed.kind === 'auth') {
+      const claims = this.verify(parsed.token, stream.session.sessionId);
+      if (typeof claims === 'string') {
+        boundedSend(stream.ws, JSON.stringify({ type: 'error', code: 'INVALID_TOKEN', message: `token refused: ${claims}` }), this.config.WS_MAX_BUFFERED_BYTES);
+        return;
+      }
+      this.armExpiry(stream, claims.exp);
+      boundedSend(stream.ws, JSON.stringify({ type: 'auth', status: 'ok', exp: claims.exp }), this.config.WS_MAX_BUFFERED_BYTES);
+      return;
+    }
+    this.frames.inc({ encoding: parsed.encoding });
+    stream.session.offer(parsed);
+  }
+
+  private publishStatus(stream: LiveStream, a: FrameAnalysis): void {
+    const now = Date.now();
+    if (!a.repCompleted && now - stream.lastStatusAt < this.config.AI_STATUS_THROTTLE_MS) return;
+    stream.lastStatusAt = now;
+    void this.bus
+      .publish('ai.status', {
+        sessionId: stream.session.sessionId,
+        lumbar: a.lumbar,
+        knee: a.knee,
+        ankle: a.ankle,
+        ...(a.score !== null ? { score: Math.max(0, Math.min(100, a.score)) } : {}),
+        stage: a.stage,
+        reps: a.reps,
+        source: 'inference',
+        at: now,
+      })
+      .catch((err: unknown) => this.logger.warn({ sessionId: stream.session.sessionId, err: String(err) }, 'ai.status not published'));
+  }
+
+  private onClose(stream: LiveStream): void {
+    if (stream.expiry) clearTimeout(stream.expiry);
+    const { sessionId } = stream.session;
+    if (this.live.get(sessionId) === stream) {
+      this.live.delete(sessionId);
+      stream.session.detach();
+    }
+    this.announcer.load = this.live.size;
+    const c = stream.session.counters;
+    const usage = {
+      sessionId,
+      nodeId: this.config.NODE_ID,
+      framesIn: c.framesIn - stream.countersAtOpen.framesIn,
+      framesAnalysed: c.framesAnalysed - stream.countersAtOpen.framesAnalysed,
+      framesDropped: c.framesDropped - stream.countersAtOpen.framesDropped,
+      durationMs: Date.now() - stream.openedAt,
+      at: Date.now(),
+    };
+    this.logger.log(usage, 'stream closed');
+    void this.bus.publish('session.usage', usage).catch((err: unknown) => this.logger.warn({ sessionId, err: String(err) }, 'session.usage not published'));
+  }
+
+  /** SIGTERM: no new streams, in-flight frames finish, then every client is told to reconnect. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.draining = true;
+    this.announcer.draining = true;
+    await this.announcer.beat();
+    const streams = [...this.live.values()];
+    await Promise.race([
+      Promise.all(streams.map((s) => s.session.idle())),
+      new Promise((r) => setTimeout(r, this.config.DRAIN_TIMEOUT_MS).unref()),
+    ]);
+    for (const s of streams) s.ws.close(CLOSE_CODES.SERVICE_RESTART, 'node is restarting; reconnect');
+    // Give the close frames (and the usage events) a moment to leave.
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

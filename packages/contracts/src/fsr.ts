@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import { JudgementSchema } from './pose';
+
+/** Audience of an FSR device token (`Authorization: Bearer` on ingest when device tokens are configured). */
+export const FSR_DEVICE_AUDIENCE = 'fsr-device';
+
+/** Header that names the device on ingest (the body's `deviceId` field is the alternative). */
+export const FSR_DEVICE_ID_HEADER = 'x-device-id';
+
+/** Most samples one batch may carry (the body limit may cut a batch earlier). */
+export const FSR_BATCH_MAX_SAMPLES = 500;
+
+/** Which foot an insole sample comes from. */
+export const FsrSideSchema = z.enum(['left', 'right'], { error: 'side must be "left" or "right"' });
+export type FsrSide = z.infer<typeof FsrSideSchema>;
+
+/** A device id: what an ESP32 puts in `X-Device-Id` or `deviceId`. */
+export const FsrDeviceIdSchema = z
+  .string({ error: 'deviceId must be a string' })
+  .regex(/^[A-Za-z0-9._:-]{1,64}$/, { error: 'deviceId must be 1 to 64 letters, digits, ".", "_", ":" or "-"' });
+
+const sessionId = z.uuid({ error: 'sessionId must be a UUID' });
+
+/** One ratio: the share (percent) of the foot's load on one sensor, a finite number in [0, 100]. */
+const ratio = (field: string) =>
+  z
+    .number({ error: (iss) => (iss.input === undefined ? `${field} is required` : `${field} must be a number between 0 and 100`) })
+    .min(0, { error: `${field} must be between 0 and 100` })
+    .max(100, { error: `${field} must be between 0 and 100` });
+
+const ratios = {
+  ratio1: ratio('ratio1'),
+  ratio2: ratio('ratio2'),
+  ratio3: ratio('ratio3'),
+  ratio4: ratio('ratio4'),
+  ratio5: ratio('ratio5'),
+  ratio6: ratio('ratio6'),
+};
+
+/** `POST /api/fsr_data` body (seed 5.1), plus the optional device and session. */
+export const FsrSampleRequestSchema = z.strictObject({
+  side: FsrSideSchema,
+  ...ratios,
+  deviceId: FsrDeviceIdSchema.optional(),
+  /** Binds the device to an app session, so its feedback reaches that session's channel. */
+  sessionId: sessionId.optional(),
+});
+export type FsrSampleRequest = z.infer<typeof FsrSampleRequestSchema>;
+
+/** When a buffered sample was taken: Unix epoch seconds (fractions allowed) or ISO-8601 (seed §0). */
+const sampleTime = z.union([
+  z.number({ error: 'ts must be Unix epoch seconds or an ISO-8601 time' }).positive({ error: 'ts must be Unix epoch seconds or an ISO-8601 time' }),
+  z.iso.datetime({ offset: true, error: 'ts must be Unix epoch seconds or an ISO-8601 time' }),
+], { error: (iss) => (iss.input === undefined ? 'ts is required' : 'ts must be Unix epoch seconds or an ISO-8601 time') });
+
+/** One sample of a batch: a seed sample with the time it was taken. */
+export const FsrBatchSampleSchema = z.strictObject({
+  side: FsrSideSchema,
+  ...ratios,
+  ts: sampleTime,
+});
+export type FsrBatchSample = z.infer<typeof FsrBatchSampleSchema>;
+
+/** `POST /api/fsr_data/batch` body: what a device buffered (offline) and flushes at once. */
+export const FsrBatchRequestSchema = z.strictObject({
+  deviceId: FsrDeviceIdSchema.optional(),
+  sessionId: sessionId.optional(),
+  samples: z
+    .array(FsrBatchSampleSchema, { error: 'samples must be an array of samples' })
+    .min(1, { error: 'samples must not be empty' })
+    .max(FSR_BATCH_MAX_SAMPLES, { error: `samples must hold at most ${FSR_BATCH_MAX_SAMPLES} samples` }),
+});
+export type FsrBatchRequest = z.infer<typeof FsrBatchRequestSchema>;
+
+/** `POST /api/fsr_data` answer (202). */
+export const FsrAcceptedResponseSchema = z.object({ status: z.literal('ACCEPTED') });
+export type FsrAcceptedResponse = z.infer<typeof FsrAcceptedResponseSchema>;
+
+/** `POST /api/fsr_data/batch` answer (202): how many samples were accepted. */
+export const FsrBatchAcceptedResponseSchema = z.object({ status: z.literal('ACCEPTED'), accepted: z.number().int().min(0) });
+export type FsrBatchAcceptedResponse = z.infer<typeof FsrBatchAcceptedResponseSchema>;
+
+/** One foot's latest sample as the seed shows it (5.2). */
+export const FsrFootSchema = z.object({
+  side: FsrSideSchema,
+  ratio1: z.number(),
+  ratio2: z.number(),
+  ratio3: z.number(),
+  ratio4: z.number(),
+  ratio5: z.number(),
+  ratio6: z.number(),
+});
+export type FsrFoot = z.infer<typeof FsrFootSchema>;
+
+/** `GET /api/fsr_data/latest` answer: `null` for a foot with no data. */
+export const FsrLatestResponseSchema = z.object({ left: FsrFootSchema.nullable(), right: FsrFootSchema.nullable() });
+export type FsrLatestResponse = z.infer<typeof FsrLatestResponseSchema>;
+
+/** `?deviceId=` of the read endpoints and the stream. */
+export const FsrDeviceQuerySchema = z.object({ deviceId: FsrDeviceIdSchema.optional() });
+
+/** `?deviceId=&sessionId=` of the feedback endpoints (sessionId picks whose AI status counts). */
+export const FsrFeedbackQuerySchema = z.object({ deviceId: FsrDeviceIdSchema.optional(), sessionId: sessionId.optional() });
+
+/** Squat phase as the FSR feedback names it. */
+export const FsrStageSchema = z.enum(['DESCENT', 'ASCENT', 'UNKNOWN']);
+export type FsrStage = z.infer<typeof FsrStageSchema>;
+
+/** Verdict of a feedback window. */
+export const FeedbackStatusSchema = z.enum(['GOOD', 'BAD', 'NO_DATA']);
+export type FeedbackStatus = z.infer<typeof FeedbackStatusSchema>;
+
+/** Region shares (percent, both feet averaged) and the two balance differences (percentage points). */
+export const FsrMetricsSchema = z.object({
+  front: z.number(),
+  rear: z.number(),
+  inner: z.number(),
+  outer: z.number(),
+  heel: z.number(),
+  innerOuterDiff: z.number(),
+  leftRightDiff: z.number(),
+});
+export type FsrMetrics = z.infer<typeof FsrMetricsSchema>;
+
+/** `GET /api/fsr_data/feedback` answer (seed 5.4); `metrics` is null when there is no data. */
+export const FsrFeedbackResponseSchema = z.object({
+  stage: FsrStageSchema,
+  status: FeedbackStatusSchema,
+  feedback: z.string(),
+  metrics: FsrMetricsSchema.nullable(),
+});
+export type FsrFeedbackResponse = z.infer<typeof FsrFeedbackResponseSchema>;
+
+/** The AI half of the combined feedback: verdict, the raw judgement (null when none) and its sentences. */
+export const AiFeedbackSchema = z.object({
+  status: FeedbackStatusSchema,
+  raw: z.object({ lumbar: JudgementSchema, knee: JudgementSchema, ankle: JudgementSchema }).nullable(),
+  messages: z.array(z.string()),
+});
+export type AiFeedback = z.infer<typeof AiFeedbackSchema>;
+
+/** `GET /api/fsr_data/feedback/combined` answer (seed 5.5). */
+export const FsrCombinedFeedbackResponseSchema = z.object({
+  ai: AiFeedbackSchema,
+  fsr: FsrFeedbackResponseSchema,
+  overallMessages: z.array(z.string()),
+});
+export type FsrCombinedFeedbackResponse = z.infer<typeof FsrCombinedFeedbackResponseSchema>;
+
+/** `POST /internal/fsr/devices/{deviceId}/token` answer. */
+export const FsrDeviceTokenResponseSchema = z.object({ deviceId: z.string(), token: z.string(), expiresAt: z.string() });
+export type FsrDeviceTokenResponse = z.infer<typeof FsrDeviceTokenResponseSchema>;
+
+/** Claims of an FSR device token. */
+export interface FsrDeviceTokenClaims {
+  readonly sub: string;
+  readonly aud: typeof FSR_DEVICE_AUDIENCE;
+  readonly iat: number;
+  readonly exp: number;
+  readonly jti: string;
+}
+
+/** `/ws/fsr-data` message sent once on connect: the device's latest feet (decodes as the seed's FSRLatest). */
+export interface FsrStreamSnapshot {
+  readonly type: 'snapshot';
+  readonly deviceId: string;
+  readonly left: FsrFoot | null;
+  readonly right: FsrFoot | null;
+}
+
+/** `/ws/fsr-data` message for every new sample (decodes as the seed's FSRFoot); `at` is epoch ms. */
+export interface FsrStreamSample extends FsrFoot {
+  readonly type: 'sample';
+  readonly deviceId: string;
+  readonly at: number;
+}
+
+/** Any message of the FSR stream. */
+export type FsrStreamMessage = FsrStreamSnapshot | FsrStreamSample;

@@ -1,0 +1,280 @@
+import { COCO17, type Keypoint, type KeypointName, type SquatStage } from '@squirret/contracts';
+import type { FrameAnalysis, RepSummary } from './analysis.types';
+import { computeFeatures, detectView, frameLengths, isUpright, type BodyReference, type FrameFeatures, type SquatView } from './features';
+import { judgeFrame, judgeRep } from './judge';
+import { FITTED_MODEL } from './model/fitted-model';
+import type { FittedModel } from './model/model.types';
+import { RepRecorder, repFrameOf, type RepRecorderState } from './rep-features';
+import {
+  DEFAULT_SMOOTHER_OPTIONS,
+  KeypointSmoother,
+  emaStep,
+  type KeypointSmootherOptions,
+  type KeypointSmootherState,
+  type RawPoint,
+} from './smoothing';
+import { DEFAULT_STAGE_OPTIONS, StageMachine, type RepTiming, type StageOptions, type StageState } from './stage';
+
+/** Options of a `SquatAnalyzer`; every field has a default. */
+export interface SquatAnalyzerOptions {
+  /** Width / height of the camera frame; MoveNet's x and y are normalised separately. Default 1. */
+  readonly aspectRatio?: number;
+  readonly smoothing?: Partial<KeypointSmootherOptions>;
+  readonly stage?: Partial<StageOptions>;
+  /** The fitted rep classifier and thresholds; defaults to the one shipped in the package. */
+  readonly model?: FittedModel;
+  /** Attach the rep feature vector (the model's input) to each RepSummary, for fitting and debugging. */
+  readonly includeFeatures?: boolean;
+}
+
+/** Serialisable state of a `SquatAnalyzer` (plain JSON), so a session can survive a reconnect. */
+export interface SquatAnalyzerSnapshot {
+  readonly version: 1;
+  readonly smoother: KeypointSmootherState;
+  readonly stage: StageState;
+  readonly recorder: RepRecorderState;
+  readonly reference: BodyReference | null;
+  readonly view: SquatView;
+  readonly lastMs: number | null;
+  readonly pending: PendingRep | null;
+}
+
+/** A counted rep whose summary waits for the end of its post window. */
+export interface PendingRep {
+  readonly timing: RepTiming;
+  readonly index: number;
+  readonly view: SquatView;
+}
+
+/**
+ * The rep summary is delivered this long after the rep is counted: the frames just after standing
+ * up carry the clearest sign of a toe or heel lift (the count itself is not delayed).
+ */
+export const REP_POST_WINDOW_MS = 640;
+
+/** Standing reference follows the person slowly (scale drift when they step closer or back). */
+const REFERENCE_TIME_CONSTANT_MS = 1000;
+/** Upright frames lower than the reference pull it down this slowly (the start of a descent barely moves it). */
+const REFERENCE_UPRIGHT_TIME_CONSTANT_MS = 3000;
+/** Only frames this close to upright update the reference. */
+const REFERENCE_MAX_DEPTH = 0.03;
+/** A standing hip height below this (in frame heights) is not a plausible person. */
+const MIN_LEG_HEIGHT = 0.02;
+
+const INDEX = new Map<KeypointName, number>(COCO17.map((n, i) => [n, i]));
+
+/**
+ * Streaming squat analyzer: one call per video frame, pure and deterministic (time comes only from
+ * the caller's `tMs`). Pipeline per frame: confidence gate + One Euro smoothing -> view detection ->
+ * standing reference -> features -> stage machine / rep counter -> live judgement; when a rep is
+ * counted, its buffered frames are summarised and judged by the fitted model (`repCompleted`).
+ */
+export class SquatAnalyzer {
+  private readonly aspect: number;
+  private readonly smoother: KeypointSmoother;
+  private readonly stageMachine: StageMachine;
+  private readonly recorder = new RepRecorder();
+  private readonly model: FittedModel;
+  private readonly includeFeatures: boolean;
+  private reference: BodyReference | null = null;
+  private view: SquatView = 'unknown';
+  private lastMs: number | null = null;
+  private pending: PendingRep | null = null;
+
+  constructor(options: SquatAnalyzerOptions = {}) {
+    const aspect = options.aspectRatio ?? 1;
+    if (!(aspect > 0) || !Number.isFinite(aspect)) throw new RangeError(`aspectRatio must be a positive number, got ${aspect}`);
+    this.aspect = aspect;
+    this.smoother = new KeypointSmoother(COCO17.length, {
+      ...DEFAULT_SMOOTHER_OPTIONS,
+      ...options.smoothing,
+      filter: { ...DEFAULT_SMOOTHER_OPTIONS.filter, ...options.smoothing?.filter },
+    });
+    this.stageMachine = new StageMachine({ ...DEFAULT_STAGE_OPTIONS, ...options.stage });
+    this.model = options.model ?? FITTED_MODEL;
+    this.includeFeatures = options.includeFeatures ?? false;
+  }
+
+  get reps(): number {
+    return this.stageMachine.reps;
+  }
+
+  get stage(): SquatStage {
+    return this.stageMachine.stage;
+  }
+
+  /** Analyzes one frame. Keypoints are matched by name; missing or unconfident ones are tolerated. */
+  push(keypoints: readonly Keypoint[], tMs: number): FrameAnalysis {
+    if (!Number.isFinite(tMs)) throw new RangeError(`tMs must be a finite number, got ${tMs}`);
+    const raw: Array<RawPoint | undefined> = new Array<RawPoint | undefined>(COCO17.length);
+    for (const k of keypoints) {
+      const i = INDEX.get(k.name);
+      if (i !== undefined) raw[i] = { x: k.x * this.aspect, y: k.y, score: k.score };
+    }
+    const pose = this.smoother.push(raw, tMs);
+    this.view = detectView(pose, this.reference, this.view);
+    this.updateReference(frameLengths(pose), isUpright(pose), tMs);
+    this.lastMs = tMs;
+
+    const features = computeFeatures(pose, this.reference, this.view);
+    const update = this.stageMachine.push(features.depth, tMs);
+    const frame = repFrameOf(features, tMs);
+    let repCompleted: RepSummary | undefined;
+    // a pending rep is summarised once its post window has passed, or at once when a new rep starts
+    if (this.pending && (tMs - this.pending.timing.endMs >= REP_POST_WINDOW_MS || update.stage !== 'standing')) {
+      repCompleted = this.emitPending() ?? undefined;
+    }
+    if (update.completed) {
+      this.recorder.endRep(frame);
+      this.pending = { timing: update.completed, index: update.reps, view: this.view };
+    } else if (update.abandoned) {
+      this.recorder.discard();
+    } else {
+      this.recorder.push(frame, update.stage !== 'standing');
+    }
+
+    const live = judgeFrame(features, update.stage, this.model.thresholds);
+    return {
+      tMs,
+      view: this.view,
+      stage: update.stage,
+      reps: update.reps,
+      lumbar: live.lumbar,
+      knee: live.knee,
+      ankle: live.ankle,
+      score: live.score,
+      reasons: live.reasons,
+      angles: anglesOf(features),
+      metrics: { depth: features.depth, kneeAnkleWidth: features.kneeAnkleWidth, heelLift: features.heelLift },
+      ...(repCompleted ? { repCompleted } : {}),
+    };
+  }
+
+  /**
+   * Ends the session: the summary of a rep still in its post window is delivered now, and a rep that
+   * reached depth and was on its way up when the stream stopped is counted and summarised. Returns
+   * null when there was no such rep.
+   */
+  flush(tMs: number): RepSummary | null {
+    if (this.pending) return this.emitPending();
+    const timing = this.stageMachine.flush(tMs);
+    if (!timing) {
+      this.recorder.discard();
+      return null;
+    }
+    this.recorder.endRep(null);
+    this.pending = { timing, index: this.stageMachine.reps, view: this.view };
+    return this.emitPending();
+  }
+
+  reset(): void {
+    this.pending = null;
+    this.smoother.reset();
+    this.stageMachine.reset();
+    this.recorder.discard();
+    this.reference = null;
+    this.view = 'unknown';
+    this.lastMs = null;
+  }
+
+  snapshot(): SquatAnalyzerSnapshot {
+    // a JSON round trip makes the snapshot a deep, plain copy that shares nothing with the analyzer
+    const snap: SquatAnalyzerSnapshot = {
+      version: 1,
+      smoother: this.smoother.snapshot(),
+      stage: this.stageMachine.snapshot(),
+      recorder: this.recorder.snapshot(),
+      reference: this.reference ? { ...this.reference } : null,
+      view: this.view,
+      lastMs: this.lastMs,
+      pending: this.pending,
+    };
+    return JSON.parse(JSON.stringify(snap)) as SquatAnalyzerSnapshot;
+  }
+
+  restore(snapshot: SquatAnalyzerSnapshot): void {
+    if (snapshot.version !== 1) throw new Error(`unsupported squat analyzer snapshot version ${String(snapshot.version)}`);
+    const copy = JSON.parse(JSON.stringify(snapshot)) as SquatAnalyzerSnapshot;
+    this.smoother.restore(copy.smoother);
+    this.stageMachine.restore(copy.stage);
+    this.recorder.restore(copy.recorder);
+    this.reference = copy.reference;
+    this.view = copy.view;
+    this.lastMs = copy.lastMs;
+    this.pending = copy.pending;
+  }
+
+  private updateReference(lengths: ReturnType<typeof frameLengths>, upright: boolean, tMs: number): void {
+    if (!lengths || !(lengths.legHeight > MIN_LEG_HEIGHT)) return;
+    const ref = this.reference;
+    // the reference is the upright pose: a taller hip than the reference means the reference was
+    // taken mid-squat (or the person came closer), so it is replaced at once
+    if (ref === null || lengths.legHeight > ref.legHeight * 1.02) {
+      this.reference = {
+        ...lengths,
+        shinHeight: positive(lengths.shinHeight) ?? ref?.shinHeight ?? null,
+        thighHeight: positive(lengths.thighHeight) ?? ref?.thighHeight ?? null,
+        noseHeight: lengths.noseHeight ?? ref?.noseHeight ?? null,
+        ankleWidth: this.view === 'front' ? lengths.ankleWidth : ref?.ankleWidth ?? null,
+      };
+      return;
+    }
+    if (this.lastMs === null) return;
+    const depth = 1 - lengths.legHeight / ref.legHeight;
+    // standing still near the reference: follow it; upright (straight knees) but lower than the
+    // reference: the person stepped back or the reference came from a glitch, follow it slowly
+    const standing = this.stageMachine.stage === 'standing' && depth <= REFERENCE_MAX_DEPTH;
+    if (!standing && !upright) return;
+    const dt = tMs - this.lastMs;
+    const tau = standing ? REFERENCE_TIME_CONSTANT_MS : REFERENCE_UPRIGHT_TIME_CONSTANT_MS;
+    const step = (a: number, b: number): number => emaStep(a, b, dt, tau);
+    // an optional length follows when measured, keeps its last value when not
+    const stepOpt = (a: number | null, b: number | null): number | null => (b === null ? a : a === null ? b : step(a, b));
+    this.reference = {
+      legHeight: step(ref.legHeight, lengths.legHeight),
+      shinHeight: stepOpt(ref.shinHeight, positive(lengths.shinHeight)),
+      thighHeight: stepOpt(ref.thighHeight, positive(lengths.thighHeight)),
+      torsoLength: step(ref.torsoLength, lengths.torsoLength),
+      noseHeight: stepOpt(ref.noseHeight, lengths.noseHeight),
+      ankleY: step(ref.ankleY, lengths.ankleY),
+      ankleWidth: this.view === 'front' ? stepOpt(ref.ankleWidth, lengths.ankleWidth) : ref.ankleWidth,
+    };
+  }
+
+  private emitPending(): RepSummary | null {
+    const p = this.pending;
+    if (!p) return null;
+    this.pending = null;
+    const features = this.recorder.finish();
+    const verdict = judgeRep({ features, view: p.view }, this.model);
+    const kneeIdx = features.names.indexOf('kneeAngle_min');
+    const minKnee = kneeIdx >= 0 ? features.values[kneeIdx] ?? null : null;
+    return {
+      index: p.index,
+      startMs: p.timing.startMs,
+      bottomMs: p.timing.bottomMs,
+      endMs: p.timing.endMs,
+      depth: p.timing.maxDepth,
+      minKneeAngle: minKnee,
+      view: p.view,
+      ...verdict,
+      ...(this.includeFeatures ? { features } : {}),
+    };
+  }
+}
+
+function positive(v: number | null): number | null {
+  return v !== null && v > 0 ? v : null;
+}
+
+function anglesOf(f: FrameFeatures): FrameAnalysis['angles'] {
+  return {
+    kneeLeft: f.kneeAngleLeft,
+    kneeRight: f.kneeAngleRight,
+    hipLeft: f.hipAngleLeft,
+    hipRight: f.hipAngleRight,
+    knee: f.kneeAngle,
+    hip: f.hipAngle,
+    trunkLean: f.trunkLean,
+  };
+}

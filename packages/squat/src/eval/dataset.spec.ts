@@ -1,0 +1,74 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { COCO17 } from '@squirret/contracts';
+import {
+  AI_TRAINER_DIR,
+  AI_TRAINER_JOINTS,
+  DATASETS_ENV,
+  DatasetMissingError,
+  datasetDir,
+  forEachRecording,
+  readLabels,
+  type Recording3d,
+} from './dataset';
+import { PROJECTED_ASPECT_RATIO, projectFrame } from './project';
+import { analyzeRecording } from './run';
+
+/**
+ * Reads a few real recordings of the TRAIN split (never test) from ../shared/datasets and checks the
+ * projection and the streaming rep counter on them. Fails with the dataset's own message when the
+ * folder is absent.
+ */
+
+const N = 6;
+
+async function firstTrainRecordings(): Promise<{ recs: Recording3d[]; labels: ReturnType<typeof readLabels> }> {
+  const dir = datasetDir(AI_TRAINER_DIR, process.env[DATASETS_ENV]);
+  const labels = readLabels(dir, 'train').slice(0, N);
+  const recs: Recording3d[] = [];
+  await forEachRecording(dir, (r) => recs.push(r), new Set(labels.map((l) => l.recording)));
+  return { recs, labels };
+}
+
+describe('ai_trainer_squat3d (real data, train split)', () => {
+  it('reads labels with the split column and the class mapping', () => {
+    const dir = datasetDir(AI_TRAINER_DIR, process.env[DATASETS_ENV]);
+    const train = readLabels(dir, 'train');
+    assert.equal(train.length, 1058);
+    assert.ok(train.every((l) => l.split === 'train'));
+    assert.equal(new Set(train.map((l) => l.formClass)).size, 6);
+  });
+
+  it('projects every frame to 17 COCO keypoints and counts one rep per recording', async () => {
+    const { recs, labels } = await firstTrainRecordings();
+    assert.equal(recs.length, N, 'all requested recordings were found');
+    for (const rec of recs) {
+      const label = labels.find((l) => l.recording === rec.recording)!;
+      assert.equal(rec.frames.length, label.nFrames, `${rec.recording}: frame count matches labels.csv`);
+      for (const frame of rec.frames) {
+        assert.equal(frame.length, AI_TRAINER_JOINTS.length * 3);
+        const kps = projectFrame(frame);
+        assert.equal(kps.length, 17);
+        assert.deepEqual(kps.map((k) => k.name), [...COCO17]);
+        // eyes and ears are not in the data
+        for (const k of kps.slice(1, 5)) assert.equal(k.score, 0);
+        for (const k of kps) if (k.score > 0) assert.ok(k.x > 0 && k.x < 1 && k.y > 0 && k.y < 1, `${k.name} inside the frame`);
+      }
+      const result = analyzeRecording(rec);
+      assert.equal(result.reps, 1, `${rec.recording} (${label.label}): one rep counted by the streaming counter`);
+      assert.ok(result.summary, 'the rep has a summary');
+      assert.equal(result.summary.view, 'front');
+    }
+  });
+
+  it('uses the portrait aspect ratio of camera 0', () => {
+    assert.equal(PROJECTED_ASPECT_RATIO, 1080 / 1920);
+  });
+
+  it('explains where the data should be when the folder is absent', () => {
+    assert.throws(
+      () => datasetDir(AI_TRAINER_DIR, '/nonexistent/datasets'),
+      (e: unknown) => e instanceof DatasetMissingError && /shared\/datasets/.test(e.message) && e.message.includes(DATASETS_ENV),
+    );
+  });
+});
