@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
-import type { DynamicModule } from '@nestjs/common';
+import { RequestMethod, type DynamicModule } from '@nestjs/common';
 import { redactUrl, sessionIdFromUrl } from './redact';
 
 /** Settings of the structured JSON logger. */
@@ -34,6 +34,10 @@ export function pinoOptions(options: LoggingOptions) {
 /** The nestjs-pino module: one JSON line per request, with sessionId, tokens stripped from URLs. */
 export function loggerModule(options: LoggingOptions): DynamicModule {
   return LoggerModule.forRoot({
+    // The request-logging middleware is skipped on the high-rate device ingest routes altogether
+    // (it costs more than the request there); they are counted by outcome in Prometheus, and
+    // unexpected errors are still logged by the error filter.
+    exclude: [...QUIET_ON_SUCCESS].map((path) => ({ method: RequestMethod.POST, path: path.slice(1) })),
     pinoHttp: {
       ...pinoOptions(options),
       ...(options.destination ? { stream: options.destination } : {}),
