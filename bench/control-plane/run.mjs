@@ -1,9 +1,9 @@
 // bench/control-plane: POST /api/session on the real control plane (all-in-one process, real
 // PostgreSQL on 127.0.0.1) next to a raw node:http server that signs the same token without a
 // database, in the same run; then our JWT signer next to jose. Prints the ratios.
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { startService } from '../lib/service.mjs';
 import { load, round } from '../lib/load.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -14,21 +14,9 @@ const SECRET = 'bench-inference-secret-bench-inference-secret';
 const DURATION = Number(process.env.BENCH_DURATION_MS ?? 5000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
-function start(script, env) {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [resolve(root, script)], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /listening on (http:\/\/[^\s"]+)/.exec(out);
-      if (m) resolvePromise({ child, url: m[1] });
-    });
-    child.on('exit', (code) => reject(new Error(`${script} exited ${code}`)));
-  });
-}
 
 const db = await createScratchDatabase();
-const platform = await start('apps/platform/dist/src/main.js', {
+const platform = await startService('apps/platform/dist/src/main.js', {
   PORT: '0',
   DATABASE_URL: db.url,
   SESSION_TOKEN_SECRET: 'bench-session-secret-bench-session-secret-xx',
@@ -38,7 +26,7 @@ const platform = await start('apps/platform/dist/src/main.js', {
   LOG_LEVEL: 'warn',
   POSE_WORKERS: '0',
 });
-const raw = await start('bench/control-plane/raw-baseline.mjs', { INFERENCE_TOKEN_SECRET: SECRET });
+const raw = await startService('bench/control-plane/raw-baseline.mjs', { INFERENCE_TOKEN_SECRET: SECRET });
 await new Promise((r) => setTimeout(r, 500));
 
 const body = { userId: 'bench-user' };

@@ -2,12 +2,12 @@
 // service saturated by simulated clients streaming the real clips' frames, (c) JSON-base64 next to
 // binary frames; plus latency at half load. Prints analysed frames/s and its ratio to (a),
 // p50/p95 latency at half load and at saturation, and the drop rate.
-import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WebSocket } from 'ws';
+import { startService } from '../lib/service.mjs';
 import { round } from '../lib/load.mjs';
 import { cpuSeconds, percentile } from '../lib/proc.mjs';
 
@@ -32,21 +32,9 @@ for (const f of readdirSync(CLIPS).filter((x) => x.endsWith('.gif')).sort()) {
 // (a) the bare loop: decode + MoveNet in WORKERS worker threads, nothing around it.
 const bare = await runBareLoop({ frames, durationMs: PHASE_MS, workers: WORKERS });
 
-function start(script, env) {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [resolve(root, script)], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /listening on (http:\/\/[^\s"]+)/.exec(out);
-      if (m) resolvePromise({ child, url: m[1] });
-    });
-    child.on('exit', (code) => reject(new Error(`${script} exited ${code}`)));
-  });
-}
 
 const db = await createScratchDatabase();
-const platform = await start('apps/platform/dist/src/main.js', {
+const platform = await startService('apps/platform/dist/src/main.js', {
   PORT: '0',
   DATABASE_URL: db.url,
   SESSION_TOKEN_SECRET: 'bench-session-secret-bench-session-secret-xx',

@@ -2,10 +2,10 @@
 // (all-in-one process) next to a minimal `ws` server pushing the same JSON at the same rate, in
 // the same run. Prints p50/p99 push lag (receive time - tick start), server CPU and memory per
 // session, and the ratios.
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { WebSocket } from 'ws';
+import { startService } from '../lib/service.mjs';
 import { round } from '../lib/load.mjs';
 import { cpuSeconds, percentile, rssBytes } from '../lib/proc.mjs';
 
@@ -15,18 +15,6 @@ const { createScratchDatabase } = require('@squirret/database');
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 1000);
 const MEASURE_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
 
-function start(script, env) {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [resolve(root, script)], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /listening on (http:\/\/[^\s"]+)/.exec(out);
-      if (m) resolvePromise({ child, url: m[1] });
-    });
-    child.on('exit', (code) => reject(new Error(`${script} exited ${code}`)));
-  });
-}
 
 /** Opens `n` clients with `open(i)`, waits until all are ready, then measures for MEASURE_MS. */
 async function measure(name, pid, n, open) {
@@ -60,7 +48,7 @@ async function measure(name, pid, n, open) {
 }
 
 const db = await createScratchDatabase();
-const platform = await start('apps/platform/dist/src/main.js', {
+const platform = await startService('apps/platform/dist/src/main.js', {
   PORT: '0',
   DATABASE_URL: db.url,
   SESSION_TOKEN_SECRET: 'bench-session-secret-bench-session-secret-xx',
@@ -97,7 +85,7 @@ const stomp = await measure('stomp (chat service)', platform.child.pid, SESSIONS
 );
 platform.child.kill('SIGTERM');
 
-const raw = await start('bench/stomp/raw-ws-baseline.mjs', { PUSH_MS: '1000' });
+const raw = await startService('bench/stomp/raw-ws-baseline.mjs', { PUSH_MS: '1000' });
 const baseline = await measure('minimal ws server', raw.child.pid, SESSIONS, () =>
   new Promise((resolveClient, reject) => {
     const ws = new WebSocket(raw.url.replace('http://', 'ws://'));
