@@ -70,12 +70,16 @@ export function busContract(makeBus: () => Bus): void {
     }
   });
 
-  it('hands each subscriber its own copy', async () => {
+  it('never lets one subscriber change what another sees (its own copy, or a frozen payload)', async () => {
     const bus = makeBus();
     try {
       const first = new Promise<void>((resolve) => {
         void bus.subscribe('ai.status', (p) => {
-          (p as { knee: string }).knee = 'good';
+          try {
+            (p as { knee: string }).knee = 'good';
+          } catch {
+            // A frozen payload refuses the change (strict mode): that is the guarantee too.
+          }
           resolve();
         });
       });

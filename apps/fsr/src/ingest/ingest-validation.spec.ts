@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { AppError, FsrBatchRequestSchema, FsrFeedbackQuerySchema, FsrSampleRequestSchema } from '@squirret/contracts';
 import { parseOrThrow } from '@squirret/server-kit';
 import { resolveDeviceId } from './device-id';
+import { parseSampleBody } from './sample-body';
 
 const seed = { side: 'left', ratio1: 12.3, ratio2: 8.4, ratio3: 5.1, ratio4: 20.0, ratio5: 32.5, ratio6: 21.7 };
 const message = (schema: Parameters<typeof parseOrThrow>[0], body: unknown): string => {
@@ -68,5 +69,32 @@ describe('resolveDeviceId', () => {
   it('refuses a bad header and a header that contradicts the body', () => {
     assert.throws(() => resolveDeviceId({ 'x-device-id': 'a b' }, undefined, 'default'), code);
     assert.throws(() => resolveDeviceId({ 'x-device-id': 'esp-1' }, 'esp-2', 'default'), code);
+  });
+});
+
+describe('parseSampleBody (direct check of the seed form, zod for the rest)', () => {
+  const outcome = (parse: (b: unknown) => unknown, body: unknown): string => {
+    try {
+      return `ok ${JSON.stringify(parse(body))}`;
+    } catch (e) {
+      assert.ok(e instanceof AppError && e.code === 'VALIDATION_ERROR');
+      return `error ${e.message}`;
+    }
+  };
+  const viaZod = (b: unknown) => parseOrThrow(FsrSampleRequestSchema, b);
+
+  it('decides and words exactly like the schema', () => {
+    const values: unknown[] = [0, -0, 100, 12.3, 100.01, -0.1, Number.NaN, Infinity, '8.4', null, undefined, true, {}, []];
+    const bodies: unknown[] = [seed, { ...seed, side: 'right' }, { ...seed, ratio1: 0, ratio6: 100 }, [seed], undefined, null, 'x', 5, Object.assign(Object.create(null), seed)];
+    for (const key of ['side', 'ratio1', 'ratio2', 'ratio3', 'ratio4', 'ratio5', 'ratio6']) {
+      for (const v of [...values, 'left', 'middle', 'LEFT']) bodies.push({ ...seed, [key]: v });
+      const without = Object.fromEntries(Object.entries(seed).filter(([k]) => k !== key));
+      bodies.push(without);
+      bodies.push({ ...without, pressure: 1 });
+    }
+    bodies.push({ ...seed, pressure: 3 }, { ...seed, deviceId: 'esp32-01' }, { ...seed, deviceId: 'has space' });
+    bodies.push({ ...seed, sessionId: 'a9433005-6d0d-4981-b7b9-6df0ec0366e8' }, { ...seed, sessionId: 'nope' });
+    bodies.push(JSON.parse('{"side":"left","ratio1":1,"ratio2":2,"ratio3":3,"ratio4":4,"ratio5":5,"ratio6":6}'));
+    for (const body of bodies) assert.equal(outcome(parseSampleBody, body), outcome(viaZod, body), JSON.stringify(body));
   });
 });

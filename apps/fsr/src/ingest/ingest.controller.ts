@@ -3,7 +3,6 @@ import { ApiBody, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   FSR_DEVICE_ID_HEADER,
   FsrBatchRequestSchema,
-  FsrSampleRequestSchema,
   type FsrAcceptedResponse,
   type FsrBatchAcceptedResponse,
 } from '@squirret/contracts';
@@ -16,6 +15,7 @@ import { FsrMetrics, type IngestForm } from '../fsr.metrics';
 import { FSR_CONFIG, FSR_DEVICE_TOKENS, FSR_RATE_LIMITER } from '../fsr.tokens';
 import { resolveDeviceId } from './device-id';
 import { IngestService } from './ingest.service';
+import { parseSampleBody } from './sample-body';
 
 /** ESP32 ingest (seed 5.1): one sample, or a batch of timestamped samples a device buffered. */
 @ApiTags('fsr')
@@ -40,12 +40,20 @@ export class IngestController {
   @HttpCode(202)
   @ApiBody({ type: FsrSampleRequestDto })
   @ApiResponse({ status: 202, type: FsrAcceptedResponseDto })
-  ingestOne(@Req() req: FastifyRequest, @Body() body: unknown): Promise<FsrAcceptedResponse> {
-    return this.counted('single', async () => {
-      const sample = parseOrThrow(FsrSampleRequestSchema, body);
+  async ingestOne(@Req() req: FastifyRequest, @Body() body: unknown): Promise<FsrAcceptedResponse> {
+    // The high-rate path: the same steps as `counted`, without its closures and extra promises.
+    let n: number;
+    try {
+      const sample = parseSampleBody(body);
       const deviceId = await this.admit(req, sample.deviceId);
-      return this.ingest.ingestOne(deviceId, sample.sessionId ?? null, sample);
-    }).then(() => ({ status: 'ACCEPTED' }) as const);
+      n = await this.ingest.ingestOne(deviceId, sample.sessionId ?? null, sample);
+    } catch (err) {
+      this.metrics.outcome('single', err);
+      throw err;
+    }
+    this.metrics.outcome('single');
+    this.metrics.samples.inc({ form: 'single' }, n);
+    return { status: 'ACCEPTED' };
   }
 
   @Post('batch')

@@ -57,20 +57,21 @@ export class IngestService {
   }
 
   private async accept(batch: IngestBatch, now: number): Promise<number> {
-    const rows: SampleRow[] = batch.samples.map((s) => ({ ...s, deviceId: batch.deviceId, sessionId: batch.sessionId, receivedAt: now }));
+    const { deviceId, sessionId } = batch;
+    const rows: SampleRow[] = batch.samples.map((s) => ({ side: s.side, ratios: s.ratios, at: s.at, deviceId, sessionId, receivedAt: now }));
     // Throws INGEST_OVERLOADED (503) with nothing taken when PostgreSQL is too far behind.
     this.writer.enqueue(rows);
-    const fresh = await this.store.record({ deviceId: batch.deviceId, sessionId: batch.sessionId, samples: batch.samples, now });
-    if (fresh.length > 0) {
-      // The stream is best effort: a bus failure must not turn an accepted sample into an error.
-      await Promise.all(
-        fresh.map((s) =>
-          this.bus
-            .publish('fsr.sample', { deviceId: batch.deviceId, side: s.side, ratios: [...s.ratios], at: s.at })
-            .catch((err: unknown) => this.logger.warn({ deviceId: batch.deviceId, err: String(err) }, 'fsr.sample not published')),
-        ),
-      );
-    }
+    const fresh = await this.store.record({ deviceId, sessionId, samples: batch.samples, now });
+    // The stream is best effort: a bus failure must not turn an accepted sample into an error.
+    if (fresh.length === 1) await this.publish(deviceId, fresh[0]!);
+    else if (fresh.length > 1) await Promise.all(fresh.map((s) => this.publish(deviceId, s)));
     return rows.length;
+  }
+
+  /** `fsr.sample` for one fresh sample; never rejects (a failure is logged). */
+  private publish(deviceId: string, s: FootSample): Promise<void> {
+    return this.bus
+      .publish('fsr.sample', { deviceId, side: s.side, ratios: [...s.ratios], at: s.at })
+      .catch((err: unknown) => this.logger.warn({ deviceId, err: String(err) }, 'fsr.sample not published'));
   }
 }

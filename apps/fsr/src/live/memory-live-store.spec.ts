@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { T0, aiStatus, fixedClock, foot, liveSettings } from '../../test/factories/fsr.factory';
-import { MemoryLiveStore } from './memory-live-store';
+import { MemoryLiveStore, TimeWindow } from './memory-live-store';
 
 describe('MemoryLiveStore', () => {
   it('moves the latest foot forward only, and reports which samples became the latest', async () => {
@@ -56,5 +56,28 @@ describe('MemoryLiveStore', () => {
   it('lets one caller claim a device tick', async () => {
     const store = new MemoryLiveStore(liveSettings(), fixedClock().now);
     assert.deepEqual([await store.claimTick('d', 7), await store.claimTick('d', 7), await store.claimTick('d', 8)], [true, false, true]);
+  });
+});
+
+describe('TimeWindow', () => {
+  it('keeps time order, drops the oldest by time and by cap, and reads the same after compaction', () => {
+    const w = new TimeWindow();
+    const ref: number[] = [];
+    for (let t = 0; t < 1_000; t++) {
+      const at = t % 7 === 3 ? t - 2 : t;
+      w.insert(foot('left', at));
+      ref.push(at);
+      ref.sort((a, b) => a - b);
+      const from = t - 50;
+      w.trim(from, 40);
+      let drop = 0;
+      while (drop < ref.length && ref[drop]! < from) drop++;
+      ref.splice(0, Math.max(drop, ref.length - 40));
+      assert.equal(w.length, ref.length);
+    }
+    assert.deepEqual(w.between(-Infinity, Infinity).map((s) => s.at), ref);
+    assert.deepEqual(w.between(980, 990).map((s) => s.at), ref.filter((a) => a >= 980 && a <= 990));
+    w.trim(Infinity, 40);
+    assert.equal(w.length, 0);
   });
 });

@@ -6,7 +6,7 @@ interface DeviceState {
   left: FootSample | null;
   right: FootSample | null;
   sessionId: string | null;
-  window: FootSample[];
+  window: TimeWindow;
   lastSeen: number;
 }
 
@@ -22,12 +22,12 @@ export class MemoryLiveStore implements LiveStore {
   ) {}
 
   async record(req: RecordRequest): Promise<FootSample[]> {
-    const state = this.state(req.deviceId, req.now) ?? { left: null, right: null, sessionId: null, window: [], lastSeen: req.now };
+    const state = this.state(req.deviceId, req.now) ?? { left: null, right: null, sessionId: null, window: new TimeWindow(), lastSeen: req.now };
     this.devices.set(req.deviceId, state);
     const fresh: FootSample[] = [];
     const from = req.now - this.settings.windowMs;
     for (const s of req.samples) {
-      if (s.at >= from) insertByTime(state.window, s);
+      if (s.at >= from) state.window.insert(s);
       const prev = state[s.side];
       if (!prev || s.at >= prev.at) {
         state[s.side] = s;
@@ -36,7 +36,7 @@ export class MemoryLiveStore implements LiveStore {
     }
     if (req.sessionId) state.sessionId = req.sessionId;
     state.lastSeen = req.now;
-    trim(state.window, from, this.settings.windowCap);
+    state.window.trim(from, this.settings.windowCap);
     return fresh;
   }
 
@@ -47,7 +47,7 @@ export class MemoryLiveStore implements LiveStore {
 
   async window(deviceId: string, from: number, to: number): Promise<FootSample[]> {
     const s = this.state(deviceId, this.now());
-    return (s?.window ?? []).filter((x) => x.at >= from && x.at <= to);
+    return s ? s.window.between(from, to) : [];
   }
 
   async activeDevices(since: number): Promise<string[]> {
@@ -56,7 +56,7 @@ export class MemoryLiveStore implements LiveStore {
     for (const [id, s] of [...this.devices]) {
       if (!this.state(id, now)) continue;
       // Called every feedback tick: also where idle devices give their window's memory back.
-      trim(s.window, now - this.settings.windowMs, this.settings.windowCap);
+      s.window.trim(now - this.settings.windowMs, this.settings.windowCap);
       if (s.lastSeen >= since) active.push(id);
     }
     return active;
@@ -91,18 +91,55 @@ export class MemoryLiveStore implements LiveStore {
   }
 }
 
-/** Inserts keeping the window in time order: samples mostly arrive in order, so this is nearly always a push. */
-function insertByTime(window: FootSample[], s: FootSample): void {
-  let i = window.length;
-  while (i > 0 && window[i - 1]!.at > s.at) i--;
-  if (i === window.length) window.push(s);
-  else window.splice(i, 0, s);
-}
+/**
+ * A device's window: samples in time order, in an array read from `head` on. Dropping the oldest
+ * only moves `head` (the array is compacted once the dropped part is half of it), so keeping a
+ * full window at its cap costs O(1) per sample instead of shifting the whole array each time.
+ */
+export class TimeWindow {
+  private items: FootSample[] = [];
+  private head = 0;
 
-/** Drops what is older than `from` and what is beyond the cap, oldest first (the window is in time order). */
-function trim(window: FootSample[], from: number, cap: number): void {
-  let drop = 0;
-  while (drop < window.length && window[drop]!.at < from) drop++;
-  drop = Math.max(drop, window.length - cap);
-  if (drop > 0) window.splice(0, drop);
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  /** Inserts keeping time order: samples mostly arrive in order, so this is nearly always a push. */
+  insert(s: FootSample): void {
+    const items = this.items;
+    let i = items.length;
+    while (i > this.head && items[i - 1]!.at > s.at) i--;
+    if (i === items.length) items.push(s);
+    else items.splice(i, 0, s);
+  }
+
+  /** Drops what is older than `from` and what is beyond the cap, oldest first. */
+  trim(from: number, cap: number): void {
+    const items = this.items;
+    let head = this.head;
+    while (head < items.length && items[head]!.at < from) head++;
+    head = Math.max(head, items.length - cap);
+    if (head >= items.length) {
+      this.items = [];
+      this.head = 0;
+      return;
+    }
+    if (head > 64 && head * 2 >= items.length) {
+      this.items = items.slice(head);
+      this.head = 0;
+      return;
+    }
+    this.head = head;
+  }
+
+  /** The samples taken in [from, to], in time order. */
+  between(from: number, to: number): FootSample[] {
+    const out: FootSample[] = [];
+    const items = this.items;
+    for (let i = this.head; i < items.length; i++) {
+      const x = items[i]!;
+      if (x.at >= from && x.at <= to) out.push(x);
+    }
+    return out;
+  }
 }
