@@ -97,4 +97,40 @@ describe('message log (PostgreSQL)', () => {
     assert.equal((await repo.activity([room], 'u1')).get(room)?.unread, 0);
     await assert.rejects(w1.append(message('couple:404' as RoomKey, 'nowhere')), /no longer exists/);
   });
+
+  it('one batch: a clientId repeated is stored once, a missing room stores nothing, turns are counted', async () => {
+    const room = coupleRoomKey(1);
+    const before = await repo.head(room);
+    const [a, b, c] = await w1.appendAll([
+      message(room, 'first', { clientId: 'batch-1' }),
+      message(room, 'again', { clientId: 'batch-1' }),
+      message(room, 'other', { clientId: 'batch-1' }),
+    ]);
+    assert.equal(a!.duplicate, false);
+    assert.deepEqual([b!.duplicate, c!.duplicate], [true, true]);
+    assert.deepEqual([b!.message.id, c!.message.id], [a!.message.id, a!.message.id]);
+    assert.equal(b!.message.content, 'first');
+    assert.equal(await repo.head(room), before + 1);
+    const again = await w2.append(message(room, 'later', { clientId: 'batch-1' }));
+    assert.equal(again.duplicate, true);
+    assert.equal(again.message.id, a!.message.id);
+    assert.equal(again.message.createdAt, a!.message.createdAt);
+
+    await assert.rejects(w1.appendAll([message(room, 'spread'), message('couple:405' as RoomKey, 'spread')]), /no longer exists/);
+    assert.equal(await repo.head(room), before + 1, 'nothing of a batch with a missing room is stored');
+
+    const sessions = sources[0]!;
+    await sessions.query(`INSERT INTO chat_couple_rooms (id, room_name, couple_id, creator_id) VALUES (77, 'r', 1, 'u1')`);
+    const [{ id }] = (await sessions.query(`INSERT INTO chat_couple_sessions (room_id, topic) VALUES (77, 't') RETURNING id`)) as { id: string }[];
+    const sessionId = Number(id);
+    const counted = await w1.appendAll([message(room, 's1', { sessionId }), message(room, 's2', { sessionId }), message(room, 'sys', { sessionId, kind: 'system' })]);
+    assert.deepEqual(
+      counted.map((r) => r.turns),
+      [{ turns: 2, turnsSinceCheck: 2, awaitingResponse: false }, { turns: 2, turnsSinceCheck: 2, awaitingResponse: false }, undefined],
+    );
+    assert.deepEqual(counted.map((r) => r.message.id), [before + 2, before + 3, before + 4]);
+    await sessions.query('UPDATE chat_couple_sessions SET ended_at = now() WHERE id = $1', [sessionId]);
+    const ended = await w1.append(message(room, 's3', { sessionId }));
+    assert.equal(ended.turns, undefined, 'no counters once the session ended');
+  });
 });

@@ -2,6 +2,7 @@ import { AppError, CLOSE_CODES, type ChatSocketError, type StoredMessage } from 
 import { boundedSend } from '@squirret/server-kit';
 import type { RawData, WebSocket } from 'ws';
 import type { SpringIdentity } from '../spring-auth/spring-identity';
+import { corkForThisTurn } from './socket-cork';
 import type { RoomNotice, RoomSubscriber, WireFormat } from './room-fanout';
 
 /** What a room kind does with a socket's parsed messages and its end. */
@@ -62,6 +63,7 @@ export class ChatSocket implements RoomSubscriber {
   }
 
   send(message: object): boolean {
+    if (this.ws.readyState === this.ws.OPEN) corkForThisTurn(this.ws);
     return boundedSend(this.ws, JSON.stringify(message), this.options.maxBufferedBytes);
   }
 
@@ -81,6 +83,7 @@ export class ChatSocket implements RoomSubscriber {
 
   deliver(message: StoredMessage, wire: string): void {
     if (!this.open) return;
+    corkForThisTurn(this.ws);
     boundedSend(this.ws, wire, this.options.maxBufferedBytes);
     this.handler.afterDeliver?.(this, message);
   }
