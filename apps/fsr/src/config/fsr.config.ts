@@ -44,6 +44,8 @@ export const FsrConfigSchema = z.object({
   FSR_RETENTION_SWEEP_SEC: env.int(3_600, 1),
   /** A stream subscriber whose unsent backlog passes this is closed with 4008 (slow consumer). */
   FSR_WS_MAX_BUFFERED_BYTES: env.int(256 * 1024, 1024),
+  /** Stream liveness: a ping every this often; a subscriber that missed the last pong is closed (4010). */
+  FSR_WS_PING_MS: env.int(30_000, 50),
   /** Largest message a stream client may send (it has nothing to say; this bounds abuse). */
   FSR_WS_MAX_PAYLOAD_BYTES: env.int(4 * 1024, 128),
 });

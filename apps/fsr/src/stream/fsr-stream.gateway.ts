@@ -21,6 +21,8 @@ interface Subscriber {
   readonly ws: WebSocket;
   /** Samples that arrived before the snapshot went out; sent right after it, so the snapshot is always first. */
   pending: string[] | undefined;
+  /** Answered the last ping (dead peers are found by the liveness sweep). */
+  alive: boolean;
 }
 
 /**
@@ -36,6 +38,7 @@ export class FsrStreamGateway implements OnModuleInit, OnModuleDestroy {
   private readonly wss: WebSocketServer;
   private readonly byDevice = new Map<string, Set<Subscriber>>();
   private off: Unsubscribe | undefined;
+  private liveness: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly router: WsUpgradeRouter,
@@ -50,9 +53,27 @@ export class FsrStreamGateway implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     this.router.register('fsr-stream', FSR_STREAM_PATH, (req, socket, head, { query }) => this.upgrade(req, socket, head, query));
     this.off = await this.bus.subscribe('fsr.sample', (e) => this.fanOut(e));
+    this.liveness = setInterval(() => this.sweep(), this.config.FSR_WS_PING_MS);
+    this.liveness.unref();
+  }
+
+  /** Pings every subscriber; one that did not answer the previous ping is a dead peer and is closed. */
+  private sweep(): void {
+    for (const set of this.byDevice.values()) {
+      for (const sub of set) {
+        if (!sub.alive) {
+          sub.ws.close(CLOSE_CODES.HEARTBEAT_TIMEOUT, 'no pong');
+          setTimeout(() => sub.ws.terminate(), 1_000).unref();
+          continue;
+        }
+        sub.alive = false;
+        sub.ws.ping();
+      }
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
+    if (this.liveness) clearInterval(this.liveness);
     await this.off?.();
     for (const set of this.byDevice.values()) for (const s of set) s.ws.close(CLOSE_CODES.GOING_AWAY, 'server shutting down');
     this.byDevice.clear();
@@ -71,7 +92,10 @@ export class FsrStreamGateway implements OnModuleInit, OnModuleDestroy {
 
   private attach(ws: WebSocket, filter: string | undefined): void {
     const key = filter ?? ALL;
-    const sub: Subscriber = { ws, pending: [] };
+    const sub: Subscriber = { ws, pending: [], alive: true };
+    ws.on('pong', () => {
+      sub.alive = true;
+    });
     let set = this.byDevice.get(key);
     if (!set) this.byDevice.set(key, (set = new Set()));
     set.add(sub);
