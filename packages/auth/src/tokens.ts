@@ -7,6 +7,51 @@ import {
 } from '@squirret/contracts';
 import { Hs256Jwt, hmacKey, newJti } from './jwt';
 
+/** Verifies the app's session token (STOMP `/ws?token=`) with only its own secret (the chat service). */
+export class SessionTokenVerifier {
+  private readonly jwt: Hs256Jwt;
+
+  constructor(
+    secret: string,
+    private readonly clockToleranceSec: number,
+    private readonly nowSec: () => number = () => Math.floor(Date.now() / 1000),
+  ) {
+    this.jwt = new Hs256Jwt(hmacKey(secret));
+  }
+
+  verify(token: string): SessionTokenClaims {
+    return this.jwt.verify<SessionTokenClaims>(token, {
+      audience: SESSION_AUDIENCE,
+      requiredClaims: ['sub', 'role'],
+      clockToleranceSec: this.clockToleranceSec,
+      nowSec: this.nowSec(),
+    });
+  }
+}
+
+/** Verifies the inference token (`/ws/{sessionId}?token=`) with only its own secret (the data plane). */
+export class InferenceTokenVerifier {
+  private readonly jwt: Hs256Jwt;
+
+  constructor(
+    secret: string,
+    private readonly clockToleranceSec: number,
+    private readonly nowSec: () => number = () => Math.floor(Date.now() / 1000),
+  ) {
+    this.jwt = new Hs256Jwt(hmacKey(secret));
+  }
+
+  verify(token: string, sessionId: string): InferenceTokenClaims {
+    return this.jwt.verify<InferenceTokenClaims>(token, {
+      audience: INFERENCE_AUDIENCE,
+      subject: sessionId,
+      requiredClaims: ['sub'],
+      clockToleranceSec: this.clockToleranceSec,
+      nowSec: this.nowSec(),
+    });
+  }
+}
+
 /** Settings for the two token kinds the control plane issues. */
 export interface TokenSettings {
   readonly sessionSecret: string;
@@ -20,6 +65,8 @@ export interface TokenSettings {
 export class TokenService {
   private readonly session: Hs256Jwt;
   private readonly inference: Hs256Jwt;
+  private readonly sessionVerifier: SessionTokenVerifier;
+  private readonly inferenceVerifier: InferenceTokenVerifier;
 
   constructor(
     private readonly settings: TokenSettings,
@@ -27,6 +74,8 @@ export class TokenService {
   ) {
     this.session = new Hs256Jwt(hmacKey(settings.sessionSecret));
     this.inference = new Hs256Jwt(hmacKey(settings.inferenceSecret));
+    this.sessionVerifier = new SessionTokenVerifier(settings.sessionSecret, settings.clockToleranceSec, nowSec);
+    this.inferenceVerifier = new InferenceTokenVerifier(settings.inferenceSecret, settings.clockToleranceSec, nowSec);
   }
 
   issueSessionToken(sessionId: string, role: SessionRole, userId?: string): string {
@@ -58,21 +107,10 @@ export class TokenService {
   }
 
   verifySessionToken(token: string): SessionTokenClaims {
-    return this.session.verify<SessionTokenClaims>(token, {
-      audience: SESSION_AUDIENCE,
-      requiredClaims: ['sub', 'role'],
-      clockToleranceSec: this.settings.clockToleranceSec,
-      nowSec: this.nowSec(),
-    });
+    return this.sessionVerifier.verify(token);
   }
 
   verifyInferenceToken(token: string, sessionId: string): InferenceTokenClaims {
-    return this.inference.verify<InferenceTokenClaims>(token, {
-      audience: INFERENCE_AUDIENCE,
-      subject: sessionId,
-      requiredClaims: ['sub'],
-      clockToleranceSec: this.settings.clockToleranceSec,
-      nowSec: this.nowSec(),
-    });
+    return this.inferenceVerifier.verify(token, sessionId);
   }
 }

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { Hs256Jwt, JwtError, hmacKey } from '@squirret/auth';
-import { SESSION_AUDIENCE, type SessionTokenClaims } from '@squirret/contracts';
+import { JwtError, SessionTokenVerifier } from '@squirret/auth';
+import type { SessionTokenClaims } from '@squirret/contracts';
 import { WsUpgradeRouter, rejectUpgrade } from '@squirret/server-kit';
 import { selectSubprotocol } from '@squirret/stomp';
 import { WebSocketServer } from 'ws';
@@ -22,14 +22,14 @@ const DEVICE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 export class SessionChannelGateway implements OnModuleInit {
   private readonly logger = new Logger('session-channel');
   private readonly wss: WebSocketServer;
-  private readonly jwt: Hs256Jwt;
+  private readonly tokens: SessionTokenVerifier;
 
   constructor(
     private readonly router: WsUpgradeRouter,
     private readonly channel: SessionChannelService,
     @Inject(CHAT_CONFIG) private readonly config: ChatConfig,
   ) {
-    this.jwt = new Hs256Jwt(hmacKey(config.SESSION_TOKEN_SECRET));
+    this.tokens = new SessionTokenVerifier(config.SESSION_TOKEN_SECRET, config.TOKEN_CLOCK_SKEW_SEC);
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: config.STOMP_MAX_FRAME_BYTES,
@@ -71,11 +71,7 @@ export class SessionChannelGateway implements OnModuleInit {
     if (!token) return 'missing token';
     let claims: SessionTokenClaims;
     try {
-      claims = this.jwt.verify<SessionTokenClaims>(token, {
-        audience: SESSION_AUDIENCE,
-        requiredClaims: ['sub', 'role'],
-        clockToleranceSec: this.config.TOKEN_CLOCK_SKEW_SEC,
-      });
+      claims = this.tokens.verify(token);
     } catch (err) {
       return err instanceof JwtError ? err.reason : 'invalid token';
     }

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Hs256Jwt, JwtError, hmacKey } from '@squirret/auth';
+import { InferenceTokenVerifier, JwtError } from '@squirret/auth';
 import type { Bus } from '@squirret/bus';
-import { CLOSE_CODES, INFERENCE_AUDIENCE, type InferenceErrorMessage, type InferenceTokenClaims } from '@squirret/contracts';
+import { CLOSE_CODES, type InferenceErrorMessage, type InferenceTokenClaims } from '@squirret/contracts';
 import { MetricsService, WsUpgradeRouter, boundedSend } from '@squirret/server-kit';
 import type { FrameAnalysis } from '@squirret/squat';
 import type { Counter } from 'prom-client';
@@ -38,7 +38,7 @@ interface LiveStream {
 export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('stream');
   private readonly wss: WebSocketServer;
-  private readonly jwt: Hs256Jwt;
+  private readonly tokens: InferenceTokenVerifier;
   private readonly live = new Map<string, LiveStream>();
   private draining = false;
   private readonly frames: Counter<'encoding'>;
@@ -52,7 +52,7 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
     @Inject(INF_CONFIG) private readonly config: InferenceConfig,
     metrics: MetricsService,
   ) {
-    this.jwt = new Hs256Jwt(hmacKey(config.INFERENCE_TOKEN_SECRET));
+    this.tokens = new InferenceTokenVerifier(config.INFERENCE_TOKEN_SECRET, config.TOKEN_CLOCK_SKEW_SEC);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.WS_MAX_MESSAGE_BYTES, perMessageDeflate: false });
     this.frames = metrics.counter({ name: 'inference_frames_total', help: 'Frames received', labelNames: ['encoding'] });
     this.refusals = metrics.counter({ name: 'inference_refusals_total', help: 'Refused connections and messages', labelNames: ['reason'] });
@@ -76,12 +76,7 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
   private verify(token: string | null, sessionId: string): InferenceTokenClaims | string {
     if (!token) return 'missing token';
     try {
-      return this.jwt.verify<InferenceTokenClaims>(token, {
-        audience: INFERENCE_AUDIENCE,
-        subject: sessionId,
-        requiredClaims: ['sub'],
-        clockToleranceSec: this.config.TOKEN_CLOCK_SKEW_SEC,
-      });
+      return this.tokens.verify(token, sessionId);
     } catch (err) {
       return err instanceof JwtError ? err.reason.toLowerCase().replace(/_/g, ' ') : 'invalid token';
     }
