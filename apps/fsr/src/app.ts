@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { KitModule, createHttpApp, type LoggingOptions } from '@squirret/server-kit';
-import { FsrModule, type FsrDeps } from './fsr.module';
+import { FSR_INGEST_ROUTES, FsrModule, type FsrDeps } from './fsr.module';
 
 @Module({})
 class FsrRootModule {}
@@ -10,7 +10,10 @@ class FsrRootModule {}
 export function fsrRoot(deps: FsrDeps, logging: LoggingOptions): DynamicModule {
   return {
     module: FsrRootModule,
-    imports: [KitModule.forRoot({ logging, internalApiKey: deps.config.INTERNAL_API_KEY }), FsrModule.forRoot(deps)],
+    imports: [
+      KitModule.forRoot({ logging: { unloggedPostRoutes: FSR_INGEST_ROUTES, ...logging }, internalApiKey: deps.config.INTERNAL_API_KEY }),
+      FsrModule.forRoot(deps),
+    ],
   };
 }
 

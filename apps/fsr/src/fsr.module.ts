@@ -31,6 +31,9 @@ import type { SampleWriter } from './samples/sample-writer';
 import { SamplesRepository } from './samples/samples.repository';
 import { FsrStreamGateway } from './stream/fsr-stream.gateway';
 
+/** Ingest routes an ESP32 posts to many times a second: the request logger skips them (metrics count them). */
+export const FSR_INGEST_ROUTES = ['/api/fsr_data', '/api/fsr_data/batch'] as const;
+
 /** The fsr service's I/O, built by its runtime (standalone) or by the all-in-one process. */
 export interface FsrDeps {
   readonly config: FsrConfig;

@@ -5,7 +5,7 @@ import { createBus, type Bus } from '@squirret/bus';
 import { ChatModule, createChatDeps, loadChatConfig } from '@squirret/chat';
 import { ControlPlaneModule, createControlPlaneDeps, loadControlPlaneConfig, serveOpenApi } from '@squirret/control-plane';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '@squirret/database';
-import { FsrModule, createFsrDeps, loadFsrConfig } from '@squirret/fsr';
+import { FSR_INGEST_ROUTES, FsrModule, createFsrDeps, loadFsrConfig } from '@squirret/fsr';
 import { InferenceModule, loadInferenceConfig } from '@squirret/inference';
 import type { Env } from '@squirret/config';
 import { KitModule, createHttpApp } from '@squirret/server-kit';
@@ -73,7 +73,10 @@ export async function buildPlatform(source: Env, log: (msg: string) => void = ()
   const root: DynamicModule = {
     module: PlatformRootModule,
     imports: [
-      KitModule.forRoot({ logging: { level: config.LOG_LEVEL, service: 'platform' }, internalApiKey: cpConfig.INTERNAL_API_KEY }),
+      KitModule.forRoot({
+        logging: { level: config.LOG_LEVEL, service: 'platform', unloggedPostRoutes: FSR_INGEST_ROUTES },
+        internalApiKey: cpConfig.INTERNAL_API_KEY,
+      }),
       ControlPlaneModule.forRoot(cp.deps),
       InferenceModule.forRoot({ config: infConfig, bus }),
       FsrModule.forRoot(fsr.deps),
