@@ -27,14 +27,10 @@ class InferenceHealth implements OnModuleInit {
     if (this.engine.enabled) {
       // Not ready (and not announced as ready) until every pose worker has warmed up.
       this.announcer.ready = false;
-      const poll = setInterval(() => {
-        if (this.engine.ready) {
-          this.announcer.ready = true;
-          void this.announcer.beat();
-          clearInterval(poll);
-        }
-      }, 100);
-      poll.unref();
+      void this.engine.warmed.then(() => {
+        this.announcer.ready = true;
+        void this.announcer.beat();
+      });
       this.health.register('inference.model', async () => {
         if (!this.engine.ready) throw new Error(this.engine.problem ?? 'pose model warming up');
         if (!this.announcer.announcedReady) throw new Error('not yet announced as ready');

@@ -14,6 +14,9 @@ export class PoseEngine implements FrameEstimator, OnApplicationBootstrap, OnApp
   private readonly logger = new Logger('pose');
   private readonly pool: PosePool | undefined;
   private warm = false;
+  private markWarm: () => void = () => undefined;
+  /** Resolves once every worker has warmed up (never, when the model is disabled or failed). */
+  readonly warmed = new Promise<void>((resolve) => (this.markWarm = resolve));
   private failure: string | undefined;
   backend: string | undefined;
 
@@ -56,6 +59,7 @@ export class PoseEngine implements FrameEstimator, OnApplicationBootstrap, OnApp
       .start()
       .then(() => {
         this.warm = true;
+        this.markWarm();
         this.logger.log({ workers: this.config.POSE_WORKERS, ms: Date.now() - t0 }, 'pose model warm');
       })
       .catch((err: unknown) => {
