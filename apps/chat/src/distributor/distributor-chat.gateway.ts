@@ -1,16 +1,16 @@
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { AppError, CLOSE_CODES, PtRoomIdSchema } from '@squirret/contracts';
+import { AppError, PtRoomIdSchema } from '@squirret/contracts';
 import { WsUpgradeRouter } from '@squirret/server-kit';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { CHAT_CONFIG } from '../chat.tokens';
 import type { ChatConfig } from '../config/chat.config';
 import { ChatSocket } from '../conversations/chat-socket';
 import { MessagesRepository } from '../conversations/messages.repository';
 import { RoomRelay } from '../conversations/room-relay.service';
 import { ptRoomKey } from '../conversations/room-key';
-import { closeForError, drainSockets, lastMessageIdOf, originRefused, socketOptions } from '../conversations/socket-edge';
+import { ChatEndpoint } from '../conversations/chat-endpoint';
+import { lastMessageIdOf, socketOptions } from '../conversations/socket-edge';
+import type { SpringIdentity } from '../spring-auth/spring-identity';
 import { SpringAuthService } from '../spring-auth/spring-auth.service';
 import { DistributorChatService } from './distributor-chat.service';
 import { distributorWire } from './distributor-wire';
@@ -24,7 +24,7 @@ import { DistributorService } from './distributor.service';
 @Injectable()
 export class DistributorChatGateway implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('distributor-chat');
-  private readonly wss: WebSocketServer;
+  private readonly endpoint: ChatEndpoint;
 
   constructor(
     private readonly router: WsUpgradeRouter,
@@ -35,32 +35,26 @@ export class DistributorChatGateway implements OnModuleInit, BeforeApplicationSh
     private readonly relay: RoomRelay,
     @Inject(CHAT_CONFIG) private readonly config: ChatConfig,
   ) {
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: config.CHAT_MAX_FRAME_BYTES, perMessageDeflate: false });
-  }
-
-  onModuleInit(): void {
-    this.router.register('distributor-chat', /^\/distributor\/ws\/chat\/(?<roomId>[^/]+)$/, (req, socket, head, { params, query }) =>
-      this.upgrade(req, socket, head, params.roomId ?? '', query),
-    );
-  }
-
-  beforeApplicationShutdown(): Promise<void> {
-    return drainSockets(this.wss);
-  }
-
-  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, rawRoomId: string, query: URLSearchParams): void {
-    if (originRefused(req, this.config.CHAT_CORS_ORIGINS, socket, '/distributor/ws/chat')) return;
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      void this.accept(ws, rawRoomId, query).catch((err: unknown) => closeForError(ws, err, this.logger));
+    this.endpoint = new ChatEndpoint({
+      name: 'distributor-chat',
+      pattern: /^\/distributor\/ws\/chat\/(?<roomId>[^/]+)$/,
+      path: '/distributor/ws/chat',
+      config,
+      auth: this.auth,
+      logger: this.logger,
+      accept: (ws, identity, rawRoomId, query) => this.accept(ws, identity, rawRoomId, query),
     });
   }
 
-  private async accept(ws: WebSocket, rawRoomId: string, query: URLSearchParams): Promise<void> {
-    const identity = this.auth.fromQuery(query);
-    if (typeof identity === 'string') {
-      ws.close(CLOSE_CODES.POLICY_VIOLATION, `unauthorized: ${identity}`);
-      return;
-    }
+  onModuleInit(): void {
+    this.endpoint.register(this.router);
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.endpoint.drain();
+  }
+
+  private async accept(ws: WebSocket, identity: SpringIdentity, rawRoomId: string, query: URLSearchParams): Promise<void> {
     const ptId = PtRoomIdSchema.safeParse(rawRoomId);
     if (!ptId.success) throw new AppError('ROOM_NOT_FOUND', 'room_id must look like pt_<session id>');
     const after = lastMessageIdOf(query);

@@ -1,13 +1,13 @@
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { AppError, CLOSE_CODES, CoupleRoomIdSchema } from '@squirret/contracts';
+import { AppError, CoupleRoomIdSchema } from '@squirret/contracts';
 import { WsUpgradeRouter } from '@squirret/server-kit';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { CHAT_CONFIG } from '../chat.tokens';
 import type { ChatConfig } from '../config/chat.config';
 import { ChatSocket } from '../conversations/chat-socket';
-import { closeForError, drainSockets, lastMessageIdOf, originRefused, socketOptions } from '../conversations/socket-edge';
+import { ChatEndpoint } from '../conversations/chat-endpoint';
+import { lastMessageIdOf, socketOptions } from '../conversations/socket-edge';
+import type { SpringIdentity } from '../spring-auth/spring-identity';
 import { RoomRelay } from '../conversations/room-relay.service';
 import { coupleRoomKey } from '../conversations/room-key';
 import { SpringAuthService } from '../spring-auth/spring-auth.service';
@@ -26,7 +26,7 @@ const TOPIC_MAX = 100;
 @Injectable()
 export class CoupleChatGateway implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('couple-chat');
-  private readonly wss: WebSocketServer;
+  private readonly endpoint: ChatEndpoint;
 
   constructor(
     private readonly router: WsUpgradeRouter,
@@ -36,32 +36,26 @@ export class CoupleChatGateway implements OnModuleInit, BeforeApplicationShutdow
     private readonly relay: RoomRelay,
     @Inject(CHAT_CONFIG) private readonly config: ChatConfig,
   ) {
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: config.CHAT_MAX_FRAME_BYTES, perMessageDeflate: false });
-  }
-
-  onModuleInit(): void {
-    this.router.register('couple-chat', /^\/api\/sessions\/ws\/(?<roomId>[^/]+)$/, (req, socket, head, { params, query }) =>
-      this.upgrade(req, socket, head, params.roomId ?? '', query),
-    );
-  }
-
-  beforeApplicationShutdown(): Promise<void> {
-    return drainSockets(this.wss);
-  }
-
-  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, rawRoomId: string, query: URLSearchParams): void {
-    if (originRefused(req, this.config.CHAT_CORS_ORIGINS, socket, '/api/sessions/ws')) return;
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      void this.accept(ws, rawRoomId, query).catch((err: unknown) => closeForError(ws, err, this.logger));
+    this.endpoint = new ChatEndpoint({
+      name: 'couple-chat',
+      pattern: /^\/api\/sessions\/ws\/(?<roomId>[^/]+)$/,
+      path: '/api/sessions/ws',
+      config,
+      auth: this.auth,
+      logger: this.logger,
+      accept: (ws, identity, rawRoomId, query) => this.accept(ws, identity, rawRoomId, query),
     });
   }
 
-  private async accept(ws: WebSocket, rawRoomId: string, query: URLSearchParams): Promise<void> {
-    const identity = this.auth.fromQuery(query);
-    if (typeof identity === 'string') {
-      ws.close(CLOSE_CODES.POLICY_VIOLATION, `unauthorized: ${identity}`);
-      return;
-    }
+  onModuleInit(): void {
+    this.endpoint.register(this.router);
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.endpoint.drain();
+  }
+
+  private async accept(ws: WebSocket, identity: SpringIdentity, rawRoomId: string, query: URLSearchParams): Promise<void> {
     const roomId = CoupleRoomIdSchema.safeParse(rawRoomId);
     if (!roomId.success) throw new AppError('ROOM_NOT_FOUND', 'room_id must be a positive integer');
     const topic = query.get('topic')?.trim().slice(0, TOPIC_MAX) || null;
