@@ -4,12 +4,12 @@
 // flight (it sends the next when its own comes back), so both servers run as fast as they can.
 // Prints deliveries/s, p50/p99 latency (send → receipt at each member), CPU, memory per idle
 // connection, and the ratios. Loopback only.
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { WebSocket } from 'ws';
 import { round } from '../lib/load.mjs';
 import { cpuSeconds, percentile, rssBytes } from '../lib/proc.mjs';
+import { startService } from '../lib/service.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const require = createRequire(resolve(root, 'apps/chat/package.json'));
@@ -23,18 +23,6 @@ const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2_000);
 const MEASURE_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
 const SECRET = 'bench-spring-secret-bench-spring-secret-bench';
 
-function start(script, env) {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [resolve(root, script)], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /listening on (http:\/\/[^\s"]+)/.exec(out);
-      if (m) resolvePromise({ child, url: m[1] });
-    });
-    child.on('exit', (code) => reject(new Error(`${script} exited ${code}`)));
-  });
-}
 
 const settle = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -101,7 +89,7 @@ async function measure(name, pid, open, send) {
 
 // ---- the chat service ----------------------------------------------------------------------------
 const db = await createScratchDatabase();
-const chat = await start('apps/chat/dist/src/main.js', {
+const chat = await startService('apps/chat/dist/src/main.js', {
   PORT: '0',
   DATABASE_URL: db.url,
   SESSION_TOKEN_SECRET: 'bench-session-secret-bench-session-secret-xx',
@@ -146,7 +134,7 @@ chat.child.kill('SIGTERM');
 await settle(1_000);
 
 // ---- the minimal ws server -----------------------------------------------------------------------
-const raw = await start('bench/chat/raw-ws-baseline.mjs', {});
+const raw = await startService('bench/chat/raw-ws-baseline.mjs', {});
 const rawWs = raw.url.replace('http://', 'ws://');
 const baseline = await measure(
   'minimal ws broadcast',

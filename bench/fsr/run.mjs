@@ -5,11 +5,11 @@
 //  2. 100 simulated ESP32s at 20 Hz (2,000 samples/s, open loop) with 50 /ws/fsr-data subscribers
 //     (subscriber i follows device i): p99 from the start of the POST to the sample's delivery.
 // BENCH_REDIS=1 runs the service with REDIS_URL (Redis bus and live store) instead of in memory.
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { load, round } from '../lib/load.mjs';
+import { startService } from '../lib/service.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const require = createRequire(resolve(root, 'apps/platform/package.json'));
@@ -23,25 +23,11 @@ const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 50);
 const STREAM_MS = Number(process.env.BENCH_STREAM_MS ?? 10_000);
 const REDIS = process.env.BENCH_REDIS === '1' ? (process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379') : undefined;
 
-function start(script, env) {
-  return new Promise((resolvePromise, reject) => {
-    // BENCH_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p" or "--trace-gc") go to each started process.
-    const prof = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, [...prof, resolve(root, script)], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /listening on (http:\/\/[^\s"]+)/.exec(out);
-      if (m) resolvePromise({ child, url: m[1] });
-    });
-    child.on('exit', (code) => reject(new Error(`${script} exited ${code}`)));
-  });
-}
 
 const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 
 const db = await createScratchDatabase();
-const platform = await start('apps/platform/dist/src/main.js', {
+const platform = await startService('apps/platform/dist/src/main.js', {
   PORT: '0',
   DATABASE_URL: db.url,
   SESSION_TOKEN_SECRET: 'bench-session-secret-bench-session-secret-xx',
@@ -50,7 +36,7 @@ const platform = await start('apps/platform/dist/src/main.js', {
   LOG_LEVEL: 'warn',
   ...(REDIS ? { REDIS_URL: REDIS, BUS_PREFIX: `bench:${process.pid}:` } : {}),
 });
-const raw = await start('bench/fsr/raw-baseline.mjs', {});
+const raw = await startService('bench/fsr/raw-baseline.mjs', {});
 await new Promise((r) => setTimeout(r, 500));
 
 // ---- 1. ingest throughput next to the raw baseline ------------------------------------------
