@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { KitModule, createHttpApp, type LoggingOptions } from '@squirret/server-kit';
 import { FSR_INGEST_ROUTES, FsrModule, type FsrDeps } from './fsr.module';
+import { fsrFastRoutes } from './ingest/ingest.fast-route';
 
 @Module({})
 class FsrRootModule {}
@@ -22,5 +23,6 @@ export function createFsrApp(deps: FsrDeps, logging?: LoggingOptions): Promise<N
   return createHttpApp(fsrRoot(deps, logging ?? { level: deps.config.LOG_LEVEL, service: 'fsr' }), {
     bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
     trustProxy: deps.config.TRUST_PROXY,
+    fastRoutes: fsrFastRoutes,
   });
 }

@@ -2,3 +2,4 @@ export * from './config/fsr.config';
 export * from './fsr.module';
 export * from './runtime';
 export * from './app';
+export * from './ingest/ingest.fast-route';

@@ -5,7 +5,7 @@ import { createBus, type Bus } from '@squirret/bus';
 import { ChatModule, createChatDeps, loadChatConfig } from '@squirret/chat';
 import { ControlPlaneModule, createControlPlaneDeps, loadControlPlaneConfig, serveOpenApi } from '@squirret/control-plane';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '@squirret/database';
-import { FSR_INGEST_ROUTES, FsrModule, createFsrDeps, loadFsrConfig } from '@squirret/fsr';
+import { FSR_INGEST_ROUTES, FsrModule, createFsrDeps, fsrFastRoutes, loadFsrConfig } from '@squirret/fsr';
 import { InferenceModule, loadInferenceConfig } from '@squirret/inference';
 import type { Env } from '@squirret/config';
 import { KitModule, createHttpApp } from '@squirret/server-kit';
@@ -83,7 +83,7 @@ export async function buildPlatform(source: Env, log: (msg: string) => void = ()
       ChatModule.forRoot(chat.deps),
     ],
   };
-  const app = await createHttpApp(root, { bodyLimitBytes: config.BODY_LIMIT_BYTES, trustProxy: config.TRUST_PROXY });
+  const app = await createHttpApp(root, { bodyLimitBytes: config.BODY_LIMIT_BYTES, trustProxy: config.TRUST_PROXY, fastRoutes: fsrFastRoutes });
   serveOpenApi(app);
   return {
     app,

@@ -11,6 +11,7 @@ export * from './jobs/bullmq-queue';
 export * from './rate-limit/rate-limiter';
 export * from './security/internal-key.guard';
 export * from './http/create-app';
+export * from './http/fast-routes';
 export * from './kit.module';
 export * from './http/serve';
 export * from './ws/upgrade-router';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type INestApplication, type Type, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -7,11 +8,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { MetricsService } from '../metrics/metrics';
 import { ZodValidationPipe } from '../validation/zod';
+import { FastRoutes, type FastRoute } from './fast-routes';
 
 /** HTTP settings every app shares. */
 export interface HttpOptions {
   readonly bodyLimitBytes: number;
   readonly trustProxy: boolean;
+  /**
+   * High-rate JSON POST routes served before Fastify's and Nest's pipelines (see fast-routes.ts),
+   * given the created app so handlers can come from its container.
+   */
+  readonly fastRoutes?: (app: NestFastifyApplication) => readonly FastRoute[];
 }
 
 /**
@@ -21,7 +28,13 @@ export interface HttpOptions {
  * structured logs, request metrics and shutdown hooks.
  */
 export async function createHttpApp(root: Type<unknown> | DynamicModule, options: HttpOptions): Promise<NestFastifyApplication> {
+  const fast = new FastRoutes({ bodyLimitBytes: options.bodyLimitBytes });
   const adapter = new FastifyAdapter({
+    // The Node server answers fast routes itself and hands everything else to Fastify.
+    serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
+      createServer((req, res) => {
+        if (!fast.dispatch(req, res)) handler(req, res);
+      }),
     bodyLimit: options.bodyLimitBytes,
     trustProxy: options.trustProxy,
     logger: false,
@@ -37,6 +50,12 @@ export async function createHttpApp(root: Type<unknown> | DynamicModule, options
   app.useGlobalPipes(new ZodValidationPipe());
 
   const metrics = app.get(MetricsService, { strict: false });
+  for (const route of options.fastRoutes?.(app) ?? []) fast.add(route);
+  fast.attachMetrics(metrics);
+  fastify.addHook('preClose', (done: () => void) => {
+    fast.close();
+    done();
+  });
   // A callback hook (not async): no promise and no extra tick per request.
   fastify.addHook('onResponse', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
     metrics.httpDuration.observe(
