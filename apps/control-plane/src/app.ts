@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { KitModule, createHttpApp, type LoggingOptions } from '@squirret/server-kit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ControlPlaneModule, type ControlPlaneDeps } from './control-plane.module';
-import { serveOpenApi } from './openapi/serve-openapi';
+import { serveControlPlaneOpenApi } from './openapi/build-openapi';
 
 @Module({})
 class ControlPlaneRootModule {}
@@ -21,6 +21,6 @@ export async function createControlPlaneApp(deps: ControlPlaneDeps, logging?: Lo
     bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
     trustProxy: deps.config.TRUST_PROXY,
   });
-  serveOpenApi(app);
+  serveControlPlaneOpenApi(app);
   return app;
 }

@@ -3,4 +3,3 @@ export * from './control-plane.module';
 export * from './runtime';
 export * from './app';
 export * from './openapi/build-openapi';
-export * from './openapi/serve-openapi';

@@ -1,8 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { KitModule, createHttpApp, type LoggingOptions } from '@squirret/server-kit';
+import { KitModule, createHttpApp, serveOpenApi, type LoggingOptions } from '@squirret/server-kit';
 import { FSR_INGEST_ROUTES, FsrModule, type FsrDeps } from './fsr.module';
 import { fsrFastRoutes } from './ingest/ingest.fast-route';
+import { buildFsrOpenApi } from './openapi/fsr-openapi';
 
 @Module({})
 class FsrRootModule {}
@@ -19,10 +20,12 @@ export function fsrRoot(deps: FsrDeps, logging: LoggingOptions): DynamicModule {
 }
 
 /** Builds (does not start) the standalone fsr HTTP app. */
-export function createFsrApp(deps: FsrDeps, logging?: LoggingOptions): Promise<NestFastifyApplication> {
-  return createHttpApp(fsrRoot(deps, logging ?? { level: deps.config.LOG_LEVEL, service: 'fsr' }), {
+export async function createFsrApp(deps: FsrDeps, logging?: LoggingOptions): Promise<NestFastifyApplication> {
+  const app = await createHttpApp(fsrRoot(deps, logging ?? { level: deps.config.LOG_LEVEL, service: 'fsr' }), {
     bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
     trustProxy: deps.config.TRUST_PROXY,
     fastRoutes: fsrFastRoutes,
   });
+  serveOpenApi(app, buildFsrOpenApi(app));
+  return app;
 }

@@ -3,12 +3,12 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createBus, type Bus } from '@squirret/bus';
 import { ChatModule, createChatDeps, loadChatConfig } from '@squirret/chat';
-import { ControlPlaneModule, createControlPlaneDeps, loadControlPlaneConfig, serveOpenApi } from '@squirret/control-plane';
+import { ControlPlaneModule, createControlPlaneDeps, loadControlPlaneConfig } from '@squirret/control-plane';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '@squirret/database';
 import { FSR_INGEST_ROUTES, FsrModule, createFsrDeps, fsrFastRoutes, loadFsrConfig } from '@squirret/fsr';
 import { InferenceModule, loadInferenceConfig } from '@squirret/inference';
 import type { Env } from '@squirret/config';
-import { KitModule, createHttpApp } from '@squirret/server-kit';
+import { KitModule, buildOpenApi, createHttpApp, serveOpenApi } from '@squirret/server-kit';
 import { loadOrCreateDevSecrets } from './dev-secrets';
 import { loadPlatformConfig, type PlatformConfig } from './platform.config';
 
@@ -84,7 +84,13 @@ export async function buildPlatform(source: Env, log: (msg: string) => void = ()
     ],
   };
   const app = await createHttpApp(root, { bodyLimitBytes: config.BODY_LIMIT_BYTES, trustProxy: config.TRUST_PROXY, fastRoutes: fsrFastRoutes });
-  serveOpenApi(app);
+  serveOpenApi(
+    app,
+    buildOpenApi(app, {
+      title: 'Squirret platform (all-in-one)',
+      description: 'The HTTP endpoints of the all-in-one process: control plane, FSR and chat (seed 004 and the chat seeds).',
+    }),
+  );
   return {
     app,
     config,

@@ -16,3 +16,4 @@ export * from './kit.module';
 export * from './http/serve';
 export * from './ws/upgrade-router';
 export * from './ws/bounded-send';
+export * from './openapi/openapi';

@@ -1,16 +1,19 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { cleanupOpenApiDoc } from 'nestjs-zod';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { buildOpenApi, serveOpenApi, type OpenApiInfo } from '@squirret/server-kit';
+import type { OpenAPIObject } from '@nestjs/swagger';
 
-/** The control plane's OpenAPI document, generated from its controllers and the contracts' schemas. */
-export function buildOpenApi(app: INestApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
-    .setTitle('Squirret control plane')
-    .setDescription('Sessions, tokens, upgrade, inference allocation, refresh, finish and internal admin endpoints (seed 004).')
-    .setVersion('1.0.0')
-    .build();
-  return cleanupOpenApiDoc(SwaggerModule.createDocument(app, config));
+export const CONTROL_PLANE_OPENAPI: OpenApiInfo = {
+  title: 'Squirret control plane',
+  description: 'Sessions, tokens, upgrade, inference allocation, refresh, finish and internal admin endpoints (seed 004).',
+};
+
+/** The control plane's OpenAPI document. */
+export function buildControlPlaneOpenApi(app: INestApplication): OpenAPIObject {
+  return buildOpenApi(app, CONTROL_PLANE_OPENAPI);
 }
 
-/** Stable JSON text of the document (what is committed as openapi.json). */
-export const openApiText = (doc: OpenAPIObject): string => `${JSON.stringify(doc, null, 2)}\n`;
+/** Serves the app's OpenAPI document (its own, or the all-in-one process's) at `GET /openapi.json`. */
+export function serveControlPlaneOpenApi(app: NestFastifyApplication): void {
+  serveOpenApi(app, buildControlPlaneOpenApi(app));
+}

@@ -3,14 +3,15 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { buildOpenApi, openApiText } from './build-openapi';
+import { openApiText } from '@squirret/server-kit';
+import { buildControlPlaneOpenApi } from './build-openapi';
 import { createOpenApiApp } from './openapi-app';
 
 describe('OpenAPI document', () => {
   it('matches the committed apps/control-plane/openapi.json (run `npm run openapi -w apps/control-plane` after changing an endpoint)', async () => {
     const app = await createOpenApiApp();
     try {
-      const generated = openApiText(buildOpenApi(app));
+      const generated = openApiText(buildControlPlaneOpenApi(app));
       const committed = readFileSync(resolve(__dirname, '../../../openapi.json'), 'utf8');
       assert.equal(generated, committed);
       const doc = JSON.parse(committed) as { paths: Record<string, unknown> };
