@@ -4,6 +4,7 @@ import {
   FsrBatchAcceptedResponseSchema,
   FsrBatchRequestSchema,
   FsrCombinedFeedbackResponseSchema,
+  FsrDeviceRevokeResponseSchema,
   FsrDeviceTokenResponseSchema,
   FsrFeedbackResponseSchema,
   FsrLatestResponseSchema,
@@ -21,4 +22,5 @@ export class FsrLatestResponseDto extends createZodDto(FsrLatestResponseSchema) 
 export class FsrFeedbackResponseDto extends createZodDto(FsrFeedbackResponseSchema) {}
 export class FsrCombinedFeedbackResponseDto extends createZodDto(FsrCombinedFeedbackResponseSchema) {}
 export class FsrDeviceTokenResponseDto extends createZodDto(FsrDeviceTokenResponseSchema) {}
+export class FsrDeviceRevokeResponseDto extends createZodDto(FsrDeviceRevokeResponseSchema) {}
 export class ErrorBodyDto extends createZodDto(ErrorBodySchema) {}

@@ -1,10 +1,11 @@
-import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { Inject, Module, type DynamicModule, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Bus } from '@squirret/bus';
 import { HealthRegistry, type RateLimiter } from '@squirret/server-kit';
 import type { DataSource } from 'typeorm';
 import type { FsrConfig } from './config/fsr.config';
 import { DeviceAdminController } from './devices/device-admin.controller';
 import { DeviceTokens } from './devices/device-tokens';
+import { PgGenerationSink, TokenGenerations } from './devices/token-generations';
 import { AiStatusListener } from './feedback/ai-status.listener';
 import { FeedbackController } from './feedback/feedback.controller';
 import { FeedbackPublisher } from './feedback/feedback.publisher';
@@ -19,6 +20,7 @@ import {
   FSR_LIVE_STORE,
   FSR_RATE_LIMITER,
   FSR_SAMPLE_WRITER,
+  FSR_TOKEN_GENERATIONS,
   systemClock,
   type Clock,
 } from './fsr.tokens';
@@ -61,12 +63,29 @@ class FsrHealth implements OnModuleInit {
   }
 }
 
+/** Follows device-token revocations while device tokens are on. */
+class DeviceTokenLifecycle implements OnModuleInit, OnModuleDestroy {
+  constructor(
+    @Inject(FSR_TOKEN_GENERATIONS) private readonly generations: TokenGenerations,
+    @Inject(FSR_DEVICE_TOKENS) private readonly tokens: DeviceTokens,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (this.tokens.required) await this.generations.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.generations.stop();
+  }
+}
+
 /** The fsr service: ESP32 ingest, latest, live stream, 10-second and combined feedback, device tokens. */
 @Module({})
 export class FsrModule {
   static forRoot(deps: FsrDeps): DynamicModule {
     const c = deps.config;
     const clock = deps.clock ?? systemClock;
+    const generations = new TokenGenerations(new PgGenerationSink(deps.dataSource), deps.bus, c.FSR_DEVICE_TOKEN_REFRESH_SEC * 1000, () => clock.now());
     return {
       module: FsrModule,
       controllers: [IngestController, LatestController, FeedbackController, DeviceAdminController],
@@ -80,8 +99,14 @@ export class FsrModule {
         { provide: FSR_RATE_LIMITER, useValue: deps.rateLimiter },
         {
           provide: FSR_DEVICE_TOKENS,
-          useValue: new DeviceTokens({ secret: c.FSR_DEVICE_TOKEN_SECRET, ttlSec: c.FSR_DEVICE_TOKEN_TTL_SEC }, () => Math.floor(clock.now() / 1000)),
+          useValue: new DeviceTokens(
+            { secret: c.FSR_DEVICE_TOKEN_SECRET, ttlSec: c.FSR_DEVICE_TOKEN_TTL_SEC },
+            () => Math.floor(clock.now() / 1000),
+            (deviceId) => generations.of(deviceId),
+          ),
         },
+        { provide: FSR_TOKEN_GENERATIONS, useValue: generations },
+        DeviceTokenLifecycle,
         { provide: SamplesRepository, useFactory: (ds: DataSource) => new SamplesRepository(ds), inject: [FSR_DATA_SOURCE] },
         FsrMetrics,
         IngestService,

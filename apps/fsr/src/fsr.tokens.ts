@@ -7,6 +7,7 @@ export const FSR_LIVE_STORE = Symbol('FSR_LIVE_STORE');
 export const FSR_SAMPLE_WRITER = Symbol('FSR_SAMPLE_WRITER');
 export const FSR_RATE_LIMITER = Symbol('FSR_RATE_LIMITER');
 export const FSR_DEVICE_TOKENS = Symbol('FSR_DEVICE_TOKENS');
+export const FSR_TOKEN_GENERATIONS = Symbol('FSR_TOKEN_GENERATIONS');
 
 /** The clock (epoch milliseconds), injected so services and rules can be tested at any time. */
 export interface Clock {

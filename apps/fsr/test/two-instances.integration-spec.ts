@@ -170,6 +170,48 @@ describe('two fsr instances sharing latest, window, stream and limits through Re
     assert.equal((await post(B, '/api/fsr_data', seedFoot('left'), 'dev-auth')).statusCode, 202);
   });
 
+  it('revoking a device on A refuses its old tokens on B at once; a token issued after works on both; a new instance remembers', async () => {
+    const old = await tokenFor('dev-lost');
+    const ingest = (i: 0 | 1, token: string) =>
+      app(i).inject({
+        method: 'POST',
+        url: '/api/fsr_data',
+        headers: { 'content-type': 'application/json', 'x-device-id': 'dev-lost', authorization: `Bearer ${token}` },
+        payload: JSON.stringify(seedFoot('left')),
+      });
+    assert.equal((await ingest(B, old)).statusCode, 202);
+
+    // refused side of the admin endpoint: no key 401, a wrong key 403; nothing revoked
+    const revokeUrl = '/internal/fsr/devices/dev-lost/revoke';
+    assert.equal((await app(A).inject({ method: 'POST', url: revokeUrl })).statusCode, 401);
+    assert.equal((await app(A).inject({ method: 'POST', url: revokeUrl, headers: { 'x-internal-api-key': 'wrong-key-wrong-key-wrong' } })).statusCode, 403);
+    assert.equal((await ingest(B, old)).statusCode, 202);
+
+    const revoked = await app(A).inject({ method: 'POST', url: revokeUrl, headers: { 'x-internal-api-key': INTERNAL_KEY } });
+    assert.equal(revoked.statusCode, 200, revoked.body);
+    assert.equal(revoked.json<Body>().tokenGeneration, 1);
+    await eventually(async () => ((await ingest(B, old)).statusCode === 401 ? true : undefined), 5_000, 'B refuses the revoked token');
+    const refused = await ingest(A, old);
+    assert.deepEqual([refused.statusCode, refused.json<Body>().code], [401, 'UNAUTHORIZED']);
+    assert.match(String(refused.json<Body>().message), /revoked/);
+
+    tokens.delete('dev-lost');
+    const fresh = await tokenFor('dev-lost');
+    assert.equal((await ingest(A, fresh)).statusCode, 202);
+    assert.equal((await ingest(B, fresh)).statusCode, 202);
+    assert.equal((await post(B, '/api/fsr_data', seedFoot('left'), 'dev-auth')).statusCode, 202, 'other devices keep their tokens');
+
+    // a third instance starting now loads the generation from PostgreSQL
+    const third = await instance();
+    const late = await third.inject({
+      method: 'POST',
+      url: '/api/fsr_data',
+      headers: { 'content-type': 'application/json', 'x-device-id': 'dev-lost', authorization: `Bearer ${old}` },
+      payload: JSON.stringify(seedFoot('left')),
+    });
+    assert.equal(late.statusCode, 401);
+  });
+
   it('publishes each active device’s feedback once per tick, whichever instance ticks', async () => {
     await post(A, '/api/fsr_data', seedFoot('left', { sessionId: SESSION }), 'dev-tick');
     const events: FsrFeedbackEvent[] = [];

@@ -64,6 +64,14 @@ export const FsrFeedbackEventSchema = z.object({
 });
 export type FsrFeedbackEvent = z.infer<typeof FsrFeedbackEventSchema>;
 
+/** `fsr.device`: a device's token generation moved (its older tokens were revoked). */
+export const FsrDeviceEventSchema = z.object({
+  deviceId: z.string(),
+  tokenGeneration: z.number().int().min(0),
+  at: z.number(),
+});
+export type FsrDeviceEvent = z.infer<typeof FsrDeviceEventSchema>;
+
 /** `client.event`: a CLIENT_EVENT the app sent on its STOMP session channel. */
 export const ClientEventSchema = z.object({
   sessionId: z.string(),
@@ -91,6 +99,7 @@ export const BUS_EVENTS = {
   'inference.node': InferenceNodeEventSchema,
   'fsr.sample': FsrSampleEventSchema,
   'fsr.feedback': FsrFeedbackEventSchema,
+  'fsr.device': FsrDeviceEventSchema,
   'client.event': ClientEventSchema,
   'session.push': SessionPushEventSchema,
   /** Chat rooms (issue 6): stored messages and presence notices, shared by every chat instance. */

@@ -151,6 +151,10 @@ export type FsrCombinedFeedbackResponse = z.infer<typeof FsrCombinedFeedbackResp
 export const FsrDeviceTokenResponseSchema = z.object({ deviceId: z.string(), token: z.string(), expiresAt: z.string() });
 export type FsrDeviceTokenResponse = z.infer<typeof FsrDeviceTokenResponseSchema>;
 
+/** `POST /internal/fsr/devices/{deviceId}/revoke`: every token issued to the device before now stops working. */
+export const FsrDeviceRevokeResponseSchema = z.object({ deviceId: z.string(), tokenGeneration: z.number().int().min(1), revokedAt: z.string() });
+export type FsrDeviceRevokeResponse = z.infer<typeof FsrDeviceRevokeResponseSchema>;
+
 /** Claims of an FSR device token. */
 export interface FsrDeviceTokenClaims {
   readonly sub: string;
@@ -158,6 +162,8 @@ export interface FsrDeviceTokenClaims {
   readonly iat: number;
   readonly exp: number;
   readonly jti: string;
+  /** The device's token generation when issued (absent = 0); a revocation moves the device past it. */
+  readonly gen?: number;
 }
 
 /** `/ws/fsr-data` message sent once on connect: the device's latest feet (decodes as the seed's FSRLatest). */

@@ -22,6 +22,8 @@ export const FsrConfigSchema = z.object({
   /** When set, ingest needs `Authorization: Bearer <device token>` (issued by the internal admin endpoint). */
   FSR_DEVICE_TOKEN_SECRET: env.secret().optional(),
   FSR_DEVICE_TOKEN_TTL_SEC: env.int(365 * 24 * 3600, 60),
+  /** Each instance reloads device-token revocations this often (besides the `fsr.device` events). */
+  FSR_DEVICE_TOKEN_REFRESH_SEC: env.int(30, 1),
   /**
    * Serve the single-sample ingest (`POST /api/fsr_data`) on the fast route, before the framework's
    * per-request pipeline (same answers, about three times the throughput; see server-kit fast-routes).

@@ -9,8 +9,10 @@ export interface DeviceTokenSettings {
 }
 
 /**
- * Device tokens: HS256 JWTs with `aud fsr-device` and `sub` the device id, issued by the internal
- * admin endpoint. Stateless, so checking one costs an HMAC and no round trip on the hot path.
+ * Device tokens: HS256 JWTs with `aud fsr-device`, `sub` the device id and `gen` the device's token
+ * generation, issued by the internal admin endpoint. Checking one costs an HMAC and a map lookup
+ * (`generationOf`, see TokenGenerations), no round trip on the hot path; a token whose generation
+ * is behind its device's was revoked.
  */
 export class DeviceTokens {
   private readonly jwt: Hs256Jwt | undefined;
@@ -18,6 +20,7 @@ export class DeviceTokens {
   constructor(
     private readonly settings: DeviceTokenSettings,
     private readonly nowSec: () => number = () => Math.floor(Date.now() / 1000),
+    private readonly generationOf: (deviceId: string) => number = () => 0,
   ) {
     this.jwt = settings.secret ? new Hs256Jwt(hmacKey(settings.secret)) : undefined;
   }
@@ -27,11 +30,24 @@ export class DeviceTokens {
     return this.jwt !== undefined;
   }
 
-  issue(deviceId: string): { token: string; expiresAt: string } {
+  /** Throws DEVICE_TOKENS_DISABLED (409) when no secret is configured. */
+  assertEnabled(): void {
     if (!this.jwt) throw new AppError('DEVICE_TOKENS_DISABLED', 'device tokens are not configured (FSR_DEVICE_TOKEN_SECRET)');
+  }
+
+  /** A token for the device at its current token generation. */
+  issue(deviceId: string, generation: number): { token: string; expiresAt: string } {
+    this.assertEnabled();
     const iat = this.nowSec();
-    const claims: FsrDeviceTokenClaims = { sub: deviceId, aud: FSR_DEVICE_AUDIENCE, iat, exp: iat + this.settings.ttlSec, jti: newJti() };
-    return { token: this.jwt.sign(claims), expiresAt: new Date(claims.exp * 1000).toISOString() };
+    const claims: FsrDeviceTokenClaims = {
+      sub: deviceId,
+      aud: FSR_DEVICE_AUDIENCE,
+      iat,
+      exp: iat + this.settings.ttlSec,
+      jti: newJti(),
+      ...(generation > 0 ? { gen: generation } : {}),
+    };
+    return { token: this.jwt!.sign(claims), expiresAt: new Date(claims.exp * 1000).toISOString() };
   }
 
   /**
@@ -55,5 +71,7 @@ export class DeviceTokens {
       throw err;
     }
     if (claims.sub !== deviceId) throw new AppError('FORBIDDEN', `the device token is not for device ${deviceId}`);
+    const gen = claims.gen ?? 0;
+    if (!Number.isInteger(gen) || gen < this.generationOf(deviceId)) throw new AppError('UNAUTHORIZED', 'device token refused: revoked');
   }
 }

@@ -15,7 +15,7 @@ describe('fsr OpenAPI document', () => {
       const committed = readFileSync(resolve(__dirname, '../../../openapi.json'), 'utf8');
       assert.equal(generated, committed);
       const doc = JSON.parse(committed) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
-      for (const path of ['/api/fsr_data', '/api/fsr_data/batch', '/api/fsr_data/latest', '/api/fsr_data/feedback', '/api/fsr_data/feedback/combined', '/internal/fsr/devices/{deviceId}/token']) {
+      for (const path of ['/api/fsr_data', '/api/fsr_data/batch', '/api/fsr_data/latest', '/api/fsr_data/feedback', '/api/fsr_data/feedback/combined', '/internal/fsr/devices/{deviceId}/token', '/internal/fsr/devices/{deviceId}/revoke']) {
         assert.ok(doc.paths[path], `${path} is documented`);
       }
       assert.deepEqual(Object.keys(doc.paths['/api/fsr_data']!['post']!.responses).sort(), ['202', '400', '401', '403', '429', '503']);
