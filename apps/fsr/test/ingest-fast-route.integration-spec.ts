@@ -191,6 +191,12 @@ describe('fast ingest route: the same answers as the framework route', () => {
     assert.ok(Number(limited.retryAfter) >= 1, 'Retry-After in seconds');
   });
 
+  it('the server built for the fast routes keeps the timeouts Fastify sets on its own (keep-alive 72 s)', () => {
+    const server = apps[0]!.getHttpServer() as import('node:http').Server;
+    assert.equal(server.keepAliveTimeout, 72_000);
+    assert.equal(server.requestTimeout, 0);
+  });
+
   it('leaves other methods and paths to the framework', async () => {
     await both('trailing slash', { body: seed, path: '/api/fsr_data/' }, { status: 404, code: 'ROUTE_NOT_FOUND' });
     const get = await new Promise<number>((resolve, reject) =>

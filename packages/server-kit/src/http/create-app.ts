@@ -10,6 +10,14 @@ import { MetricsService } from '../metrics/metrics';
 import { ZodValidationPipe } from '../validation/zod';
 import { FastRoutes, type FastRoute } from './fast-routes';
 
+/** The server timeouts Fastify resolves from its options (its defaults: keep-alive 72 s, no request or connection timeout). */
+interface ServerTimeouts {
+  readonly keepAliveTimeout: number;
+  readonly requestTimeout: number;
+  readonly connectionTimeout: number;
+  readonly maxRequestsPerSocket: number;
+}
+
 /** HTTP settings every app shares. */
 export interface HttpOptions {
   readonly bodyLimitBytes: number;
@@ -31,10 +39,18 @@ export async function createHttpApp(root: Type<unknown> | DynamicModule, options
   const fast = new FastRoutes({ bodyLimitBytes: options.bodyLimitBytes });
   const adapter = new FastifyAdapter({
     // The Node server answers fast routes itself and hands everything else to Fastify.
-    serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
-      createServer((req, res) => {
+    serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void, fastifyOptions: Record<string, unknown>) => {
+      const opts = fastifyOptions as unknown as ServerTimeouts;
+      const server = createServer((req, res) => {
         if (!fast.dispatch(req, res)) handler(req, res);
-      }),
+      });
+      // The timeouts Fastify sets on a server it creates itself.
+      server.keepAliveTimeout = opts.keepAliveTimeout;
+      server.requestTimeout = opts.requestTimeout;
+      server.setTimeout(opts.connectionTimeout);
+      if (opts.maxRequestsPerSocket > 0) server.maxRequestsPerSocket = opts.maxRequestsPerSocket;
+      return server;
+    },
     bodyLimit: options.bodyLimitBytes,
     trustProxy: options.trustProxy,
     logger: false,
