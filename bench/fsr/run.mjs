@@ -5,6 +5,7 @@
 //  2. 100 simulated ESP32s at 20 Hz (2,000 samples/s, open loop) with 50 /ws/fsr-data subscribers
 //     (subscriber i follows device i): p99 from the start of the POST to the sample's delivery.
 // BENCH_REDIS=1 runs the service with REDIS_URL (Redis bus and live store) instead of in memory.
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
@@ -23,6 +24,23 @@ const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 50);
 const STREAM_MS = Number(process.env.BENCH_STREAM_MS ?? 10_000);
 const REDIS = process.env.BENCH_REDIS === '1' ? (process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379') : undefined;
 
+
+// CPU milliseconds a process has used (Linux /proc; undefined elsewhere): per-request CPU does not
+// depend on how busy the rest of the machine is, unlike requests per second.
+function cpuMs(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+async function measured(pid, run) {
+  const c0 = cpuMs(pid);
+  const r = await run();
+  const c1 = cpuMs(pid);
+  return { ...r, cpuUsPerRequest: c0 === undefined || c1 === undefined ? NaN : ((c1 - c0) * 1000) / Math.max(1, r.requests) };
+}
 
 const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 
@@ -45,8 +63,8 @@ const ingestUrl = `${platform.url}/api/fsr_data`;
 // Warm both up, then measure each alone (two cores: never both at once).
 await load({ url: ingestUrl, body, connections: 8, durationMs: 1000, expectStatus: 202 });
 await load({ url: `${raw.url}/`, body, connections: 8, durationMs: 1000, expectStatus: 202 });
-const service = await load({ url: ingestUrl, body, connections: CONNECTIONS, durationMs: DURATION, expectStatus: 202 });
-const baseline = await load({ url: `${raw.url}/`, body, connections: CONNECTIONS, durationMs: DURATION, expectStatus: 202 });
+const service = await measured(platform.child.pid, () => load({ url: ingestUrl, body, connections: CONNECTIONS, durationMs: DURATION, expectStatus: 202 }));
+const baseline = await measured(raw.child.pid, () => load({ url: `${raw.url}/`, body, connections: CONNECTIONS, durationMs: DURATION, expectStatus: 202 }));
 raw.child.kill('SIGTERM');
 
 // ---- 2. devices at 20 Hz with stream subscribers ----------------------------------------------
@@ -153,8 +171,8 @@ const result = {
   ingest: {
     connections: CONNECTIONS,
     durationMs: DURATION,
-    service: { rps: round(service.rps), p50ms: round(service.p50ms), p99ms: round(service.p99ms), errors: service.errors },
-    rawBaseline: { rps: round(baseline.rps), p50ms: round(baseline.p50ms), p99ms: round(baseline.p99ms), errors: baseline.errors },
+    service: { rps: round(service.rps), p50ms: round(service.p50ms), p99ms: round(service.p99ms), errors: service.errors, cpuUsPerRequest: round(service.cpuUsPerRequest, 1) },
+    rawBaseline: { rps: round(baseline.rps), p50ms: round(baseline.p50ms), p99ms: round(baseline.p99ms), errors: baseline.errors, cpuUsPerRequest: round(baseline.cpuUsPerRequest, 1) },
     throughputRatio: round(service.rps / baseline.rps, 3),
   },
   stream: {
@@ -170,8 +188,8 @@ const result = {
     ingestToDeliveryMs: { p50: round(pct(latencies, 50)), p99: round(pct(latencies, 99)), max: round(latencies.at(-1) ?? NaN) },
   },
 };
-console.log(`POST /api/fsr_data (${result.mode}): ${result.ingest.service.rps} req/s, p99 ${result.ingest.service.p99ms} ms`);
-console.log(`raw node:http baseline: ${result.ingest.rawBaseline.rps} req/s, p99 ${result.ingest.rawBaseline.p99ms} ms`);
+console.log(`POST /api/fsr_data (${result.mode}): ${result.ingest.service.rps} req/s, p99 ${result.ingest.service.p99ms} ms, server CPU ${result.ingest.service.cpuUsPerRequest} µs/request`);
+console.log(`raw node:http baseline: ${result.ingest.rawBaseline.rps} req/s, p99 ${result.ingest.rawBaseline.p99ms} ms, server CPU ${result.ingest.rawBaseline.cpuUsPerRequest} µs/request`);
 console.log(`throughput ratio (service / baseline): ${result.ingest.throughputRatio}`);
 console.log(
   `${DEVICES} devices x ${HZ} Hz (${result.stream.samplesPerSec} samples/s), ${SUBSCRIBERS} subscribers: ingest-to-stream p50 ${result.stream.ingestToDeliveryMs.p50} ms, p99 ${result.stream.ingestToDeliveryMs.p99} ms (${result.stream.deliveries} deliveries, POST p99 ${result.stream.postP99ms} ms, ${postErrors} errors)`,
