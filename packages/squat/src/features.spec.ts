@@ -87,6 +87,26 @@ describe('computeFeatures (front view)', () => {
     assert.ok(f.kneeAngleLeft! > 170, 'legs nearly straight');
   });
 
+  it('measures apparent widths, arm carriage and head height of the standing pose', () => {
+    const f = computeFeatures(poseOf(squatPose({ t: 0 })), ref, 'front');
+    near(f.shoulderWidthN, 0.16 / 0.41, 1e-9);
+    near(f.hipWidthN, 0.1 / 0.41, 1e-9);
+    near(f.kneeWidthN, 0.14 / 0.41, 1e-9);
+    near(f.shoulderHipWidth, 1.6, 1e-9);
+    near(f.shoulderShift, 0, 1e-9);
+    near(f.wristDrop, 0.05 / 0.3, 1e-9);
+    near(f.elbowDrop, 0.08 / 0.3, 1e-9);
+    near(f.wristShoulderWidth, 0.5, 1e-9);
+    assert.ok(f.headRatio !== null && f.headRatio > 0, 'nose above the shoulders');
+  });
+
+  it('leaves the width features null outside a front view', () => {
+    const f = computeFeatures(poseOf(squatPose({ t: 0 })), ref, 'side');
+    assert.equal(f.shoulderWidthN, null);
+    assert.equal(f.shoulderHipWidth, null);
+    assert.equal(f.wristShoulderWidth, null);
+  });
+
   it('measures depth as the hip drop over the standing hip height', () => {
     const f = computeFeatures(poseOf(squatPose({ t: 1 })), ref, 'front');
     const hipHeight = 0.2 * Math.cos((30 * Math.PI) / 180) + 0.21 * Math.cos((85 * Math.PI) / 180);

@@ -120,6 +120,26 @@ export interface FrameFeatures {
   readonly hipShift: number | null;
   /** Ankle width / standing ankle width (front view): the feet spreading or turning during the rep. */
   readonly ankleSpread: number | null;
+  /**
+   * Apparent shoulder and hip widths in standing hip heights (front view). In a frontal image a body
+   * part that moves towards the camera looks wider (perspective), so these carry the forward/back
+   * motion that the image plane cannot show directly (a trunk bending forward brings the shoulders closer).
+   */
+  readonly shoulderWidthN: number | null;
+  readonly hipWidthN: number | null;
+  /** Shoulder width / hip width (front view): grows as the shoulders come closer to the camera than the hips. */
+  readonly shoulderHipWidth: number | null;
+  /** Horizontal shoulder-midpoint offset from the hip midpoint, in standing hip heights (sideways trunk tilt). */
+  readonly shoulderShift: number | null;
+  /** Vertical nose-above-shoulders distance in standing torso lengths (head and neck foreshortening). */
+  readonly headRatio: number | null;
+  /** Wrist / elbow midpoint height below the shoulders, in standing torso lengths (arm carriage). */
+  readonly wristDrop: number | null;
+  readonly elbowDrop: number | null;
+  /** Wrist width / shoulder width (front view): arms held forward or wide. */
+  readonly wristShoulderWidth: number | null;
+  /** Knee width in standing hip heights (front view): knees travelling towards the camera look wider. */
+  readonly kneeWidthN: number | null;
 }
 
 /** Views are told apart by the shoulder width relative to the torso length (~0.7 front, ~0.1 side). */
@@ -197,6 +217,10 @@ export function computeFeatures(pose: Pose, reference: BodyReference | null, vie
   const kneeW = front ? pairWidth(pose, 'left_knee', 'right_knee') : null;
   const ankleW = front ? pairWidth(pose, 'left_ankle', 'right_ankle') : null;
   const hipW = front ? pairWidth(pose, 'left_hip', 'right_hip') : null;
+  const shoulderW = front ? pairWidth(pose, 'left_shoulder', 'right_shoulder') : null;
+  const wristW = front ? pairWidth(pose, 'left_wrist', 'right_wrist') : null;
+  const wrist = pairMid(pose, 'left_wrist', 'right_wrist');
+  const elbow = pairMid(pose, 'left_elbow', 'right_elbow');
 
   let trunkLean: number | null = null;
   if (shoulder && hip) {
@@ -236,6 +260,15 @@ export function computeFeatures(pose: Pose, reference: BodyReference | null, vie
     noseRatio: nose && hip ? ratio(hip.y - nose.y, r?.noseHeight) : null,
     hipShift: hip && ankle && r ? safeRatio(hip.x - ankle.x, r.legHeight) : null,
     ankleSpread: ankleW !== null && r?.ankleWidth ? safeRatio(ankleW, r.ankleWidth) : null,
+    shoulderWidthN: shoulderW !== null && r ? safeRatio(shoulderW, r.legHeight) : null,
+    hipWidthN: hipW !== null && r ? safeRatio(hipW, r.legHeight) : null,
+    shoulderHipWidth: shoulderW !== null && hipW !== null ? safeRatio(shoulderW, hipW) : null,
+    shoulderShift: shoulder && hip && r ? safeRatio(shoulder.x - hip.x, r.legHeight) : null,
+    headRatio: nose && shoulder && r ? safeRatio(shoulder.y - nose.y, r.torsoLength) : null,
+    wristDrop: wrist && shoulder && r ? safeRatio(wrist.y - shoulder.y, r.torsoLength) : null,
+    elbowDrop: elbow && shoulder && r ? safeRatio(elbow.y - shoulder.y, r.torsoLength) : null,
+    wristShoulderWidth: wristW !== null && shoulderW !== null ? safeRatio(wristW, shoulderW) : null,
+    kneeWidthN: kneeW !== null && r ? safeRatio(kneeW, r.legHeight) : null,
     kneeAngle: sideAngles ? sideAngles.knee ?? minOf(left.knee, right.knee) : minOf(left.knee, right.knee),
     hipAngle: sideAngles ? sideAngles.hip ?? minOf(left.hip, right.hip) : minOf(left.hip, right.hip),
   };

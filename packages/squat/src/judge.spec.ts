@@ -41,6 +41,15 @@ function features(o: Partial<FrameFeatures> = {}): FrameFeatures {
     noseRatio: 0.8,
     hipShift: 0,
     ankleSpread: 1,
+    shoulderWidthN: null,
+    hipWidthN: null,
+    shoulderHipWidth: null,
+    shoulderShift: null,
+    headRatio: null,
+    wristDrop: null,
+    elbowDrop: null,
+    wristShoulderWidth: null,
+    kneeWidthN: null,
     ...o,
   };
 }

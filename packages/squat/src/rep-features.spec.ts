@@ -63,6 +63,16 @@ describe('summarizeRep', () => {
     assert.equal(get(v, 'kneeAnkleWidth_min'), null);
   });
 
+  it('gives the change from standing at the bottom and at the extremes', () => {
+    const pre = [frame(-200, 0, { trunkLean: 10 }), frame(-100, 0, { trunkLean: 12 })];
+    const v = summarizeRep(pre, triangleRep());
+    const bottom = get(v, 'trunkLean_bottom')!;
+    assert.ok(Math.abs(get(v, 'trunkLean_dBottom')! - (bottom - 11)) < 1e-9);
+    assert.equal(get(v, 'trunkLean_dMax'), 50 - 11);
+    assert.equal(get(v, 'trunkLean_dMin'), 20 - 11);
+    assert.equal(get(v, 'kneeAnkleWidth_dBottom'), null);
+  });
+
   it('survives an empty rep', () => {
     const v = summarizeRep([], []);
     assert.equal(v.values.length, REP_FEATURE_NAMES.length);

@@ -23,11 +23,20 @@ export const REP_SERIES = [
   'hipAngle',
   'hipShift',
   'ankleSpread',
+  'shoulderWidthN',
+  'hipWidthN',
+  'shoulderHipWidth',
+  'shoulderShift',
+  'headRatio',
+  'wristDrop',
+  'elbowDrop',
+  'wristShoulderWidth',
+  'kneeWidthN',
 ] as const satisfies ReadonlyArray<keyof FrameFeatures>;
 export type RepSeriesName = (typeof REP_SERIES)[number];
 
 /** How each series is summarised over a rep. */
-export const REP_POINTS = ['pre', 'desc50', 'bottom', 'asc50', 'end', 'post', 'min', 'max', 't1', 't2', 't3', 't4', 't5', 't6', 't7', 't8', 't9'] as const;
+export const REP_POINTS = ['pre', 'desc50', 'bottom', 'asc50', 'end', 'post', 'min', 'max', 't1', 't2', 't3', 't4', 't5', 't6', 't7', 't8', 't9', 'dBottom', 'dMax', 'dMin'] as const;
 /** Evenly spaced time points of the rep (fractions of its duration) at which each series is sampled. */
 const TIME_POINTS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 export type RepPointName = (typeof REP_POINTS)[number];
@@ -120,10 +129,13 @@ export function summarizeRep(pre: readonly RepFrame[], frames: readonly RepFrame
         if (v > hi) hi = v;
       }
     }
+    const before = pre.length > 0 ? meanAt(pre, k, 0, pre.length) : meanAt(frames, k, 0, 2);
+    const bottom = mean(inBottom.map((i) => frames[i]!.values[k] ?? null));
+    const minus = (a: number | null): number | null => (a !== null && before !== null ? a - before : null);
     values.push(
-      pre.length > 0 ? meanAt(pre, k, 0, pre.length) : meanAt(frames, k, 0, 2),
+      before,
       meanAt(frames, k, iDesc - 1, iDesc + 2),
-      mean(inBottom.map((i) => frames[i]!.values[k] ?? null)),
+      bottom,
       meanAt(frames, k, iAsc - 1, iAsc + 2),
       meanAt(frames, k, n - 3, n),
       post.length > 0 ? meanAt(post, k, 0, post.length) : null,
@@ -133,6 +145,10 @@ export function summarizeRep(pre: readonly RepFrame[], frames: readonly RepFrame
         const c = Math.round(q * (n - 1));
         return meanAt(frames, k, c - 1, c + 2);
       }),
+      // change from standing: how far the rep moved each series away from the person's own start
+      minus(bottom),
+      minus(Number.isFinite(hi) ? hi : null),
+      minus(Number.isFinite(lo) ? lo : null),
     );
   });
   const t0 = frames[0]?.tMs ?? 0;
