@@ -26,6 +26,10 @@ import { DATASETS_ENV } from './dataset';
  * on train (copies of a recording stay in its fold; only the recordings themselves are scored). With
  * the perspective/arm/head series: 3 MLPs + 1 GBDT (the previous mix) 0.944; + copies for the trees
  * 0.949; depth-4 trees with copies 0.951-0.953 each, 3 of them 0.952, adding 3 MLPs 0.949 (baseline 0.930).
+ * Also tried on the same folds, without a clear gain, so not used: a small 1D CNN (TensorFlow.js) over
+ * the rep's series resampled to 44 steps (series and change from standing; window 5 or 7, stride 2,
+ * 24 units, avg+max pooling) alone 0.918-0.933, as 20-30% of the mix 0.9516-0.9526; left-right mirrored
+ * copies for the trees 0.9507, and averaging over the mirrored rep at test time 0.9516 / 0.9507.
  */
 export interface ModelSpec {
   readonly mlpSeeds: readonly number[];
