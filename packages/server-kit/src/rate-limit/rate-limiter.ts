@@ -19,7 +19,14 @@ export class RateLimiter {
   constructor(readonly rule: RateLimitRule, redis?: Redis, keyPrefix = 'squirret:rl') {
     const common = { keyPrefix: `${keyPrefix}:${rule.name}`, points: rule.points, duration: rule.durationSec };
     this.limiter = redis
-      ? new RateLimiterRedis({ ...common, storeClient: redis, insuranceLimiter: new RateLimiterMemory(common) })
+      ? new RateLimiterRedis({
+          ...common,
+          storeClient: redis,
+          insuranceLimiter: new RateLimiterMemory(common),
+          // A key over its limit is refused from memory until its window ends: a flooding client
+          // costs no Redis round trip per request (the answers are the same).
+          inMemoryBlockOnConsumed: rule.points + 1,
+        })
       : new RateLimiterMemory(common);
   }
 
