@@ -70,6 +70,20 @@ describe('FastRoutes', () => {
     assert.doesNotMatch(bug.body, /secret|5432/);
   });
 
+  it('a handler that throws before returning a promise gets a 500, and the server keeps serving', async () => {
+    fast.add({
+      method: 'POST',
+      path: '/sync-throw',
+      status: 200,
+      handle: () => {
+        throw new Error('thrown synchronously');
+      },
+    });
+    const r = await post(port, '/sync-throw', '{}');
+    assert.deepEqual([r.status, JSON.parse(r.body).code], [500, 'INTERNAL_ERROR']);
+    assert.equal((await post(port, '/in', '{"a":2}')).status, 202);
+  });
+
   it('refuses a second route on the same path', () => {
     assert.throws(() => fast.add({ method: 'POST', path: '/in', status: 200, handle: async () => ({}) }), /registered twice/);
   });

@@ -131,7 +131,14 @@ export class FastRoutes {
         refuse(new AppError('MALFORMED_JSON', 'request body is not valid JSON'));
         return;
       }
-      route.handle({ headers: req.headers, body }).then(
+      let pending: Promise<unknown>;
+      try {
+        pending = route.handle({ headers: req.headers, body });
+      } catch (err) {
+        refuse(err); // a handler that throws before returning its promise
+        return;
+      }
+      pending.then(
         (result) => this.answer(route, res, route.status, result, started),
         (err: unknown) => refuse(err),
       );
