@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { WebSocket } from 'ws';
 import { round } from '../lib/load.mjs';
 import { cpuSeconds, percentile, rssBytes } from '../lib/proc.mjs';
-import { startService } from '../lib/service.mjs';
+import { BENCH_SESSION_SECRET, startService } from '../lib/service.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const require = createRequire(resolve(root, 'apps/chat/package.json'));
@@ -92,7 +92,7 @@ const db = await createScratchDatabase();
 const chat = await startService('apps/chat/dist/src/main.js', {
   PORT: '0',
   DATABASE_URL: db.url,
-  SESSION_TOKEN_SECRET: 'bench-session-secret-bench-session-secret-xx',
+  SESSION_TOKEN_SECRET: BENCH_SESSION_SECRET,
   SPRING_JWT_SECRET: SECRET,
   CHAT_RATE_LIMIT: '100000000',
   CHAT_RATE_WINDOW_SEC: '1',

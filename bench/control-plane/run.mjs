@@ -3,27 +3,21 @@
 // database, in the same run; then our JWT signer next to jose. Prints the ratios.
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { startService } from '../lib/service.mjs';
+import { BENCH_INFERENCE_SECRET, startPlatform, startService } from '../lib/service.mjs';
 import { load, round } from '../lib/load.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const require = createRequire(resolve(root, 'apps/platform/package.json'));
 const { createScratchDatabase } = require('@squirret/database');
 const { Hs256Jwt, hmacKey } = require('@squirret/auth');
-const SECRET = 'bench-inference-secret-bench-inference-secret';
+const SECRET = BENCH_INFERENCE_SECRET;
 const DURATION = Number(process.env.BENCH_DURATION_MS ?? 5000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
 
-const db = await createScratchDatabase();
-const platform = await startService('apps/platform/dist/src/main.js', {
-  PORT: '0',
-  DATABASE_URL: db.url,
-  SESSION_TOKEN_SECRET: 'bench-session-secret-bench-session-secret-xx',
-  INFERENCE_TOKEN_SECRET: SECRET,
+const { db, platform } = await startPlatform(createScratchDatabase, {
   SESSION_RATE_LIMIT: '100000000',
   CAPACITY: '100000000',
-  LOG_LEVEL: 'warn',
   POSE_WORKERS: '0',
 });
 const raw = await startService('bench/control-plane/raw-baseline.mjs', { INFERENCE_TOKEN_SECRET: SECRET });

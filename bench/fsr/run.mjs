@@ -5,12 +5,12 @@
 //  2. 100 simulated ESP32s at 20 Hz (2,000 samples/s, open loop) with 50 /ws/fsr-data subscribers
 //     (subscriber i follows device i): p99 from the start of the POST to the sample's delivery.
 // BENCH_REDIS=1 runs the service with REDIS_URL (Redis bus and live store) instead of in memory.
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { load, round } from '../lib/load.mjs';
-import { startService } from '../lib/service.mjs';
+import { cpuSeconds, percentile } from '../lib/proc.mjs';
+import { startPlatform, startService } from '../lib/service.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const require = createRequire(resolve(root, 'apps/platform/package.json'));
@@ -25,33 +25,16 @@ const STREAM_MS = Number(process.env.BENCH_STREAM_MS ?? 10_000);
 const REDIS = process.env.BENCH_REDIS === '1' ? (process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379') : undefined;
 
 
-// CPU milliseconds a process has used (Linux /proc; undefined elsewhere): per-request CPU does not
-// depend on how busy the rest of the machine is, unlike requests per second.
-function cpuMs(pid) {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-  } catch {
-    return undefined;
-  }
-}
+// Server CPU per request: unlike requests per second, it does not depend on how busy the rest of
+// the machine is.
 async function measured(pid, run) {
-  const c0 = cpuMs(pid);
+  const c0 = cpuSeconds(pid);
   const r = await run();
-  const c1 = cpuMs(pid);
-  return { ...r, cpuUsPerRequest: c0 === undefined || c1 === undefined ? NaN : ((c1 - c0) * 1000) / Math.max(1, r.requests) };
+  return { ...r, cpuUsPerRequest: ((cpuSeconds(pid) - c0) * 1e6) / Math.max(1, r.requests) };
 }
 
-const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
-
-const db = await createScratchDatabase();
-const platform = await startService('apps/platform/dist/src/main.js', {
-  PORT: '0',
-  DATABASE_URL: db.url,
-  SESSION_TOKEN_SECRET: 'bench-session-secret-bench-session-secret-xx',
-  INFERENCE_TOKEN_SECRET: 'bench-inference-secret-bench-inference-secret',
+const { db, platform } = await startPlatform(createScratchDatabase, {
   FSR_RATE_LIMIT: '100000000',
-  LOG_LEVEL: 'warn',
   ...(REDIS ? { REDIS_URL: REDIS, BUS_PREFIX: `bench:${process.pid}:` } : {}),
 });
 const raw = await startService('bench/fsr/raw-baseline.mjs', {});
@@ -183,9 +166,9 @@ const result = {
     samplesPerSec: round(measuredPosts / measuredSec),
     postErrors,
     errorKinds,
-    postP99ms: round(pct(postLatencies, 99)),
+    postP99ms: round(percentile(postLatencies, 99)),
     deliveries: latencies.length,
-    ingestToDeliveryMs: { p50: round(pct(latencies, 50)), p99: round(pct(latencies, 99)), max: round(latencies.at(-1) ?? NaN) },
+    ingestToDeliveryMs: { p50: round(percentile(latencies, 50)), p99: round(percentile(latencies, 99)), max: round(latencies.at(-1) ?? NaN) },
   },
 };
 console.log(`POST /api/fsr_data (${result.mode}): ${result.ingest.service.rps} req/s, p99 ${result.ingest.service.p99ms} ms, server CPU ${result.ingest.service.cpuUsPerRequest} µs/request`);

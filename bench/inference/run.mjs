@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WebSocket } from 'ws';
-import { startService } from '../lib/service.mjs';
+import { startPlatform, startService } from '../lib/service.mjs';
 import { round } from '../lib/load.mjs';
 import { cpuSeconds, percentile } from '../lib/proc.mjs';
 
@@ -33,14 +33,8 @@ for (const f of readdirSync(CLIPS).filter((x) => x.endsWith('.gif')).sort()) {
 const bare = await runBareLoop({ frames, durationMs: PHASE_MS, workers: WORKERS });
 
 
-const db = await createScratchDatabase();
-const platform = await startService('apps/platform/dist/src/main.js', {
-  PORT: '0',
-  DATABASE_URL: db.url,
-  SESSION_TOKEN_SECRET: 'bench-session-secret-bench-session-secret-xx',
-  INFERENCE_TOKEN_SECRET: 'bench-inference-secret-bench-inference-secret',
+const { db, platform } = await startPlatform(createScratchDatabase, {
   SESSION_RATE_LIMIT: '100000000',
-  LOG_LEVEL: 'warn',
   POSE_WORKERS: String(WORKERS),
 });
 for (;;) {

@@ -18,3 +18,21 @@ export function startService(script, env) {
     child.on('exit', (code) => reject(new Error(`${script} exited ${code}`)));
   });
 }
+
+export const BENCH_SESSION_SECRET = 'bench-session-secret-bench-session-secret-xx';
+export const BENCH_INFERENCE_SECRET = 'bench-inference-secret-bench-inference-secret';
+
+// The all-in-one process on a scratch database with the bench secrets, quiet logs and `env` on top;
+// the caller stops the process and drops `db` when done.
+export async function startPlatform(createScratchDatabase, env) {
+  const db = await createScratchDatabase();
+  const platform = await startService('apps/platform/dist/src/main.js', {
+    PORT: '0',
+    DATABASE_URL: db.url,
+    SESSION_TOKEN_SECRET: BENCH_SESSION_SECRET,
+    INFERENCE_TOKEN_SECRET: BENCH_INFERENCE_SECRET,
+    LOG_LEVEL: 'warn',
+    ...env,
+  });
+  return { db, platform };
+}

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { WebSocket } from 'ws';
-import { startService } from '../lib/service.mjs';
+import { startPlatform, startService } from '../lib/service.mjs';
 import { round } from '../lib/load.mjs';
 import { cpuSeconds, percentile, rssBytes } from '../lib/proc.mjs';
 
@@ -47,14 +47,8 @@ async function measure(name, pid, n, open) {
   };
 }
 
-const db = await createScratchDatabase();
-const platform = await startService('apps/platform/dist/src/main.js', {
-  PORT: '0',
-  DATABASE_URL: db.url,
-  SESSION_TOKEN_SECRET: 'bench-session-secret-bench-session-secret-xx',
-  INFERENCE_TOKEN_SECRET: 'bench-inference-secret-bench-inference-secret',
+const { db, platform } = await startPlatform(createScratchDatabase, {
   SESSION_RATE_LIMIT: '100000000',
-  LOG_LEVEL: 'warn',
   POSE_WORKERS: '0',
   DATA_PUSH_MS: '1000',
 });
