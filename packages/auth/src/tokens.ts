@@ -7,8 +7,8 @@ import {
 } from '@squirret/contracts';
 import { Hs256Jwt, hmacKey, newJti } from './jwt';
 
-/** Verifies the app's session token (STOMP `/ws?token=`) with only its own secret (the chat service). */
-export class SessionTokenVerifier {
+/** A verifier that holds only its own token kind's secret; the subclasses pin audience and claims. */
+abstract class OwnSecretVerifier {
   private readonly jwt: Hs256Jwt;
 
   constructor(
@@ -19,36 +19,28 @@ export class SessionTokenVerifier {
     this.jwt = new Hs256Jwt(hmacKey(secret));
   }
 
-  verify(token: string): SessionTokenClaims {
-    return this.jwt.verify<SessionTokenClaims>(token, {
-      audience: SESSION_AUDIENCE,
-      requiredClaims: ['sub', 'role'],
+  protected check<C extends object>(token: string, audience: string, requiredClaims: readonly string[], subject?: string): C {
+    return this.jwt.verify<C>(token, {
+      audience,
+      ...(subject !== undefined ? { subject } : {}),
+      requiredClaims,
       clockToleranceSec: this.clockToleranceSec,
       nowSec: this.nowSec(),
     });
   }
 }
 
-/** Verifies the inference token (`/ws/{sessionId}?token=`) with only its own secret (the data plane). */
-export class InferenceTokenVerifier {
-  private readonly jwt: Hs256Jwt;
-
-  constructor(
-    secret: string,
-    private readonly clockToleranceSec: number,
-    private readonly nowSec: () => number = () => Math.floor(Date.now() / 1000),
-  ) {
-    this.jwt = new Hs256Jwt(hmacKey(secret));
+/** Verifies the app's session token (STOMP `/ws?token=`) with only its own secret (the chat service). */
+export class SessionTokenVerifier extends OwnSecretVerifier {
+  verify(token: string): SessionTokenClaims {
+    return this.check<SessionTokenClaims>(token, SESSION_AUDIENCE, ['sub', 'role']);
   }
+}
 
+/** Verifies the inference token (`/ws/{sessionId}?token=`) with only its own secret (the data plane). */
+export class InferenceTokenVerifier extends OwnSecretVerifier {
   verify(token: string, sessionId: string): InferenceTokenClaims {
-    return this.jwt.verify<InferenceTokenClaims>(token, {
-      audience: INFERENCE_AUDIENCE,
-      subject: sessionId,
-      requiredClaims: ['sub'],
-      clockToleranceSec: this.clockToleranceSec,
-      nowSec: this.nowSec(),
-    });
+    return this.check<InferenceTokenClaims>(token, INFERENCE_AUDIENCE, ['sub'], sessionId);
   }
 }
 

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import type { INestApplication } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
@@ -29,4 +30,19 @@ export function serveOpenApi(app: NestFastifyApplication, doc: OpenAPIObject): v
     .getHttpAdapter()
     .getInstance()
     .get('/openapi.json', async (_req, reply) => reply.type('application/json; charset=utf-8').send(doc));
+}
+
+/** Builds an app's document from an app made for the purpose, writes it to `file`, closes the app. */
+export async function writeOpenApi(
+  createApp: () => Promise<INestApplication>,
+  build: (app: INestApplication) => OpenAPIObject,
+  file: string,
+): Promise<void> {
+  const app = await createApp();
+  try {
+    writeFileSync(file, openApiText(build(app)));
+  } finally {
+    await app.close();
+  }
+  console.log(`wrote ${file}`);
 }
