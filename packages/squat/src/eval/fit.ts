@@ -3,8 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FORM_CLASSES, type FormClass } from '../analysis.types';
 import { alignFeatures } from '../judge';
-import { predictProba, type Classifier } from '../model/classifier';
+import { predictProba, type Classifier, type EnsembleModel } from '../model/classifier';
 import { DEFAULT_GBDT_PARAMS, compactGbdt, seededRandom, trainGbdt, type FeatureRow, type GbdtParams } from '../model/gbdt';
+import { trainKnn, type KnnParams } from '../model/knn';
 import { compactMlp, trainMlp, type MlpParams } from '../model/mlp';
 import type { FittedModel, LiveThresholds } from '../model/model.types';
 import { fitThreshold, type ThresholdDirection } from '../model/threshold';
@@ -13,10 +14,13 @@ import { runSplit } from './collect';
 import { DATASETS_ENV } from './dataset';
 
 /**
- * `node packages/squat/dist/eval/fit.js [--cv] [--out FILE] [--datasets DIR]`
+ * `node packages/squat/dist/eval/fit.js [--cv] [--cv-sessions] [--knn K] [--out FILE] [--datasets DIR]`
  * Fits the rep classifier and the live thresholds on the TRAIN split of ai_trainer_squat3d only and
  * writes them to src/model/fitted-model.ts (rebuild afterwards). `--cv` also prints a stratified
- * 5-fold cross-validation accuracy on train, the only figure used to choose settings.
+ * 5-fold cross-validation accuracy on train, `--cv-sessions` one with whole capture sessions held
+ * out (people not seen in fitting); these are the only figures used to choose settings. `--knn K`
+ * adds a K-nearest-neighbour member at share 0.5 (to reproduce the comparison in the README; the
+ * written model then has it too).
  */
 
 /**
@@ -41,6 +45,11 @@ export interface ModelSpec {
   /** Which member kinds are trained on the copies as well as on the recordings. */
   readonly augmentMlp: boolean;
   readonly augmentGbdt: boolean;
+  /**
+   * A nearest-neighbour member over the recordings (never the copies) and its share of the averaged
+   * probabilities (the other members share the rest equally); null for none.
+   */
+  readonly knn: (KnnParams & { readonly share: number }) | null;
 }
 
 export const MODEL_SPEC: ModelSpec = {
@@ -51,6 +60,7 @@ export const MODEL_SPEC: ModelSpec = {
   augmentCopies: 4,
   augmentMlp: false,
   augmentGbdt: true,
+  knn: null,
 };
 
 /** A train row: its features, class index, and 0 for a recording or the copy number of an augmented copy. */
@@ -69,11 +79,18 @@ export function trainClassifier(rows: readonly TrainRow[], spec: ModelSpec = MOD
   };
   const m = pick(spec.augmentMlp);
   const g = pick(spec.augmentGbdt);
-  const members = [
+  const members: EnsembleModel['members'][number][] = [
     ...spec.mlpSeeds.map((seed) => compactMlp(trainMlp(m.X, m.y, k, { ...spec.mlp, seed }))),
     ...spec.gbdtSeeds.map((seed) => compactGbdt(trainGbdt(g.X, g.y, k, { ...spec.gbdt, seed }))),
   ];
-  return { kind: 'ensemble', members, weights: members.map(() => 1) };
+  const weights = members.map(() => 1);
+  if (spec.knn) {
+    const r = pick(false);
+    members.push(trainKnn(r.X, r.y, k, spec.knn));
+    // the kNN's share of the mean: w / (others + w) = share
+    weights.push(weights.length === 0 ? 1 : (spec.knn.share / (1 - spec.knn.share)) * weights.length);
+  }
+  return { kind: 'ensemble', members, weights };
 }
 
 /** Side-view thresholds are not fitted (no labelled side-view data); values from the literature / the README's 3D medians. */
@@ -111,16 +128,39 @@ function argmax(p: readonly number[]): number {
 }
 
 /**
- * Stratified k-fold CV over the recordings (`aug` 0); an augmented copy goes to the fold of its
- * recording and is only ever trained on, never scored.
+ * Folds by capture session: a recording's session is the date in its name
+ * (`recording_DDMMYYYY_HHMMSS`); the dataset's people recorded in runs per day, so a session stands
+ * for "people the model has not seen". Whole sessions go to the smallest fold, largest first.
+ */
+export function sessionFolds(recordings: readonly string[], k: number): number[] {
+  const session = (r: string): string => r.split('_')[1] ?? r;
+  const size = new Map<string, number>();
+  for (const r of recordings) size.set(session(r), (size.get(session(r)) ?? 0) + 1);
+  const load = new Array<number>(k).fill(0);
+  const foldOfSession = new Map<string, number>();
+  for (const [name, n] of [...size].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) {
+    const f = load.indexOf(Math.min(...load));
+    foldOfSession.set(name, f);
+    load[f]! += n;
+  }
+  return recordings.map((r) => foldOfSession.get(session(r))!);
+}
+
+export type CvMode = 'stratified' | 'sessions';
+
+/**
+ * k-fold CV over the recordings (`aug` 0); an augmented copy goes to the fold of its recording and is
+ * only ever trained on, never scored. `stratified` folds mix every session (as the dataset's own
+ * train/test split does); `sessions` folds hold out whole capture sessions (new people).
  */
 export function crossValidate(
   samples: readonly Sample[],
   spec: ModelSpec,
+  mode: CvMode = 'stratified',
   k = 5,
 ): { accuracy: number; perClass: Record<string, number>; confusion: number[][] } {
   const originals = samples.filter((s) => s.aug === 0);
-  const fold = stratifiedFolds(originals, k, 7);
+  const fold = mode === 'stratified' ? stratifiedFolds(originals, k, 7) : sessionFolds(originals.map((s) => s.recording), k);
   const foldOf = new Map(originals.map((s, i) => [s.recording, fold[i]!]));
   let correct = 0;
   const hit = new Array<number>(FORM_CLASSES.length).fill(0);
@@ -183,14 +223,16 @@ function renderModelFile(model: FittedModel): string {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const cv = argv.includes('--cv');
+  // --knn K: add the nearest-neighbour member (share 0.5) for comparison; the shipped model has none
+  const knnIdx = argv.indexOf('--knn');
+  const spec: ModelSpec = knnIdx >= 0 ? { ...MODEL_SPEC, knn: { k: Number(argv[knnIdx + 1]), clip: 5, share: 0.5 } } : MODEL_SPEC;
   const outIdx = argv.indexOf('--out');
   const dsIdx = argv.indexOf('--datasets');
   const out = outIdx >= 0 ? resolve(argv[outIdx + 1] ?? '') : resolve(__dirname, '..', '..', 'src', 'model', 'fitted-model.ts');
   const datasets = dsIdx >= 0 ? argv[dsIdx + 1] : process.env[DATASETS_ENV];
 
   // train split ONLY: the test split is never read here
-  const results = await runSplit('train', { includeFeatures: true, augment: MODEL_SPEC.augmentCopies, ...(datasets ? { datasets } : {}) });
+  const results = await runSplit('train', { includeFeatures: true, augment: spec.augmentCopies, ...(datasets ? { datasets } : {}) });
   const all: Sample[] = [];
   let skipped = 0;
   for (const r of results) {
@@ -210,15 +252,16 @@ async function main(): Promise<void> {
       `${samples.length - used.size} augmented copies for fitting`,
   );
 
-  if (cv) {
+  const cvModes: CvMode[] = [...(argv.includes('--cv') ? (['stratified'] as const) : []), ...(argv.includes('--cv-sessions') ? (['sessions'] as const) : [])];
+  for (const mode of cvModes) {
     const t0 = process.hrtime.bigint();
-    const r = crossValidate(samples, MODEL_SPEC);
+    const r = crossValidate(samples, spec, mode);
     const sec = Number(process.hrtime.bigint() - t0) / 1e9;
-    console.log(`5-fold CV on train: accuracy ${r.accuracy.toFixed(4)} per class ${JSON.stringify(r.perClass)} (${sec.toFixed(1)} s)`);
+    console.log(`5-fold ${mode} CV on train: accuracy ${r.accuracy.toFixed(4)} per class ${JSON.stringify(r.perClass)} (${sec.toFixed(1)} s)`);
     FORM_CLASSES.forEach((c, i) => console.log(`  cv ${c.padEnd(16)} ${r.confusion[i]!.join(' ')}`));
   }
 
-  const classifier = trainClassifier(samples);
+  const classifier = trainClassifier(samples, spec);
   // the live thresholds are fitted on the recordings themselves, as before
   const { thresholds, notes } = fitLiveThresholds(samples.filter((s) => s.aug === 0));
   for (const n of notes) console.log(`threshold: ${n}`);
@@ -226,8 +269,9 @@ async function main(): Promise<void> {
     version: 1,
     fittedOn:
       `ai_trainer_squat3d train split (${used.size} reps): mean of ` +
-      `${MODEL_SPEC.mlpSeeds.length > 0 ? `${MODEL_SPEC.mlpSeeds.length} MLP(${MODEL_SPEC.mlp.hidden}) + ` : ''}${MODEL_SPEC.gbdtSeeds.length} GBDT(${MODEL_SPEC.gbdt.rounds}x depth ${MODEL_SPEC.gbdt.maxDepth}` +
-      `${MODEL_SPEC.augmentGbdt ? `, with ${MODEL_SPEC.augmentCopies} camera-perturbed copies per rep` : ''})`,
+      `${spec.mlpSeeds.length > 0 ? `${spec.mlpSeeds.length} MLP(${spec.mlp.hidden}) + ` : ''}${spec.gbdtSeeds.length} GBDT(${spec.gbdt.rounds}x depth ${spec.gbdt.maxDepth}` +
+      `${spec.augmentGbdt ? `, with ${spec.augmentCopies} camera-perturbed copies per rep` : ''})` +
+      `${spec.knn ? ` and a ${spec.knn.k}-NN at share ${spec.knn.share}` : ''}`,
     featureNames: REP_FEATURE_NAMES,
     classes: FORM_CLASSES,
     classifier,

@@ -1,15 +1,16 @@
 import { gbdtPredictProba, type FeatureRow, type GbdtModel } from './gbdt';
+import { knnPredictProba, type KnnModel } from './knn';
 import { mlpPredictProba, type MlpModel } from './mlp';
 
 /** An averaged ensemble of members (seeds and/or model kinds); probabilities are weight-averaged. */
 export interface EnsembleModel {
   readonly kind: 'ensemble';
-  readonly members: ReadonlyArray<GbdtModel | MlpModel>;
+  readonly members: ReadonlyArray<GbdtModel | MlpModel | KnnModel>;
   readonly weights: readonly number[];
 }
 
 /** Any rep classifier the package can run. */
-export type Classifier = GbdtModel | MlpModel | EnsembleModel;
+export type Classifier = GbdtModel | MlpModel | KnnModel | EnsembleModel;
 
 /** Class probabilities for one feature row. */
 export function predictProba(model: Classifier, x: FeatureRow): number[] {
@@ -18,6 +19,8 @@ export function predictProba(model: Classifier, x: FeatureRow): number[] {
       return gbdtPredictProba(model, x);
     case 'mlp':
       return mlpPredictProba(model, x);
+    case 'knn':
+      return knnPredictProba(model, x);
     case 'ensemble': {
       let acc: number[] | null = null;
       let wsum = 0;
