@@ -225,7 +225,9 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   // --knn K: add the nearest-neighbour member (share 0.5) for comparison; the shipped model has none
   const knnIdx = argv.indexOf('--knn');
-  const spec: ModelSpec = knnIdx >= 0 ? { ...MODEL_SPEC, knn: { k: Number(argv[knnIdx + 1]), clip: 5, share: 0.5 } } : MODEL_SPEC;
+  const knnK = knnIdx >= 0 ? Number(argv[knnIdx + 1]) : 0;
+  if (knnIdx >= 0 && !(Number.isInteger(knnK) && knnK >= 1)) throw new Error('--knn needs a whole number of neighbours, e.g. --knn 3');
+  const spec: ModelSpec = knnIdx >= 0 ? { ...MODEL_SPEC, knn: { k: knnK, clip: 5, share: 0.5 } } : MODEL_SPEC;
   const outIdx = argv.indexOf('--out');
   const dsIdx = argv.indexOf('--datasets');
   const out = outIdx >= 0 ? resolve(argv[outIdx + 1] ?? '') : resolve(__dirname, '..', '..', 'src', 'model', 'fitted-model.ts');

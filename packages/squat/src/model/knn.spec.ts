@@ -73,6 +73,8 @@ describe('trainKnn / knnPredictProba', () => {
     assert.throws(() => trainKnn([], [], 2), /at least one/);
     assert.throws(() => trainKnn([[1]], [0, 1], 2), /as many labels/);
     assert.throws(() => trainKnn([[1], [2]], [0, 1], 2, { k: 3, clip: 5 }), /k must be/);
+    assert.throws(() => trainKnn([[1], [2]], [0, 1], 2, { k: Number.NaN, clip: 5 }), /k must be/);
+    assert.throws(() => trainKnn([[1], [2]], [0, 1], 2, { k: 1.5, clip: 5 }), /k must be/);
   });
 
   it('refuses a model whose rows do not match its labels', () => {

@@ -48,7 +48,7 @@ function quantize(x: FeatureRow, mean: readonly number[], scale: readonly number
 /** Stores the rows (standardised with their own mean and standard deviation) for `knnPredictProba`. */
 export function trainKnn(X: readonly FeatureRow[], y: readonly number[], nClasses: number, params: KnnParams = DEFAULT_KNN_PARAMS): KnnModel {
   if (X.length === 0 || X.length !== y.length) throw new Error('trainKnn: need as many labels as rows, at least one');
-  if (params.k < 1 || params.k > X.length) throw new Error(`trainKnn: k must be in [1, ${X.length}]`);
+  if (!Number.isInteger(params.k) || params.k < 1 || params.k > X.length) throw new Error(`trainKnn: k must be an integer in [1, ${X.length}]`);
   const n = X[0]!.length;
   const mean = new Array<number>(n).fill(0);
   const scale = new Array<number>(n).fill(0);
