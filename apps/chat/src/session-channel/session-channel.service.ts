@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Bus, Unsubscribe } from '@squirret/bus';
 import { AppToServerMessageSchema, CLOSE_CODES, SESSION_CHANNEL } from '@squirret/contracts';
 import { MetricsService, formatZodError } from '@squirret/server-kit';
@@ -18,7 +18,7 @@ import type { ConnectionHandler, StompConnection } from './stomp-connection';
  * voice (every ten) pushes built from what the bus says about the session.
  */
 @Injectable()
-export class SessionChannelService implements ConnectionHandler, OnModuleInit, OnApplicationShutdown {
+export class SessionChannelService implements ConnectionHandler, OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('session-channel');
   private readonly bySession = new Map<string, Set<StompConnection>>();
   private readonly connections = new Set<StompConnection>();
@@ -54,7 +54,11 @@ export class SessionChannelService implements ConnectionHandler, OnModuleInit, O
     this.ticker.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before the HTTP server closes (it waits for every open socket, upgraded ones included): tells
+   * each STOMP client to reconnect elsewhere, so a SIGTERM with live sessions exits at once.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.ticker) clearInterval(this.ticker);
     await Promise.all(this.offs.map((off) => off()));
     for (const c of [...this.connections]) c.end(CLOSE_CODES.SERVICE_RESTART, 'server restarting');
