@@ -18,6 +18,14 @@ describe('runBareLoop', () => {
     }
   });
 
+  it('with a warm-up, measures only the loop after it (same report, counted from the clock start)', async () => {
+    const { frames } = await clipFrames(FRONT_CLIPS[1]);
+    const result = await runBareLoop({ frames: frames.slice(FIRST_PERSON_FRAME, FIRST_PERSON_FRAME + 4), durationMs: 200, warmupMs: 200, workers: 1 });
+    assert.ok(result.framesDone >= 1);
+    assert.equal(result.perWorker[0]?.framesDone, result.framesDone);
+    assert.equal(result.framesPerSecond, (result.framesDone * 1000) / result.elapsedMs);
+  });
+
   it('refuses an empty frame list', async () => {
     await assert.rejects(runBareLoop({ frames: [], durationMs: 10, workers: 1 }), RangeError);
   });

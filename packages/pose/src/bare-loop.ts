@@ -12,6 +12,11 @@ export interface BareLoopOptions {
   /** Encoded frames (JPEG/PNG/WebP), cycled through by each worker. */
   readonly frames: readonly Buffer[];
   readonly durationMs: number;
+  /**
+   * Unmeasured looping before the clock starts, so the loop is measured hot (the JIT and the WASM
+   * tiers take seconds to settle, as they do in a service that has been running). Default 0.
+   */
+  readonly warmupMs?: number;
   /** Worker threads, one model each. Default: os.availableParallelism(). */
   readonly workers?: number;
   readonly backend?: BackendPreference;
@@ -77,14 +82,17 @@ export async function runBareLoop(options: BareLoopOptions): Promise<BareLoopRes
   );
   try {
     const ready = await Promise.all(started.map((s) => s.ready));
-    const timings = await Promise.all(
-      started.map((s, i) => {
-        const frames = options.frames.map((f) => transferableCopy(f));
-        // Offsets spread workers over the clip so they do not decode the same frame in lockstep.
-        const offset = Math.floor((i * options.frames.length) / count);
-        return runLoopOn(s.worker, { type: 'loop', frames, durationMs: options.durationMs, offset }, frames);
-      }),
-    );
+    const loop = (durationMs: number): Promise<LoopTimings[]> =>
+      Promise.all(
+        started.map((s, i) => {
+          const frames = options.frames.map((f) => transferableCopy(f));
+          // Offsets spread workers over the clip so they do not decode the same frame in lockstep.
+          const offset = Math.floor((i * options.frames.length) / count);
+          return runLoopOn(s.worker, { type: 'loop', frames, durationMs, offset }, frames);
+        }),
+      );
+    if ((options.warmupMs ?? 0) > 0) await loop(options.warmupMs ?? 0);
+    const timings = await loop(options.durationMs);
     const framesDone = timings.reduce((n, t) => n + t.framesDone, 0);
     const elapsedMs = Math.max(...timings.map((t) => t.elapsedMs));
     const first = ready[0];
