@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { dropKeys } from '@squirret/testing';
 import Redis from 'ioredis';
 import { RedisLiveStore } from '../src/live/redis-live-store';
 import { T0, aiStatus, foot, liveSettings } from './factories/fsr.factory';
@@ -18,8 +19,7 @@ describe('RedisLiveStore on a real Redis', () => {
   });
 
   after(async () => {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
+    await dropKeys(redis, prefix);
     await redis.quit();
   });
 

@@ -7,7 +7,7 @@ import { RedisBus } from '@squirret/bus';
 import type { FsrFeedbackEvent, FsrStreamMessage } from '@squirret/contracts';
 import { createScratchDatabase, type ScratchDatabase } from '@squirret/database';
 import { listen } from '@squirret/server-kit';
-import { eventually } from '@squirret/testing';
+import { dropKeys, eventually } from '@squirret/testing';
 import { WebSocket } from 'ws';
 import { createFsrApp } from '../src/app';
 import { loadFsrConfig } from '../src/config/fsr.config';
@@ -71,8 +71,7 @@ describe('two fsr instances sharing latest, window, stream and limits through Re
 
   after(async () => {
     for (const c of closers) await c();
-    const keys = await probe.redis.keys(`${prefix}*`);
-    if (keys.length) await probe.redis.del(...keys);
+    await dropKeys(probe.redis, prefix);
     await probe.close();
     await db.drop();
   });

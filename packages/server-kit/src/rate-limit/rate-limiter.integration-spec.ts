@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { AppError } from '@squirret/contracts';
+import { dropKeys } from '@squirret/testing';
 import Redis from 'ioredis';
 import { RateLimiter } from './rate-limiter';
 
@@ -16,8 +17,7 @@ describe('RateLimiter on Redis', () => {
     redis = new Redis(REDIS_URL);
   });
   after(async () => {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
+    await dropKeys(redis, prefix);
     await redis.quit();
   });
 
