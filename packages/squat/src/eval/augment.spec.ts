@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { applyCameraChange, augmentRecording, bodyCentre, rotationMatrix } from './augment';
+import { WIDE_AUGMENT_RANGE, applyCameraChange, augmentRecording, bodyCentre, rotationMatrix, turnCamera } from './augment';
 import type { Recording3d } from './dataset';
 
 const close = (a: number, b: number, eps = 1e-9): void => assert.ok(Math.abs(a - b) < eps, `${a} != ${b}`);
@@ -87,6 +87,43 @@ describe('augmentRecording', () => {
       const f = copy.frames[0]!;
       assert.ok(Math.abs(f[0]! - 0) < 30 && Math.abs(f[1]! + 50) < 30, `moved too far: ${[...f].join(',')}`);
       assert.ok(f[2]! > 200 && f[2]! < 420);
+    }
+  });
+});
+
+describe('augmentRecording with the wide range', () => {
+  it('moves the camera further than the default range, and stays within its own', () => {
+    // two shoulders 40 apart across the image, centred on the body: a yaw of a shrinks the width by cos(a)
+    const r = rec([[-20, 0, 300, 20, 0, 300]]);
+    const widths = augmentRecording(r, 40, 3, WIDE_AUGMENT_RANGE).map((c) => Math.hypot(c.frames[0]![3]! - c.frames[0]![0]!, c.frames[0]![4]! - c.frames[0]![1]!));
+    const cosMax = Math.cos((WIDE_AUGMENT_RANGE.yawDeg * Math.PI) / 180);
+    // roll keeps the 3D length; yaw and pitch shorten the projected x-y extent
+    for (const w of widths) assert.ok(w <= 40 + 1e-9 && w >= 40 * cosMax * Math.cos((WIDE_AUGMENT_RANGE.pitchDeg * Math.PI) / 180) - 1e-6, `width ${w}`);
+    assert.ok(Math.min(...widths) < 40 * Math.cos((12 * Math.PI) / 180), 'some copy is turned beyond the default 12 degrees');
+  });
+});
+
+describe('turnCamera', () => {
+  const r = rec([
+    [-20, 0, 300, 20, 0, 300],
+    [-20, 10, 300, 20, 10, 300],
+  ]);
+
+  it('is the identity at 0 degrees', () => {
+    assert.deepEqual(turnCamera(r, 0).frames.map((f) => [...f]), r.frames.map((f) => [...f]));
+  });
+
+  it('turns the body round its centre: at 90 degrees a left-right pair lines up along the depth axis', () => {
+    const f = turnCamera(r, 90).frames[0]!;
+    close(f[0]!, 0, 1e-9);
+    close(f[3]!, 0, 1e-9);
+    close(Math.abs(f[5]! - f[2]!), 40, 1e-9);
+  });
+
+  it('shrinks a left-right width by cos(yaw), the same from either side', () => {
+    for (const deg of [30, -30]) {
+      const f = turnCamera(r, deg).frames[0]!;
+      close(Math.abs(f[3]! - f[0]!), 40 * Math.cos(Math.PI / 6), 1e-9);
     }
   });
 });

@@ -18,6 +18,16 @@ export interface AugmentRange {
 
 export const DEFAULT_AUGMENT_RANGE: AugmentRange = { yawDeg: 12, pitchDeg: 6, rollDeg: 4, distance: [0.85, 1.2] };
 
+/** A phone placed well off-axis: up to 30 degrees round, tilted, nearer or farther. */
+export const WIDE_AUGMENT_RANGE: AugmentRange = { yawDeg: 30, pitchDeg: 10, rollDeg: 6, distance: [0.75, 1.35] };
+
+/** One batch of copies: how many per recording, how far the camera may move, and the PRNG seed base (plus the recording's row). */
+export interface AugmentSet {
+  readonly copies: number;
+  readonly range: AugmentRange;
+  readonly seedBase: number;
+}
+
 /** A rigid camera change: rotation (row-major 3x3) about `pivot`, then the pivot's depth scaled by `distance`. */
 export interface CameraChange {
   readonly rotation: readonly number[];
@@ -86,4 +96,12 @@ export function augmentRecording(rec: Recording3d, count: number, seed: number, 
     out.push(applyCameraChange(rec, { rotation, pivot, distance }));
   }
   return out;
+}
+
+/**
+ * The recording as a camera turned `yawDeg` round the body would see it (same height, same distance):
+ * how a phone placed off to one side sees a person who faces straight ahead.
+ */
+export function turnCamera(rec: Recording3d, yawDeg: number): Recording3d {
+  return applyCameraChange(rec, { rotation: rotationMatrix(yawDeg, 0, 0), pivot: bodyCentre(rec), distance: 1 });
 }

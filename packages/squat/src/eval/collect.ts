@@ -1,7 +1,7 @@
 import type { FormClass } from '../analysis.types';
 import type { FittedModel } from '../model/model.types';
-import { AI_TRAINER_DIR, datasetDir, forEachRecording, readLabels, type RecordingLabel, type Split } from './dataset';
-import { augmentRecording } from './augment';
+import { AI_TRAINER_DIR, datasetDir, forEachRecording, readLabels, type Recording3d, type RecordingLabel, type Split } from './dataset';
+import { augmentRecording, turnCamera, type AugmentSet } from './augment';
 import { analyzeRecording, type RecordingResult } from './run';
 
 /** A labelled recording and what the analyzer made of it. */
@@ -11,12 +11,29 @@ export interface LabelledResult {
   readonly result: RecordingResult;
   /** Set on a training-time augmented copy (1-based copy number); absent on the recording itself. */
   readonly augmented?: number;
+  /** Set on the recording seen by a turned camera (degrees, signed); never trained on. */
+  readonly turnedDeg?: number;
+}
+
+/** Options of `runSplit`. */
+export interface RunSplitOptions {
+  readonly datasets?: string;
+  readonly model?: FittedModel;
+  readonly includeFeatures?: boolean;
+  readonly limit?: number;
+  /** Training-time camera copies of each recording, numbered 1.. across the sets in order. */
+  readonly augment?: readonly AugmentSet[];
+  /**
+   * Also see each recording from a camera turned by each of these angles (degrees); the side
+   * alternates with the recording's row in labels.csv, so half are seen from its left, half from its right.
+   */
+  readonly turned?: readonly number[];
 }
 
 /** Streams one split of ai_trainer_squat3d through the analyzer (one recording in memory at a time). */
 export async function runSplit(
   split: Split,
-  options: { datasets?: string; model?: FittedModel; includeFeatures?: boolean; limit?: number; augment?: number } = {},
+  options: RunSplitOptions = {},
 ): Promise<LabelledResult[]> {
   const dir = datasetDir(AI_TRAINER_DIR, options.datasets);
   let labels = readLabels(dir, split);
@@ -29,17 +46,24 @@ export async function runSplit(
     (rec) => {
       const label = byName.get(rec.recording);
       if (!label) return;
-      out.push({ label, truth: label.formClass, result: analyzeRecording(rec, options.model, options.includeFeatures ?? false) });
-      const copies = options.augment ?? 0;
-      if (copies > 0) {
+      const analyze = (r: Recording3d): RecordingResult => analyzeRecording(r, options.model, options.includeFeatures ?? false);
+      const row = order.get(rec.recording)!;
+      out.push({ label, truth: label.formClass, result: analyze(rec) });
+      let n = 0;
+      for (const set of options.augment ?? []) {
         // seeded by the recording's row in labels.csv, so every run makes the same copies
-        augmentRecording(rec, copies, 1000 + order.get(rec.recording)!).forEach((a, i) =>
-          out.push({ label, truth: label.formClass, result: analyzeRecording(a, options.model, options.includeFeatures ?? false), augmented: i + 1 }),
-        );
+        for (const a of augmentRecording(rec, set.copies, set.seedBase + row, set.range)) {
+          out.push({ label, truth: label.formClass, result: analyze(a), augmented: ++n });
+        }
+      }
+      for (const deg of options.turned ?? []) {
+        const turnedDeg = row % 2 === 1 ? deg : -deg;
+        out.push({ label, truth: label.formClass, result: analyze(turnCamera(rec, turnedDeg)), turnedDeg });
       }
     },
     new Set(byName.keys()),
   );
   // file order is the order of labels.csv; keep results in that order for stable output
-  return out.sort((a, b) => order.get(a.label.recording)! - order.get(b.label.recording)! || (a.augmented ?? 0) - (b.augmented ?? 0));
+  const rank = (r: LabelledResult): number => (r.augmented ?? 0) + (r.turnedDeg !== undefined ? 1e6 + Math.abs(r.turnedDeg) : 0);
+  return out.sort((a, b) => order.get(a.label.recording)! - order.get(b.label.recording)! || rank(a) - rank(b));
 }

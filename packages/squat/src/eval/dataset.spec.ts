@@ -12,6 +12,8 @@ import {
   type Recording3d,
 } from './dataset';
 import { PROJECTED_ASPECT_RATIO, projectFrame } from './project';
+import { DEFAULT_AUGMENT_RANGE } from './augment';
+import { runSplit } from './collect';
 import { analyzeRecording } from './run';
 
 /**
@@ -59,6 +61,30 @@ describe('ai_trainer_squat3d (real data, train split)', () => {
       assert.ok(result.summary, 'the rep has a summary');
       assert.equal(result.summary.view, 'front');
     }
+  });
+
+  it('runSplit adds numbered camera copies and turned views, alternating the side by row, after each recording', async () => {
+    const datasets = process.env[DATASETS_ENV];
+    const results = await runSplit('train', {
+      limit: 2,
+      augment: [
+        { copies: 2, range: DEFAULT_AUGMENT_RANGE, seedBase: 1000 },
+        { copies: 1, range: DEFAULT_AUGMENT_RANGE, seedBase: 5000 },
+      ],
+      turned: [30],
+      ...(datasets ? { datasets } : {}),
+    });
+    const rows = results.map((r) => [r.augmented ?? 0, r.turnedDeg ?? 0]);
+    // per recording: itself, copies 1..3 across both sets, then the turned view (row 0 from -30, row 1 from +30)
+    assert.deepEqual(rows, [[0, 0], [1, 0], [2, 0], [3, 0], [0, -30], [0, 0], [1, 0], [2, 0], [3, 0], [0, 30]]);
+    assert.equal(new Set(results.slice(0, 5).map((r) => r.label.recording)).size, 1);
+    const plain = results[0]!.result.summary;
+    const turned = results[4]!.result.summary;
+    assert.ok(plain && turned, 'both views give a rep');
+    assert.equal(results[4]!.result.reps, 1, 'a 30 degree turn still shows one rep');
+    // turning round the vertical axis changes the picture but hardly how far the hip drops
+    assert.notEqual(turned.depth, plain.depth);
+    assert.ok(Math.abs(turned.depth - plain.depth) < 0.1, `depth ${plain.depth} vs turned ${turned.depth}`);
   });
 
   it('uses the portrait aspect ratio of camera 0', () => {

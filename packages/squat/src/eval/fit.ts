@@ -11,21 +11,23 @@ import type { FittedModel, LiveThresholds } from '../model/model.types';
 import { fitThreshold, type ThresholdDirection } from '../model/threshold';
 import { REP_FEATURE_NAMES } from '../rep-features';
 import { runSplit } from './collect';
+import { DEFAULT_AUGMENT_RANGE, WIDE_AUGMENT_RANGE, type AugmentSet } from './augment';
 import { DATASETS_ENV } from './dataset';
 
 /**
- * `node packages/squat/dist/eval/fit.js [--cv] [--cv-sessions] [--knn K] [--out FILE] [--datasets DIR]`
+ * `node packages/squat/dist/eval/fit.js [--cv] [--cv-sessions] [--cv-yaw DEG[,DEG]] [--knn K] [--out FILE] [--datasets DIR]`
  * Fits the rep classifier and the live thresholds on the TRAIN split of ai_trainer_squat3d only and
  * writes them to src/model/fitted-model.ts (rebuild afterwards). `--cv` also prints a stratified
  * 5-fold cross-validation accuracy on train, `--cv-sessions` one with whole capture sessions held
- * out (people not seen in fitting); these are the only figures used to choose settings. `--knn K`
+ * out (people not seen in fitting); these are the only figures used to choose settings. `--cv-yaw`
+ * also scores each held-out recording as seen by a camera turned that far round the body. `--knn K`
  * adds a K-nearest-neighbour member at share 0.5 (to reproduce the comparison in the README; the
  * written model then has it too).
  */
 
 /**
  * The rep classifier: an average of boosted-tree models (different seeds), trained on the train
- * recordings plus `augmentCopies` camera-perturbed copies of each (see `augment.ts`). MLP members are
+ * recordings plus camera-perturbed copies of each (`augment`, see `augment.ts`). MLP members are
  * supported (trained on the recordings alone unless `augmentMlp`) but not used. Chosen by 5-fold CV
  * on train (copies of a recording stay in its fold; only the recordings themselves are scored). With
  * the perspective/arm/head series: 3 MLPs + 1 GBDT (the previous mix) 0.944; + copies for the trees
@@ -41,7 +43,7 @@ export interface ModelSpec {
   readonly gbdtSeeds: readonly number[];
   readonly gbdt: Omit<GbdtParams, 'seed'>;
   /** Camera-perturbed copies of each train recording made for fitting. */
-  readonly augmentCopies: number;
+  readonly augment: readonly AugmentSet[];
   /** Which member kinds are trained on the copies as well as on the recordings. */
   readonly augmentMlp: boolean;
   readonly augmentGbdt: boolean;
@@ -57,7 +59,10 @@ export const MODEL_SPEC: ModelSpec = {
   mlp: { hidden: 64, l2: 1e-2, epochs: 100, batchSize: 128, learningRate: 3e-3 },
   gbdtSeeds: [1, 2, 3],
   gbdt: { ...DEFAULT_GBDT_PARAMS, maxDepth: 4 },
-  augmentCopies: 4,
+  augment: [
+    { copies: 4, range: DEFAULT_AUGMENT_RANGE, seedBase: 1000 },
+    { copies: 4, range: WIDE_AUGMENT_RANGE, seedBase: 5000 },
+  ],
   augmentMlp: false,
   augmentGbdt: true,
   knn: null,
@@ -74,7 +79,7 @@ export interface TrainRow {
 export function trainClassifier(rows: readonly TrainRow[], spec: ModelSpec = MODEL_SPEC): Classifier {
   const k = FORM_CLASSES.length;
   const pick = (augmented: boolean): { X: FeatureRow[]; y: number[] } => {
-    const r = rows.filter((s) => s.aug === 0 || (augmented && s.aug <= spec.augmentCopies));
+    const r = rows.filter((s) => s.aug === 0 || augmented);
     return { X: r.map((s) => s.x), y: r.map((s) => s.y) };
   };
   const m = pick(spec.augmentMlp);
@@ -103,6 +108,8 @@ const LIVE_MIN_TNR = 0.95;
 interface Sample extends TrainRow {
   readonly recording: string;
   readonly truth: FormClass;
+  /** Set on a recording seen by a turned camera: scored with its recording's fold, never trained on. */
+  readonly turnedDeg?: number;
 }
 
 function stratifiedFolds(samples: readonly Sample[], k: number, seed: number): number[] {
@@ -148,18 +155,25 @@ export function sessionFolds(recordings: readonly string[], k: number): number[]
 
 export type CvMode = 'stratified' | 'sessions';
 
+/** What `crossValidate` reports. */
+export interface CvResult {
+  readonly accuracy: number;
+  readonly perClass: Record<string, number>;
+  readonly confusion: number[][];
+  /** Per turned-camera angle (absolute degrees): accuracy over the turned recordings scored, and how many. */
+  readonly turned: Record<string, { accuracy: number; n: number }>;
+}
+
 /**
  * k-fold CV over the recordings (`aug` 0); an augmented copy goes to the fold of its recording and is
- * only ever trained on, never scored. `stratified` folds mix every session (as the dataset's own
- * train/test split does); `sessions` folds hold out whole capture sessions (new people).
+ * only ever trained on, never scored. A turned-camera view (`turnedDeg`) is never trained on and is
+ * scored, separately, with its recording's fold. `stratified` folds mix every session (as the
+ * dataset's own train/test split does); `sessions` folds hold out whole capture sessions (new people).
  */
-export function crossValidate(
-  samples: readonly Sample[],
-  spec: ModelSpec,
-  mode: CvMode = 'stratified',
-  k = 5,
-): { accuracy: number; perClass: Record<string, number>; confusion: number[][] } {
-  const originals = samples.filter((s) => s.aug === 0);
+export function crossValidate(samples: readonly Sample[], spec: ModelSpec, mode: CvMode = 'stratified', k = 5): CvResult {
+  const originals = samples.filter((s) => s.aug === 0 && s.turnedDeg === undefined);
+  const turnedRows = samples.filter((s) => s.turnedDeg !== undefined);
+  const turnedHits = new Map<number, { hit: number; n: number }>();
   const fold = mode === 'stratified' ? stratifiedFolds(originals, k, 7) : sessionFolds(originals.map((s) => s.recording), k);
   const foldOf = new Map(originals.map((s, i) => [s.recording, fold[i]!]));
   let correct = 0;
@@ -167,9 +181,17 @@ export function crossValidate(
   const tot = new Array<number>(FORM_CLASSES.length).fill(0);
   const confusion = FORM_CLASSES.map(() => new Array<number>(FORM_CLASSES.length).fill(0));
   for (let f = 0; f < k; f++) {
-    const tr = samples.filter((s) => foldOf.get(s.recording) !== f);
+    const tr = samples.filter((s) => s.turnedDeg === undefined && foldOf.get(s.recording) !== f);
     const te = originals.filter((_, i) => fold[i] === f);
     const m = trainClassifier(tr, spec);
+    for (const s of turnedRows) {
+      if (foldOf.get(s.recording) !== f) continue;
+      const deg = Math.abs(s.turnedDeg!);
+      const t = turnedHits.get(deg) ?? { hit: 0, n: 0 };
+      t.n++;
+      if (argmax(predictProba(m, s.x)) === s.y) t.hit++;
+      turnedHits.set(deg, t);
+    }
     for (const s of te) {
       const p = argmax(predictProba(m, s.x));
       tot[s.y]!++;
@@ -184,6 +206,7 @@ export function crossValidate(
     confusion,
     accuracy: correct / originals.length,
     perClass: Object.fromEntries(FORM_CLASSES.map((c, i) => [c, Math.round((hit[i]! / Math.max(1, tot[i]!)) * 1000) / 1000])),
+    turned: Object.fromEntries([...turnedHits].sort((a, b) => a[0] - b[0]).map(([d, t]) => [String(d), { accuracy: t.hit / Math.max(1, t.n), n: t.n }])),
   };
 }
 
@@ -234,24 +257,38 @@ async function main(): Promise<void> {
   const datasets = dsIdx >= 0 ? argv[dsIdx + 1] : process.env[DATASETS_ENV];
 
   // train split ONLY: the test split is never read here
-  const results = await runSplit('train', { includeFeatures: true, augment: spec.augmentCopies, ...(datasets ? { datasets } : {}) });
+  const yawIdx = argv.indexOf('--cv-yaw');
+  const turned = yawIdx >= 0 ? (argv[yawIdx + 1] ?? '').split(',').map(Number) : [];
+  if (turned.some((d) => !(Number.isFinite(d) && d > 0 && d <= 90))) throw new Error('--cv-yaw needs angles in degrees, e.g. --cv-yaw 30 or --cv-yaw 15,30');
+  const results = await runSplit('train', { includeFeatures: true, augment: spec.augment, turned, ...(datasets ? { datasets } : {}) });
   const all: Sample[] = [];
   let skipped = 0;
+  const notFront = new Map<number, number>();
   for (const r of results) {
     const f = r.result.summary?.features;
     if (!f || r.result.summary?.view !== 'front') {
-      if (!r.augmented) skipped++;
+      if (r.turnedDeg !== undefined) notFront.set(Math.abs(r.turnedDeg), (notFront.get(Math.abs(r.turnedDeg)) ?? 0) + 1);
+      else if (!r.augmented) skipped++;
       continue;
     }
-    all.push({ x: alignFeatures(f, REP_FEATURE_NAMES), y: FORM_CLASSES.indexOf(r.truth), truth: r.truth, recording: r.label.recording, aug: r.augmented ?? 0 });
+    all.push({
+      x: alignFeatures(f, REP_FEATURE_NAMES),
+      y: FORM_CLASSES.indexOf(r.truth),
+      truth: r.truth,
+      recording: r.label.recording,
+      aug: r.augmented ?? 0,
+      ...(r.turnedDeg !== undefined ? { turnedDeg: r.turnedDeg } : {}),
+    });
   }
-  // a copy is kept only when its recording itself gave a front-view rep
-  const used = new Set(all.filter((s) => s.aug === 0).map((s) => s.recording));
+  // a copy or turned view is kept only when its recording itself gave a front-view rep
+  const used = new Set(all.filter((s) => s.aug === 0 && s.turnedDeg === undefined).map((s) => s.recording));
   const samples = all.filter((s) => used.has(s.recording));
-  const recordings = results.filter((r) => !r.augmented).length;
+  const fitting = samples.filter((s) => s.turnedDeg === undefined);
+  const recordings = results.filter((r) => !r.augmented && r.turnedDeg === undefined).length;
   console.log(
     `train: ${recordings} recordings, ${used.size} front-view reps used, ${skipped} skipped (no rep or not front view); ` +
-      `${samples.length - used.size} augmented copies for fitting`,
+      `${fitting.length - used.size} augmented copies for fitting` +
+      (turned.length > 0 ? `; turned views not seen as front (judged by the rules, not scored here): ${turned.map((d) => `${d}°: ${notFront.get(d) ?? 0}`).join(', ')}` : ''),
   );
 
   const cvModes: CvMode[] = [...(argv.includes('--cv') ? (['stratified'] as const) : []), ...(argv.includes('--cv-sessions') ? (['sessions'] as const) : [])];
@@ -260,19 +297,20 @@ async function main(): Promise<void> {
     const r = crossValidate(samples, spec, mode);
     const sec = Number(process.hrtime.bigint() - t0) / 1e9;
     console.log(`5-fold ${mode} CV on train: accuracy ${r.accuracy.toFixed(4)} per class ${JSON.stringify(r.perClass)} (${sec.toFixed(1)} s)`);
+    for (const [deg, t] of Object.entries(r.turned)) console.log(`  camera turned ${deg}°: accuracy ${t.accuracy.toFixed(4)} over ${t.n} front-view reps`);
     FORM_CLASSES.forEach((c, i) => console.log(`  cv ${c.padEnd(16)} ${r.confusion[i]!.join(' ')}`));
   }
 
-  const classifier = trainClassifier(samples, spec);
+  const classifier = trainClassifier(fitting, spec);
   // the live thresholds are fitted on the recordings themselves, as before
-  const { thresholds, notes } = fitLiveThresholds(samples.filter((s) => s.aug === 0));
+  const { thresholds, notes } = fitLiveThresholds(fitting.filter((s) => s.aug === 0));
   for (const n of notes) console.log(`threshold: ${n}`);
   const model: FittedModel = {
     version: 1,
     fittedOn:
       `ai_trainer_squat3d train split (${used.size} reps): mean of ` +
       `${spec.mlpSeeds.length > 0 ? `${spec.mlpSeeds.length} MLP(${spec.mlp.hidden}) + ` : ''}${spec.gbdtSeeds.length} GBDT(${spec.gbdt.rounds}x depth ${spec.gbdt.maxDepth}` +
-      `${spec.augmentGbdt ? `, with ${spec.augmentCopies} camera-perturbed copies per rep` : ''})` +
+      `${spec.augmentGbdt ? `, with ${spec.augment.map((a) => `${a.copies} camera copies within ±${a.range.yawDeg}°`).join(' and ')} per rep` : ''})` +
       `${spec.knn ? ` and a ${spec.knn.k}-NN at share ${spec.knn.share}` : ''}`,
     featureNames: REP_FEATURE_NAMES,
     classes: FORM_CLASSES,
