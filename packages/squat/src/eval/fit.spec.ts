@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { sessionFolds } from './fit';
+import { FORM_CLASSES } from '../analysis.types';
+import { MODEL_SPEC, crossValidate, sessionFolds, type ModelSpec } from './fit';
 
 describe('sessionFolds', () => {
   const recordings = [
@@ -27,4 +28,32 @@ describe('sessionFolds', () => {
     assert.deepEqual([...sizes].sort((a, b) => a - b), [3, 5, 6]);
     assert.deepEqual(sessionFolds([...recordings].reverse(), 3).reverse(), fold);
   });
+});
+
+describe('crossValidate with turned-camera views', () => {
+  const spec: ModelSpec = {
+    ...MODEL_SPEC,
+    mlpSeeds: [],
+    gbdtSeeds: [1],
+    gbdt: { ...MODEL_SPEC.gbdt, rounds: 10, rowSample: 1, colSample: 1 },
+    augment: [],
+    knn: null,
+  };
+  // two classes told apart by the first feature; 40 recordings over 4 sessions
+  const originals = Array.from({ length: 40 }, (_, i) => {
+    const y = i % 2;
+    return { x: [y === 1 ? 1 + (i % 7) * 0.01 : -1 - (i % 5) * 0.01, 0], y, aug: 0, truth: FORM_CLASSES[y]!, recording: `recording_0${1 + (i % 4)}052023_1000${i}` };
+  });
+  // each recording's turned view carries the WRONG label: were it ever trained on, the originals would suffer
+  const turned = originals.map((s) => ({ ...s, y: 1 - s.y, truth: FORM_CLASSES[1 - s.y]!, turnedDeg: s.y === 1 ? 30 : -30 }));
+
+  for (const mode of ['stratified', 'sessions'] as const) {
+    it(`scores turned views per angle and never trains on them (${mode} folds)`, () => {
+      const r = crossValidate([...originals, ...turned], spec, mode);
+      assert.equal(r.accuracy, 1, 'the originals are all right, so the mislabelled turned views were not learnt');
+      assert.deepEqual(Object.keys(r.turned), ['30'], 'both sides of the turn are reported under one angle');
+      assert.equal(r.turned['30']!.n, 40);
+      assert.equal(r.turned['30']!.accuracy, 0, 'each turned view is scored against its own (wrong) label');
+    });
+  }
 });
