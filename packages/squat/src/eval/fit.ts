@@ -36,6 +36,8 @@ import { DATASETS_ENV } from './dataset';
  * the rep's series resampled to 44 steps (series and change from standing; window 5 or 7, stride 2,
  * 24 units, avg+max pooling) alone 0.918-0.933, as 20-30% of the mix 0.9516-0.9526; left-right mirrored
  * copies for the trees 0.9507, and averaging over the mirrored rep at test time 0.9516 / 0.9507.
+ * Then the wider (±30°) copies beside the ±12° ones: stratified 0.9516 -> 0.9488, but by session
+ * 0.702 -> 0.728 and with the camera turned 30° 0.893 -> 0.935 (the package README has the table).
  */
 export interface ModelSpec {
   readonly mlpSeeds: readonly number[];
