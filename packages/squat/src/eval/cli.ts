@@ -6,18 +6,20 @@ import { evaluate } from './metrics';
 import { checkStages, type StageCheck } from './stage-check';
 
 /**
- * `node packages/squat/dist/eval/cli.js --split train|test [--yaw DEG] [--limit N] [--datasets DIR]`
+ * `node packages/squat/dist/eval/cli.js --split train|test [--yaw DEG] [--jitter SIGMA] [--limit N] [--datasets DIR]`
  * Runs the analyzer over one split of ai_trainer_squat3d and prints the figures; the LAST line is
  * the JSON report. `--yaw DEG` sees every recording from a camera turned DEG degrees round the body
  * (half from each side), as a phone placed off to one side would: a robustness figure, with the share
- * of reps still seen as a front view (the others are judged by the rules).
+ * of reps still seen as a front view (the others are judged by the rules). `--jitter SIGMA` adds
+ * independent Gaussian noise of SIGMA image heights to every keypoint (real MoveNet on the clips: ~0.0015).
  */
 
-const USAGE = 'cli.js --split train|test [--yaw DEG] [--limit N] [--datasets DIR]';
+const USAGE = 'cli.js --split train|test [--yaw DEG] [--jitter SIGMA] [--limit N] [--datasets DIR]';
 
 interface Args {
   readonly split: Split;
   readonly yaw?: number;
+  readonly jitter?: number;
   readonly limit?: number;
   readonly datasets?: string;
 }
@@ -25,6 +27,7 @@ interface Args {
 function parseArgs(argv: readonly string[]): Args {
   let split: Split = 'test';
   let yaw: number | undefined;
+  let jitter: number | undefined;
   let limit: number | undefined;
   let datasets: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -36,6 +39,9 @@ function parseArgs(argv: readonly string[]): Args {
     } else if (a === '--yaw' && v !== undefined && Number(v) > 0 && Number(v) <= 90) {
       yaw = Number(v);
       i++;
+    } else if (a === '--jitter' && v !== undefined && Number(v) > 0 && Number(v) <= 0.1) {
+      jitter = Number(v);
+      i++;
     } else if (a === '--limit' && v !== undefined) {
       limit = Number(v);
       i++;
@@ -46,7 +52,7 @@ function parseArgs(argv: readonly string[]): Args {
       throw new Error(`unknown or incomplete argument "${a}"; usage: ${USAGE}`);
     }
   }
-  return { split, ...(yaw !== undefined ? { yaw } : {}), ...(limit !== undefined ? { limit } : {}), ...(datasets !== undefined ? { datasets } : {}) };
+  return { split, ...(yaw !== undefined ? { yaw } : {}), ...(jitter !== undefined ? { jitter } : {}), ...(limit !== undefined ? { limit } : {}), ...(datasets !== undefined ? { datasets } : {}) };
 }
 
 async function main(): Promise<void> {
@@ -56,6 +62,7 @@ async function main(): Promise<void> {
     ...(datasets ? { datasets } : {}),
     ...(args.limit !== undefined ? { limit: args.limit } : {}),
     ...(args.yaw !== undefined ? { turned: [args.yaw] } : {}),
+    ...(args.jitter !== undefined ? { jitter: args.jitter } : {}),
   });
   // with --yaw only the turned views are scored
   const results = args.yaw !== undefined ? all.filter((r) => r.turnedDeg !== undefined) : all;
@@ -63,7 +70,7 @@ async function main(): Promise<void> {
     args.yaw !== undefined
       ? { cameraYawDeg: args.yaw, frontViewShare: Math.round((results.filter((r) => r.result.summary?.view === 'front').length / Math.max(1, results.length)) * 10000) / 10000 }
       : {};
-  const report = { ...evaluate(args.split, results), ...camera };
+  const report = { ...evaluate(args.split, results), ...camera, ...(args.jitter !== undefined ? { keypointJitter: args.jitter } : {}) };
   // the stage data has its own train/test files; the one matching the split is reported
   let stageCheck: StageCheck | { error: string };
   try {
@@ -72,6 +79,7 @@ async function main(): Promise<void> {
     stageCheck = { error: e instanceof Error ? e.message : String(e) };
   }
   console.log(`model: ${FITTED_MODEL.fittedOn}`);
+  if (args.jitter !== undefined) console.log(`keypoint jitter: sigma ${args.jitter} image heights on every keypoint`);
   if (args.yaw !== undefined) console.log(`camera turned ${args.yaw}° round the body (half from each side); reps seen as a front view: ${camera.frontViewShare}`);
   console.log(`split ${args.split}: ${report.recordings} recordings, 6-class accuracy ${report.accuracy6}, rep-count accuracy ${report.repCountAccuracy}`);
   console.log('confusion (rows = truth, columns = predicted):');

@@ -28,6 +28,8 @@ export interface RunSplitOptions {
    * alternates with the recording's row in labels.csv, so half are seen from its left, half from its right.
    */
   readonly turned?: readonly number[];
+  /** Keypoint jitter (image heights) added to each recording and turned view, never to the copies. */
+  readonly jitter?: number;
 }
 
 /** Streams one split of ai_trainer_squat3d through the analyzer (one recording in memory at a time). */
@@ -46,9 +48,10 @@ export async function runSplit(
     (rec) => {
       const label = byName.get(rec.recording);
       if (!label) return;
-      const analyze = (r: Recording3d): RecordingResult => analyzeRecording(r, options.model, options.includeFeatures ?? false);
       const row = order.get(rec.recording)!;
-      out.push({ label, truth: label.formClass, result: analyze(rec) });
+      const analyze = (r: Recording3d, noisy = false): RecordingResult =>
+        analyzeRecording(r, options.model, options.includeFeatures ?? false, noisy && options.jitter ? { sigma: options.jitter, seed: 30000 + row } : undefined);
+      out.push({ label, truth: label.formClass, result: analyze(rec, true) });
       let n = 0;
       for (const set of options.augment ?? []) {
         // seeded by the recording's row in labels.csv, so every run makes the same copies
@@ -58,7 +61,7 @@ export async function runSplit(
       }
       for (const deg of options.turned ?? []) {
         const turnedDeg = row % 2 === 1 ? deg : -deg;
-        out.push({ label, truth: label.formClass, result: analyze(turnCamera(rec, turnedDeg)), turnedDeg });
+        out.push({ label, truth: label.formClass, result: analyze(turnCamera(rec, turnedDeg), true), turnedDeg });
       }
     },
     new Set(byName.keys()),

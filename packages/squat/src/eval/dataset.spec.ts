@@ -87,6 +87,20 @@ describe('ai_trainer_squat3d (real data, train split)', () => {
     assert.ok(Math.abs(turned.depth - plain.depth) < 0.1, `depth ${plain.depth} vs turned ${turned.depth}`);
   });
 
+  it('runSplit adds seeded keypoint jitter to the recordings: the same on every run, still one rep each', async () => {
+    const datasets = process.env[DATASETS_ENV];
+    const opts = { limit: 2, ...(datasets ? { datasets } : {}) };
+    const clean = await runSplit('train', opts);
+    const noisy = await runSplit('train', { ...opts, jitter: 0.003 });
+    const again = await runSplit('train', { ...opts, jitter: 0.003 });
+    assert.equal(noisy.length, 2);
+    noisy.forEach((r, i) => {
+      assert.equal(r.result.reps, 1, `${r.label.recording}: still one rep under jitter`);
+      assert.notEqual(r.result.summary!.depth, clean[i]!.result.summary!.depth, 'the jitter reached the analyzer');
+      assert.equal(r.result.summary!.depth, again[i]!.result.summary!.depth, 'seeded: the same jitter on every run');
+    });
+  });
+
   it('uses the portrait aspect ratio of camera 0', () => {
     assert.equal(PROJECTED_ASPECT_RATIO, 1080 / 1920);
   });

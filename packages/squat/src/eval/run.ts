@@ -1,6 +1,8 @@
 import type { FormClass, RepSummary } from '../analysis.types';
 import { SquatAnalyzer } from '../analyzer';
 import type { FittedModel } from '../model/model.types';
+import type { Keypoint } from '@squirret/contracts';
+import { seededRandom } from '../model/gbdt';
 import type { Recording3d } from './dataset';
 import { PROJECTED_ASPECT_RATIO, projectFrame } from './project';
 
@@ -18,16 +20,31 @@ export interface RecordingResult {
   readonly frames: number;
 }
 
+/** Independent Gaussian noise on every projected keypoint: `sigma` in image heights, seeded. */
+export interface KeypointJitter {
+  readonly sigma: number;
+  readonly seed: number;
+}
+
+/** Adds `jitter` to the detected keypoints of one frame (same pixel scale on both axes). */
+function jittered(kps: Keypoint[], sigma: number, rnd: () => number): Keypoint[] {
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
+  return kps.map((k) => (k.score > 0 ? { ...k, x: k.x + (gauss() * sigma) / PROJECTED_ASPECT_RATIO, y: k.y + gauss() * sigma } : k));
+}
+
 /**
  * Runs the analyzer over one recording exactly as the live service does: projected COCO-17
- * keypoints, one `push` per frame, then `flush` at the end of the stream.
+ * keypoints, one `push` per frame, then `flush` at the end of the stream. `jitter` adds pose-model-like
+ * noise to the keypoints first (the projected data itself has almost none).
  */
-export function analyzeRecording(rec: Recording3d, model?: FittedModel, includeFeatures = false): RecordingResult {
+export function analyzeRecording(rec: Recording3d, model?: FittedModel, includeFeatures = false, jitter?: KeypointJitter): RecordingResult {
   const analyzer = new SquatAnalyzer({ aspectRatio: PROJECTED_ASPECT_RATIO, includeFeatures, ...(model ? { model } : {}) });
+  const rnd = jitter ? seededRandom(jitter.seed) : null;
   let first: RepSummary | null = null;
   let reps = 0;
   rec.frames.forEach((frame, i) => {
-    const a = analyzer.push(projectFrame(frame), i * FRAME_MS);
+    const kps = projectFrame(frame);
+    const a = analyzer.push(rnd && jitter ? jittered(kps, jitter.sigma, rnd) : kps, i * FRAME_MS);
     reps = a.reps;
     if (a.repCompleted && first === null) first = a.repCompleted;
   });
