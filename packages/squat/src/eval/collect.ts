@@ -67,6 +67,6 @@ export async function runSplit(
     new Set(byName.keys()),
   );
   // file order is the order of labels.csv; keep results in that order for stable output
-  const rank = (r: LabelledResult): number => (r.augmented ?? 0) + (r.turnedDeg !== undefined ? 1e6 + Math.abs(r.turnedDeg) : 0);
-  return out.sort((a, b) => order.get(a.label.recording)! - order.get(b.label.recording)! || rank(a) - rank(b));
+  // the sort is stable: a recording's own results keep the order they were made in (itself, copies, turned views)
+  return out.sort((a, b) => order.get(a.label.recording)! - order.get(b.label.recording)!);
 }
