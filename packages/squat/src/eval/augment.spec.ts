@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { WIDE_AUGMENT_RANGE, applyCameraChange, augmentRecording, bodyCentre, rotationMatrix, turnCamera } from './augment';
-import type { Recording3d } from './dataset';
+import { WIDE_AUGMENT_RANGE, applyCameraChange, augmentRecording, bodyCentre, rescaleBody, rotationMatrix, turnCamera, type BodyProportions } from './augment';
+import { AI_TRAINER_JOINTS, type AiTrainerJoint, type Recording3d } from './dataset';
 
 const close = (a: number, b: number, eps = 1e-9): void => assert.ok(Math.abs(a - b) < eps, `${a} != ${b}`);
 
@@ -125,5 +125,81 @@ describe('turnCamera', () => {
       const f = turnCamera(r, deg).frames[0]!;
       close(Math.abs(f[3]! - f[0]!), 40 * Math.cos(Math.PI / 6), 1e-9);
     }
+  });
+});
+
+describe('rescaleBody', () => {
+  const ONE: BodyProportions = { shin: 1, thigh: 1, hipWidth: 1, torso: 1, shoulderWidth: 1, upperArm: 1, forearm: 1, head: 1 };
+  /** A crouched 19-joint body (x right, y down, z away from the camera), every joint present. */
+  function body(): Float64Array {
+    const p: Partial<Record<AiTrainerJoint, [number, number, number]>> = {
+      nose: [0, -60, 300], mouth_left: [2, -57, 299], mouth_right: [-2, -57, 299],
+      left_shoulder: [15, -40, 305], right_shoulder: [-15, -40, 305],
+      left_elbow: [22, -15, 300], right_elbow: [-22, -15, 300], left_wrist: [20, 5, 290], right_wrist: [-20, 5, 290],
+      left_hip: [10, 10, 320], right_hip: [-10, 10, 320], left_knee: [14, 30, 290], right_knee: [-14, 30, 290],
+      left_ankle: [12, 70, 305], right_ankle: [-12, 70, 305], left_heel: [12, 74, 310], right_heel: [-12, 74, 310],
+      left_foot_index: [13, 76, 292], right_foot_index: [-13, 76, 292],
+    };
+    return Float64Array.from(AI_TRAINER_JOINTS.flatMap((n) => p[n]!));
+  }
+  const pt = (f: Float64Array, n: AiTrainerJoint): number[] => {
+    const i = 3 * AI_TRAINER_JOINTS.indexOf(n);
+    return [f[i]!, f[i + 1]!, f[i + 2]!];
+  };
+  const sub = (a: number[], b: number[]): number[] => a.map((v, i) => v - b[i]!);
+  const len = (v: number[]): number => Math.hypot(...v);
+  const angle = (a: number[], b: number[], c: number[]): number => {
+    const [u, v] = [sub(a, b), sub(c, b)];
+    return Math.acos(u.reduce((s, x, i) => s + x * v[i]!, 0) / (len(u) * len(v)));
+  };
+
+  it('is the identity with every factor 1', () => {
+    const f = body();
+    const out = rescaleBody({ recording: 'r', frames: [f] }, ONE).frames[0]!;
+    out.forEach((v, i) => close(v, f[i]!));
+  });
+
+  it('keeps the feet, scales the shin and thigh, and keeps the knee angle', () => {
+    const f = body();
+    const out = rescaleBody({ recording: 'r', frames: [f] }, { ...ONE, shin: 1.1, thigh: 0.9 }).frames[0]!;
+    for (const n of ['left_ankle', 'right_ankle', 'left_heel', 'left_foot_index'] as const) pt(out, n).forEach((v, i) => close(v, pt(f, n)[i]!));
+    close(len(sub(pt(out, 'left_knee'), pt(out, 'left_ankle'))), 1.1 * len(sub(pt(f, 'left_knee'), pt(f, 'left_ankle'))));
+    // the hips keep their width about the midpoint of what both legs give, so the thigh is scaled closely, not exactly
+    close(len(sub(pt(out, 'left_hip'), pt(out, 'left_knee'))), 0.9 * len(sub(pt(f, 'left_hip'), pt(f, 'left_knee'))), 0.01 * len(sub(pt(f, 'left_hip'), pt(f, 'left_knee'))));
+    close(angle(pt(out, 'left_hip'), pt(out, 'left_knee'), pt(out, 'left_ankle')), angle(pt(f, 'left_hip'), pt(f, 'left_knee'), pt(f, 'left_ankle')), (1 * Math.PI) / 180);
+  });
+
+  it('scales the torso from the hips and the widths about their midpoints', () => {
+    const f = body();
+    const out = rescaleBody({ recording: 'r', frames: [f] }, { ...ONE, torso: 1.2, shoulderWidth: 0.8, hipWidth: 1.1 }).frames[0]!;
+    const mid = (g: Float64Array, a: AiTrainerJoint, b: AiTrainerJoint): number[] => pt(g, a).map((v, i) => (v + pt(g, b)[i]!) / 2);
+    const torso = (g: Float64Array): number => len(sub(mid(g, 'left_shoulder', 'right_shoulder'), mid(g, 'left_hip', 'right_hip')));
+    close(torso(out), 1.2 * torso(f));
+    close(len(sub(pt(out, 'left_shoulder'), pt(out, 'right_shoulder'))), 0.8 * len(sub(pt(f, 'left_shoulder'), pt(f, 'right_shoulder'))));
+    close(len(sub(pt(out, 'left_hip'), pt(out, 'right_hip'))), 1.1 * len(sub(pt(f, 'left_hip'), pt(f, 'right_hip'))));
+    // the arms and the head move with the shoulders, their own lengths unchanged
+    close(len(sub(pt(out, 'left_wrist'), pt(out, 'left_elbow'))), len(sub(pt(f, 'left_wrist'), pt(f, 'left_elbow'))));
+    close(len(sub(pt(out, 'nose'), mid(out, 'left_shoulder', 'right_shoulder'))), len(sub(pt(f, 'nose'), mid(f, 'left_shoulder', 'right_shoulder'))));
+  });
+
+  it('keeps a missing joint missing and moves a joint whose parent is missing with the parent', () => {
+    const f = body();
+    const k = 3 * AI_TRAINER_JOINTS.indexOf('left_knee');
+    f[k] = f[k + 1] = f[k + 2] = NaN;
+    const out = rescaleBody({ recording: 'r', frames: [f] }, { ...ONE, shin: 1.2 }).frames[0]!;
+    assert.ok(Number.isNaN(out[k]!));
+    // no shin measurable on the left: the left hip gets no shin displacement of its own (only the mid-hip average)
+    pt(out, 'right_knee').forEach((v, i) => assert.ok(Number.isFinite(v) && (i !== 1 || v !== pt(f, 'right_knee')[1])));
+    assert.ok(pt(out, 'left_hip').every(Number.isFinite));
+  });
+
+  it('gives other bodies in the copies when the range asks for proportions, and leaves them as they were otherwise', () => {
+    const r: Recording3d = { recording: 'r', frames: [body(), body()] };
+    const plain = augmentRecording(r, 2, 9, WIDE_AUGMENT_RANGE);
+    const again = augmentRecording(r, 2, 9, { ...WIDE_AUGMENT_RANGE, proportions: 0 });
+    plain.forEach((c, i) => c.frames[0]!.forEach((v, j) => close(v, again[i]!.frames[0]![j]!)));
+    const other = augmentRecording(r, 2, 9, { ...WIDE_AUGMENT_RANGE, proportions: 0.1 });
+    const shin = (g: Float64Array): number => len(sub(pt(g, 'left_knee'), pt(g, 'left_ankle')));
+    assert.ok(other.some((c, i) => Math.abs(shin(c.frames[0]!) / shin(plain[i]!.frames[0]!) - 1) > 1e-3), 'shin length changed');
   });
 });

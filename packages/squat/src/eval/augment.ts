@@ -1,5 +1,5 @@
 import { seededRandom } from '../model/gbdt';
-import type { Frame3d, Recording3d } from './dataset';
+import { AI_TRAINER_JOINTS, type AiTrainerJoint, type Frame3d, type Recording3d } from './dataset';
 
 /**
  * Training-time augmentation of a 3D recording: the same movement seen by a slightly different camera
@@ -14,6 +14,11 @@ export interface AugmentRange {
   readonly pitchDeg: number;
   readonly rollDeg: number;
   readonly distance: readonly [number, number];
+  /**
+   * Another body: each segment (shin, thigh, torso, upper arm, forearm, head) and the shoulder and hip
+   * widths scaled by a factor within 1 +/- this, drawn per copy (0 or absent: the recording's own body).
+   */
+  readonly proportions?: number;
 }
 
 export const DEFAULT_AUGMENT_RANGE: AugmentRange = { yawDeg: 12, pitchDeg: 6, rollDeg: 4, distance: [0.85, 1.2] };
@@ -84,6 +89,68 @@ export function applyCameraChange(rec: Recording3d, c: CameraChange): Recording3
   return { recording: rec.recording, frames };
 }
 
+/** Length factors of a body's segments (1 = as recorded). */
+export interface BodyProportions {
+  readonly shin: number;
+  readonly thigh: number;
+  readonly hipWidth: number;
+  readonly torso: number;
+  readonly shoulderWidth: number;
+  readonly upperArm: number;
+  readonly forearm: number;
+  readonly head: number;
+}
+
+const J = Object.fromEntries(AI_TRAINER_JOINTS.map((n, i) => [n, 3 * i])) as Record<AiTrainerJoint, number>;
+
+/**
+ * The same movement made by a body with other proportions: every frame is rebuilt from the ankles up
+ * (the feet stay where they are, so ankle and heel rise are unchanged), each joint placed from its
+ * parent along the recorded segment direction, the segment's length scaled. Joint angles are kept.
+ * A joint whose segment cannot be measured in a frame (a point missing) moves with its parent.
+ */
+export function rescaleBody(rec: Recording3d, p: BodyProportions): Recording3d {
+  const frames = rec.frames.map((f): Frame3d => {
+    const out = new Float64Array(f);
+    const at = (j: number): [number, number, number] => [f[j]!, f[j + 1]!, f[j + 2]!];
+    const ok = (v: readonly number[]): boolean => v.every(Number.isFinite);
+    const mid = (a: number, b: number): [number, number, number] => {
+      const [p1, p2] = [at(a), at(b)];
+      return [(p1[0] + p2[0]) / 2, (p1[1] + p2[1]) / 2, (p1[2] + p2[2]) / 2];
+    };
+    // displacement of a child = parent's displacement + (factor - 1) * (child - parent)
+    const step = (parentDisp: readonly number[], child: readonly number[], parent: readonly number[], factor: number): number[] =>
+      ok(child) && ok(parent) ? parentDisp.map((d, c) => d + (factor - 1) * (child[c]! - parent[c]!)) : [...parentDisp];
+    const place = (j: number, disp: readonly number[]): void => {
+      for (let c = 0; c < 3; c++) out[j + c] = f[j + c]! + disp[c]!;
+    };
+    const zero = [0, 0, 0];
+    const hipDisp: number[][] = [];
+    for (const side of ['left', 'right'] as const) {
+      const [a, k, h] = [J[`${side}_ankle`], J[`${side}_knee`], J[`${side}_hip`]];
+      const kneeDisp = step(zero, at(k), at(a), p.shin);
+      place(k, kneeDisp);
+      hipDisp.push(step(kneeDisp, at(h), at(k), p.thigh));
+    }
+    const hipMid = mid(J.left_hip, J.right_hip);
+    const hipMidDisp = [0, 1, 2].map((c) => (hipDisp[0]![c]! + hipDisp[1]![c]!) / 2);
+    for (const h of [J.left_hip, J.right_hip]) place(h, step(hipMidDisp, at(h), hipMid, p.hipWidth));
+    const shoulderMid = mid(J.left_shoulder, J.right_shoulder);
+    const shoulderMidDisp = step(hipMidDisp, shoulderMid, hipMid, p.torso);
+    for (const side of ['left', 'right'] as const) {
+      const [s, e, w] = [J[`${side}_shoulder`], J[`${side}_elbow`], J[`${side}_wrist`]];
+      const sDisp = step(shoulderMidDisp, at(s), shoulderMid, p.shoulderWidth);
+      place(s, sDisp);
+      const eDisp = step(sDisp, at(e), at(s), p.upperArm);
+      place(e, eDisp);
+      place(w, step(eDisp, at(w), at(e), p.forearm));
+    }
+    for (const j of [J.nose, J.mouth_left, J.mouth_right]) place(j, step(shoulderMidDisp, at(j), shoulderMid, p.head));
+    return out;
+  });
+  return { recording: rec.recording, frames };
+}
+
 /** `count` augmented copies of a recording, deterministic for a given seed. */
 export function augmentRecording(rec: Recording3d, count: number, seed: number, range: AugmentRange = DEFAULT_AUGMENT_RANGE): Recording3d[] {
   const rnd = seededRandom(seed);
@@ -93,9 +160,15 @@ export function augmentRecording(rec: Recording3d, count: number, seed: number, 
   for (let i = 0; i < count; i++) {
     const rotation = rotationMatrix(u(range.yawDeg), u(range.pitchDeg), u(range.rollDeg));
     const distance = range.distance[0] + rnd() * (range.distance[1] - range.distance[0]);
-    out.push(applyCameraChange(rec, { rotation, pivot, distance }));
+    const body = range.proportions ? rescaleBody(rec, randomProportions(range.proportions, u)) : rec;
+    out.push(applyCameraChange(body, { rotation, pivot, distance }));
   }
   return out;
+}
+
+function randomProportions(spread: number, u: (m: number) => number): BodyProportions {
+  const f = (): number => 1 + u(spread);
+  return { shin: f(), thigh: f(), hipWidth: f(), torso: f(), shoulderWidth: f(), upperArm: f(), forearm: f(), head: f() };
 }
 
 /**
