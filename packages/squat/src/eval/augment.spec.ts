@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { WIDE_AUGMENT_RANGE, applyCameraChange, augmentRecording, bodyCentre, rescaleBody, rotationMatrix, turnCamera, type BodyProportions } from './augment';
 import { AI_TRAINER_JOINTS, type AiTrainerJoint, type Recording3d } from './dataset';
+import { FRAME_MS } from './run';
 
 const close = (a: number, b: number, eps = 1e-9): void => assert.ok(Math.abs(a - b) < eps, `${a} != ${b}`);
 
@@ -201,5 +202,14 @@ describe('rescaleBody', () => {
     const other = augmentRecording(r, 2, 9, { ...WIDE_AUGMENT_RANGE, proportions: 0.1 });
     const shin = (g: Float64Array): number => len(sub(pt(g, 'left_knee'), pt(g, 'left_ankle')));
     assert.ok(other.some((c, i) => Math.abs(shin(c.frames[0]!) / shin(plain[i]!.frames[0]!) - 1) > 1e-3), 'shin length changed');
+  });
+
+  it('plays the copies at another pace, within [1 / tempo, tempo] of the capture rate, only when the range asks for it', () => {
+    const r: Recording3d = { recording: 'r', frames: [body()] };
+    assert.ok(augmentRecording(r, 3, 4, WIDE_AUGMENT_RANGE).every((c) => c.frameMs === undefined));
+    const paced = augmentRecording(r, 20, 4, { ...WIDE_AUGMENT_RANGE, tempo: 1.3 });
+    for (const c of paced) assert.ok(c.frameMs! >= FRAME_MS / 1.3 - 1e-9 && c.frameMs! <= FRAME_MS * 1.3 + 1e-9, String(c.frameMs));
+    assert.ok(paced.some((c) => c.frameMs! < FRAME_MS) && paced.some((c) => c.frameMs! > FRAME_MS), 'both faster and slower');
+    assert.deepEqual(paced.map((c) => c.frameMs), augmentRecording(r, 20, 4, { ...WIDE_AUGMENT_RANGE, tempo: 1.3 }).map((c) => c.frameMs));
   });
 });

@@ -1,5 +1,6 @@
 import { seededRandom } from '../model/gbdt';
 import { AI_TRAINER_JOINTS, type AiTrainerJoint, type Frame3d, type Recording3d } from './dataset';
+import { FRAME_MS } from './run';
 
 /**
  * Training-time augmentation of a 3D recording: the same movement seen by a slightly different camera
@@ -19,6 +20,8 @@ export interface AugmentRange {
    * widths scaled by a factor within 1 +/- this, drawn per copy (0 or absent: the recording's own body).
    */
   readonly proportions?: number;
+  /** Another pace: the copy played at `FRAME_MS` times a factor within [1 / tempo, tempo] (log-uniform; absent: as captured). */
+  readonly tempo?: number;
 }
 
 export const DEFAULT_AUGMENT_RANGE: AugmentRange = { yawDeg: 12, pitchDeg: 6, rollDeg: 4, distance: [0.85, 1.2] };
@@ -161,7 +164,8 @@ export function augmentRecording(rec: Recording3d, count: number, seed: number, 
     const rotation = rotationMatrix(u(range.yawDeg), u(range.pitchDeg), u(range.rollDeg));
     const distance = range.distance[0] + rnd() * (range.distance[1] - range.distance[0]);
     const body = range.proportions ? rescaleBody(rec, randomProportions(range.proportions, u)) : rec;
-    out.push(applyCameraChange(body, { rotation, pivot, distance }));
+    const moved = applyCameraChange(body, { rotation, pivot, distance });
+    out.push(range.tempo ? { ...moved, frameMs: FRAME_MS * Math.exp(u(Math.log(range.tempo))) } : moved);
   }
   return out;
 }

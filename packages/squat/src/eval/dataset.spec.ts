@@ -14,7 +14,7 @@ import {
 import { PROJECTED_ASPECT_RATIO, projectFrame } from './project';
 import { DEFAULT_AUGMENT_RANGE } from './augment';
 import { runSplit } from './collect';
-import { analyzeRecording } from './run';
+import { FRAME_MS, analyzeRecording } from './run';
 
 /**
  * Reads a few real recordings of the TRAIN split (never test) from ../shared/datasets and checks the
@@ -60,6 +60,11 @@ describe('ai_trainer_squat3d (real data, train split)', () => {
       assert.equal(result.reps, 1, `${rec.recording} (${label.label}): one rep counted by the streaming counter`);
       assert.ok(result.summary, 'the rep has a summary');
       assert.equal(result.summary.view, 'front');
+      // a copy played at another pace (frameMs) runs on its own clock: the same rep, its times scaled
+      const slow = analyzeRecording({ ...rec, frameMs: FRAME_MS * 1.25 });
+      assert.equal(slow.reps, 1);
+      assert.ok(slow.summary);
+      assert.equal(slow.summary.startMs, result.summary.startMs * 1.25, 'rep start on the copy clock');
     }
   });
 

@@ -122,6 +122,8 @@ export type Frame3d = Float64Array;
 export interface Recording3d {
   readonly recording: string;
   readonly frames: Frame3d[];
+  /** Time between frames when it is not the capture's (a training copy played faster or slower). */
+  readonly frameMs?: number;
 }
 
 /** |coordinate| above this is a triangulation failure (see the dataset README). */

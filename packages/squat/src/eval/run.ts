@@ -40,17 +40,18 @@ function jittered(kps: Keypoint[], sigma: number, rnd: () => number): Keypoint[]
 export function analyzeRecording(rec: Recording3d, model?: FittedModel, includeFeatures = false, jitter?: KeypointJitter): RecordingResult {
   const analyzer = new SquatAnalyzer({ aspectRatio: PROJECTED_ASPECT_RATIO, includeFeatures, ...(model ? { model } : {}) });
   const rnd = jitter ? seededRandom(jitter.seed) : null;
+  const frameMs = rec.frameMs ?? FRAME_MS;
   let first: RepSummary | null = null;
   let reps = 0;
   rec.frames.forEach((frame, i) => {
     const kps = projectFrame(frame);
-    const a = analyzer.push(rnd && jitter ? jittered(kps, jitter.sigma, rnd) : kps, i * FRAME_MS);
+    const a = analyzer.push(rnd && jitter ? jittered(kps, jitter.sigma, rnd) : kps, i * frameMs);
     reps = a.reps;
     if (a.repCompleted && first === null) first = a.repCompleted;
   });
   let fromFlush = false;
   if (first === null) {
-    first = analyzer.flush(rec.frames.length * FRAME_MS);
+    first = analyzer.flush(rec.frames.length * frameMs);
     fromFlush = first !== null;
   }
   return { recording: rec.recording, reps, summary: first, fromFlush, frames: rec.frames.length };
