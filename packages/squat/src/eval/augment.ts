@@ -109,8 +109,10 @@ const J = Object.fromEntries(AI_TRAINER_JOINTS.map((n, i) => [n, 3 * i])) as Rec
 /**
  * The same movement made by a body with other proportions: every frame is rebuilt from the ankles up
  * (the feet stay where they are, so ankle and heel rise are unchanged), each joint placed from its
- * parent along the recorded segment direction, the segment's length scaled. Joint angles are kept.
- * A joint whose segment cannot be measured in a frame (a point missing) moves with its parent.
+ * parent along the recorded segment direction, the segment's length scaled. The two hips are placed
+ * about the midpoint of what the two legs give (so the hip width stays a width), which keeps the knee
+ * angles within about a degree; the other joint angles are kept exactly. A joint whose segment cannot
+ * be measured in a frame (a point missing) moves with its parent.
  */
 export function rescaleBody(rec: Recording3d, p: BodyProportions): Recording3d {
   const frames = rec.frames.map((f): Frame3d => {
