@@ -2,7 +2,7 @@ import type { FormClass, RepSummary } from '../analysis.types';
 import { SquatAnalyzer } from '../analyzer';
 import type { FittedModel } from '../model/model.types';
 import type { Keypoint } from '@squirret/contracts';
-import { seededRandom } from '../model/gbdt';
+import { gaussian, seededRandom } from '../model/gbdt';
 import type { Recording3d } from './dataset';
 import { PROJECTED_ASPECT_RATIO, projectFrame } from './project';
 
@@ -28,8 +28,7 @@ export interface KeypointJitter {
 
 /** Adds `jitter` to the detected keypoints of one frame (same pixel scale on both axes). */
 function jittered(kps: Keypoint[], sigma: number, rnd: () => number): Keypoint[] {
-  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
-  return kps.map((k) => (k.score > 0 ? { ...k, x: k.x + (gauss() * sigma) / PROJECTED_ASPECT_RATIO, y: k.y + gauss() * sigma } : k));
+  return kps.map((k) => (k.score > 0 ? { ...k, x: k.x + (gaussian(rnd) * sigma) / PROJECTED_ASPECT_RATIO, y: k.y + gaussian(rnd) * sigma } : k));
 }
 
 /**
@@ -39,13 +38,13 @@ function jittered(kps: Keypoint[], sigma: number, rnd: () => number): Keypoint[]
  */
 export function analyzeRecording(rec: Recording3d, model?: FittedModel, includeFeatures = false, jitter?: KeypointJitter): RecordingResult {
   const analyzer = new SquatAnalyzer({ aspectRatio: PROJECTED_ASPECT_RATIO, includeFeatures, ...(model ? { model } : {}) });
-  const rnd = jitter ? seededRandom(jitter.seed) : null;
+  const noise = jitter ? { sigma: jitter.sigma, rnd: seededRandom(jitter.seed) } : null;
   const frameMs = rec.frameMs ?? FRAME_MS;
   let first: RepSummary | null = null;
   let reps = 0;
   rec.frames.forEach((frame, i) => {
     const kps = projectFrame(frame);
-    const a = analyzer.push(rnd && jitter ? jittered(kps, jitter.sigma, rnd) : kps, i * frameMs);
+    const a = analyzer.push(noise ? jittered(kps, noise.sigma, noise.rnd) : kps, i * frameMs);
     reps = a.reps;
     if (a.repCompleted && first === null) first = a.repCompleted;
   });

@@ -100,6 +100,11 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** One standard normal draw from a uniform [0, 1) source (Box-Muller; 1 - u keeps the log finite). */
+export function gaussian(rnd: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
+}
+
 interface Binned {
   /** bins[f][i]: bin of sample i on feature f, -1 when missing. */
   readonly bins: Int16Array[];

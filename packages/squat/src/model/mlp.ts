@@ -1,4 +1,4 @@
-import { seededRandom, softmax, type FeatureRow } from './gbdt';
+import { gaussian, seededRandom, softmax, type FeatureRow } from './gbdt';
 
 /**
  * A one-hidden-layer perceptron (ReLU, softmax) for the rep classifier. Inputs are imputed (train
@@ -99,10 +99,7 @@ export function trainMlp(X: readonly FeatureRow[], y: readonly number[], nOut: n
   const Z = X.map((r) => standardize(stats, r));
 
   const rnd = seededRandom(p.seed);
-  const gauss = (): number => {
-    const u = Math.max(rnd(), 1e-12);
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd());
-  };
+  const gauss = (): number => gaussian(rnd);
   const H = p.hidden;
   const w1 = Float64Array.from({ length: nIn * H }, () => gauss() / Math.sqrt(nIn));
   const b1 = new Float64Array(H);
