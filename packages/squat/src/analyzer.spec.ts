@@ -67,6 +67,34 @@ describe('SquatAnalyzer: rep counting', () => {
     assert.ok(out.at(-1)!.reps >= 1);
   });
 
+  it('measures a rep begun from a slight crouch against the full standing height it rises to', () => {
+    // the stream begins with the person 10% down; the dip is 17% against that, 25% against standing
+    const frames: TimedPose[] = [];
+    const at = (t: number): void => void frames.push({ keypoints: squatPose({ t }), tMs: frames.length * 33 });
+    for (let i = 0; i < 15; i++) at(0.4);
+    for (let i = 1; i <= 15; i++) at(0.4 + (0.25 * i) / 15);
+    for (let i = 0; i < 10; i++) at(0.65);
+    for (let i = 1; i <= 30; i++) at(0.65 * (1 - i / 30));
+    for (let i = 0; i < 20; i++) at(0);
+    const out = runAll(frames);
+    assert.equal(out.at(-1)!.reps, 1);
+    const s = summaries(out);
+    assert.equal(s.length, 1);
+    assert.ok(s[0]!.depth > 0.2 && s[0]!.depth < 0.3, `depth ${s[0]!.depth}`);
+  });
+
+  it('does not count standing up from the crouch the stream began in (setting the phone down)', () => {
+    const frames: TimedPose[] = [];
+    for (let i = 0; i < 15; i++) frames.push({ keypoints: squatPose({ t: 1 }), tMs: i * 33 });
+    for (let i = 1; i <= 30; i++) frames.push({ keypoints: squatPose({ t: 1 - i / 30 }), tMs: (14 + i) * 33 });
+    for (let i = 0; i < 30; i++) frames.push({ keypoints: squatPose({ t: 0 }), tMs: (45 + i) * 33 });
+    const a = new SquatAnalyzer();
+    const out = runAll(frames, {}, a);
+    assert.equal(out.at(-1)!.reps, 0);
+    assert.equal(summaries(out).length, 0);
+    assert.equal(a.flush(3000), null);
+  });
+
   it('delivers the rep summary within the post window after the count, or at once when the next rep starts', () => {
     // almost no standing between reps: the next descent starts inside the post window
     const seq = repSequence({ reps: 2, standSec: 0.05, descentSec: 0.5, ascentSec: 0.5 });

@@ -210,6 +210,8 @@ export class SquatAnalyzer {
     // the reference is the upright pose: a taller hip than the reference means the reference was
     // taken mid-squat (or the person came closer), so it is replaced at once
     if (ref === null || lengths.legHeight > ref.legHeight * 1.02) {
+      // a rep in progress is measured against the taller standing pose from now on
+      if (ref !== null) this.stageMachine.rebase(ref.legHeight / lengths.legHeight);
       this.reference = {
         ...lengths,
         shinHeight: positive(lengths.shinHeight) ?? ref?.shinHeight ?? null,

@@ -71,10 +71,27 @@ describe('StageMachine', () => {
 
   it('does not count jitter around the descent threshold as reps', () => {
     // oscillates across descentEnter and standingEnter many times but never gets deep
-    const depths = Array.from({ length: 300 }, (_, i) => (i % 6 < 3 ? 0.12 : 0.03));
-    const { updates, m } = run(depths);
+    // 5 Hz: the depth never settles, so it stays one shallow movement that is never counted
+    const fast = run(Array.from({ length: 300 }, (_, i) => (i % 6 < 3 ? 0.12 : 0.03)));
+    assert.equal(fast.m.reps, 0);
+    assert.ok(!fast.stages.includes('bottom'));
+    // 1.25 Hz: each dip is abandoned once the depth has settled back
+    const slow = run(Array.from({ length: 300 }, (_, i) => (i % 24 < 12 ? 0.12 : 0.03)));
+    assert.equal(slow.m.reps, 0);
+    assert.ok(slow.updates.filter((u) => u.abandoned).length >= 10, 'shallow dips are abandoned');
+  });
+
+  it('ends a shallow dip only once the rise has slowed (a deep enough rep ends at once)', () => {
+    const m = new StageMachine();
+    [0, 0.05, 0.12, 0.15, 0.1].forEach((d, i) => m.push(d, i * 100));
+    // rising fast through the standing threshold: still the same movement
+    assert.equal(m.push(0.02, 500).stage, 'ascent');
+    assert.equal(m.push(-0.05, 600).stage, 'ascent');
+    // settled: abandoned, not counted
+    const u = [m.push(-0.05, 700), m.push(-0.05, 800), m.push(-0.05, 900)].find((x) => x.abandoned);
+    assert.ok(u);
     assert.equal(m.reps, 0);
-    assert.ok(updates.some((u) => u.abandoned), 'shallow dips are abandoned');
+    assert.equal(m.stage, 'standing');
   });
 
   it('counts exactly one rep when the depth signal is noisy (no double count at the bottom or the top)', () => {
@@ -158,6 +175,41 @@ describe('StageMachine', () => {
     assert.equal(m.stage, 'descent');
     assert.equal(m.flush(200), null);
     assert.equal(m.reps, 0);
+  });
+
+  it('rebase re-measures the rep in progress against a taller reference, so a rep begun from a crouch counts', () => {
+    // the reference was a slight crouch: against it the dip reaches only 0.19 (< minRepDepth)
+    const dip = [0, 0, 0.05, 0.12, 0.19, 0.15, 0.1];
+    const up = [0.05, 0.02, 0, 0];
+    const plain = new StageMachine();
+    [...dip, ...up].forEach((d, i) => plain.push(d, i * 200));
+    assert.equal(plain.reps, 0, 'without the rebase the dip is too shallow');
+
+    const m = new StageMachine();
+    dip.forEach((d, i) => m.push(d, i * 200));
+    assert.equal(m.stage, 'ascent');
+    m.rebase(0.9); // standing is 1/0.9 taller than the reference was: 0.19 -> 1 - 0.81 * 0.9 = 0.271
+    assert.ok(Math.abs(m.current!.maxDepth - 0.271) < 1e-9, `maxDepth ${m.current!.maxDepth}`);
+    up.forEach((d, i) => m.push(d, (dip.length + i) * 200));
+    assert.equal(m.reps, 1);
+  });
+
+  it('rebase while standing never starts or counts a rep (standing up from a crouch the stream began in)', () => {
+    const m = new StageMachine();
+    [0, 0, 0].forEach((d, i) => m.push(d, i * 100));
+    m.rebase(0.5);
+    assert.equal(m.stage, 'standing');
+    [0, 0, 0].forEach((d, i) => m.push(d, (3 + i) * 100));
+    assert.equal(m.reps, 0);
+    assert.equal(m.current, null);
+  });
+
+  it('rebase ignores a scale outside (0, 1]', () => {
+    const m = new StageMachine();
+    m.push(0, 0);
+    m.push(0.3, 100);
+    for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) m.rebase(bad);
+    assert.equal(m.current!.maxDepth, 0.3);
   });
 
   it('exposes the rep in progress', () => {

@@ -20,6 +20,8 @@ export interface StageOptions {
   readonly reversal: number;
   /** Descent becomes bottom when the depth speed falls below this (per second) past `minRepDepth`. */
   readonly bottomSpeed: number;
+  /** A dip shallower than `minRepDepth` ends only once the depth speed is above minus this (per second). */
+  readonly settleSpeed: number;
   readonly minRepDepth: number;
   readonly minRepMs: number;
   /** Missing depth for longer than this abandons the rep in progress (person left the frame). */
@@ -31,6 +33,7 @@ export const DEFAULT_STAGE_OPTIONS: StageOptions = {
   standingEnter: 0.06,
   reversal: 0.05,
   bottomSpeed: 0.25,
+  settleSpeed: 0.1,
   minRepDepth: 0.2,
   minRepMs: 500,
   lostMs: 2000,
@@ -137,7 +140,7 @@ export class StageMachine {
           s.maxDepth = depth;
           s.bottomMs = tMs;
         }
-        if (depth < o.standingEnter) return this.finish(tMs);
+        if (depth < o.standingEnter && this.mayEnd()) return this.finish(tMs);
         if (depth < s.maxDepth - o.reversal) {
           s.stage = 'ascent';
           s.minAscentDepth = depth;
@@ -146,11 +149,11 @@ export class StageMachine {
         }
         break;
       case 'ascent':
-        if (depth < o.standingEnter) return this.finish(tMs);
+        if (depth < o.standingEnter && this.mayEnd()) return this.finish(tMs);
         if (depth < s.minAscentDepth) s.minAscentDepth = depth;
         if (depth > s.minAscentDepth + o.reversal) {
           // went back down without standing up: the same rep, not a new one
-          s.stage = depth > s.maxDepth ? 'descent' : 'bottom';
+          s.stage = depth > s.maxDepth || s.maxDepth < o.minRepDepth ? 'descent' : 'bottom';
           if (depth > s.maxDepth) {
             s.maxDepth = depth;
             s.bottomMs = tMs;
@@ -162,6 +165,24 @@ export class StageMachine {
   }
 
   /**
+   * The standing reference was raised to a taller pose (the stream began with the person slightly
+   * crouched, or they came closer): the depths kept for the rep in progress are re-expressed against
+   * the new reference, so the rep is measured from full standing. `scale` is the old standing hip
+   * height over the new one (0 < scale <= 1): a depth d becomes 1 - (1 - d) * scale. Standing, it
+   * only moves the last depth (the speed estimate); it never starts a rep by itself, so standing up
+   * from a crouch the stream began in (setting the phone down) is not counted.
+   */
+  rebase(scale: number): void {
+    if (!(scale > 0 && scale <= 1)) return;
+    const s = this.s;
+    const re = (d: number): number => 1 - (1 - d) * scale;
+    if (s.lastDepth !== null) s.lastDepth = re(s.lastDepth);
+    if (s.stage === 'standing') return;
+    s.maxDepth = re(s.maxDepth);
+    if (s.stage === 'ascent') s.minAscentDepth = re(s.minAscentDepth);
+  }
+
+  /**
    * Ends the session: a rep that went deep enough and is on its way up (or at the bottom) is counted
    * as if the person had stood up. Returns its timing, or null when there was nothing to close.
    */
@@ -170,6 +191,15 @@ export class StageMachine {
     if (s.stage === 'standing' || s.stage === 'descent') return null;
     const u = this.finish(tMs);
     return u.completed ?? null;
+  }
+
+  /**
+   * Back above the standing threshold: a rep deep enough to count ends at once; a shallower one ends
+   * only once the rise has slowed, so that a person still rising past a reference taken in a crouch
+   * reaches full height first (the reference is then raised and the rep re-measured, see `rebase`).
+   */
+  private mayEnd(): boolean {
+    return this.s.maxDepth >= this.options.minRepDepth || this.s.speed > -this.options.settleSpeed;
   }
 
   private finish(tMs: number): StageUpdate {
