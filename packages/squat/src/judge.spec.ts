@@ -227,6 +227,56 @@ describe('judgeRep (front view, model)', () => {
   });
 });
 
+/** A model whose class probabilities are exactly `p` (softmax of their logs). */
+function probabilityModel(p: Partial<Record<(typeof FORM_CLASSES)[number], number>>, jointProbabilityMin?: FittedModel['jointProbabilityMin']): FittedModel {
+  const rest = (1 - Object.values(p).reduce((a, b) => a + b, 0)) / (FORM_CLASSES.length - Object.keys(p).length);
+  const base = FORM_CLASSES.map((c) => Math.log(p[c] ?? rest));
+  const classifier: GbdtModel = { kind: 'gbdt', nClasses: 6, learningRate: 1, base, trees: [] };
+  return { ...constantModel('good'), classifier, ...(jointProbabilityMin ? { jointProbabilityMin } : {}) };
+}
+
+describe('judgeRep: a joint flagged by its fault probability (jointProbabilityMin)', () => {
+  const measured = repVector({ trunkLean_bottom: 40, trunkLean_max: 45, kneeAnkleWidth_min: 1.1, ankleRise_max: 0, maxDepth: 0.6 });
+  const judge = (m: FittedModel): ReturnType<typeof judgeRep> => judgeRep({ features: measured, view: 'front' }, m);
+
+  it('flags the lumbar when bending forward is likely though good wins, and says so with the figures', () => {
+    const p = { good: 0.6, bending_forward: 0.35 };
+    const r = judge(probabilityModel(p, { lumbar: 0.3 }));
+    assert.equal(r.formClass, 'good');
+    assert.deepEqual([r.lumbar, r.knee, r.ankle, r.depthJudgement], ['bad', 'good', 'good', 'good']);
+    assert.equal(r.reasons.length, 1);
+    assert.equal(r.reasons[0]!.code, REASON_CODES.TRUNK_LEAN);
+    assert.ok(Math.abs(r.reasons[0]!.value! - 0.35) < 1e-9);
+    assert.equal(r.reasons[0]!.threshold, 0.3);
+    assert.match(r.reasons[0]!.message, /likely \(model confidence 35%, flagged from 30%\)/);
+    // below the floor, or with no floor for that joint: not flagged
+    assert.equal(judge(probabilityModel(p, { lumbar: 0.4 })).lumbar, 'good');
+    assert.equal(judge(probabilityModel(p, { knee: 0.1 })).lumbar, 'good');
+    assert.equal(judge(probabilityModel(p)).lumbar, 'good');
+  });
+
+  it('sums the classes of one joint (heels and toes both fault the ankle) and names the likelier one', () => {
+    const p = { good: 0.55, heels_lifting: 0.18, toes_lifting: 0.22 };
+    const r = judge(probabilityModel(p, { ankle: 0.35 }));
+    assert.equal(r.formClass, 'good');
+    assert.equal(r.ankle, 'bad');
+    assert.deepEqual(r.reasons.map((x) => x.code), [REASON_CODES.TOE_LIFT]);
+    assert.ok(Math.abs(r.reasons[0]!.value! - 0.4) < 1e-9);
+    assert.equal(judge(probabilityModel(p, { ankle: 0.45 })).ankle, 'good');
+  });
+
+  it('adds nothing for the joint of the winning class (one reason, not two)', () => {
+    const r = judge({ ...constantModel('bending_forward'), jointProbabilityMin: { lumbar: 0.01 } });
+    assert.equal(r.lumbar, 'bad');
+    assert.equal(r.reasons.filter((x) => x.joint === 'lumbar').length, 1);
+  });
+
+  it('is not used in a side view (the rules judge there)', () => {
+    const r = judgeRep({ features: repVector({ trunkLean_max: 30, ankleRise_max: 0, maxDepth: 0.6 }), view: 'side' }, probabilityModel({ good: 0.6, bending_forward: 0.35 }, { lumbar: 0.3 }));
+    assert.equal(r.lumbar, 'good');
+  });
+});
+
 describe('judgeRep (side view, rules)', () => {
   const model = constantModel('knees_caving'); // the model must not be used in a side view
 

@@ -175,6 +175,31 @@ export function alignFeatures(v: RepFeatureVector, names: readonly string[]): Ar
 }
 
 /**
+ * Joints the model finds likely at fault although another class won: per joint, the summed
+ * probability of the classes that fault it reaches that joint's floor (`jointProbabilityMin`).
+ * The reason names the joint's most probable fault.
+ */
+function likelyFaults(probs: Readonly<Record<FormClass, number>>, top: FormClass, floors: FittedModel['jointProbabilityMin']): Reason[] {
+  if (!floors) return [];
+  const topJoint = top === 'good' ? null : FAULT_OF[top].joint;
+  const out: Reason[] = [];
+  for (const [joint, floor] of Object.entries(floors) as Array<[JudgedJoint, number]>) {
+    if (joint === topJoint) continue;
+    let sum = 0;
+    let best: Exclude<FormClass, 'good'> | null = null;
+    for (const c of FORM_CLASSES) {
+      if (c === 'good' || FAULT_OF[c].joint !== joint) continue;
+      sum += probs[c];
+      if (best === null || probs[c] > probs[best]) best = c;
+    }
+    if (best === null || !(sum >= floor)) continue;
+    const fault = FAULT_OF[best];
+    out.push({ joint, code: fault.code, message: `${fault.text}, likely (model confidence ${fmt(sum * 100, 0)}%, flagged from ${fmt(floor * 100, 0)}%)`, value: sum, threshold: floor });
+  }
+  return out;
+}
+
+/**
  * Rep-level judge. Front view: the fitted classifier picks one of six classes and each joint follows
  * from it; a joint whose measurements were missing all rep is reported "null" instead. Other views:
  * rules on the rep's extremes with the live thresholds.
@@ -214,6 +239,7 @@ export function judgeRep(input: RepJudgeInput, model: FittedModel): RepJudgement
       const fault = FAULT_OF[formClass];
       reasons.push({ joint: fault.joint, code: fault.code, message: `${fault.text} (model confidence ${fmt(bestP * 100, 0)}%)`, value: bestP });
     }
+    reasons.push(...likelyFaults(probs, formClass, model.jointProbabilityMin));
     // The live frames already called the trunk bad past the train-fitted lean limit; the rep's
     // lumbar verdict agrees with them even when the model settles on another class.
     const lean = get('trunkLean_max');

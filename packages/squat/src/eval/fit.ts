@@ -56,6 +56,8 @@ export interface ModelSpec {
    * probabilities (the other members share the rest equally); null for none.
    */
   readonly knn: (KnnParams & { readonly share: number }) | null;
+  /** Written into the model: per joint, the fault probability that flags it when another class wins. */
+  readonly jointProbabilityMin: FittedModel['jointProbabilityMin'] | null;
 }
 
 /** Each copy is also another body: segment lengths and widths within ±20% (see `rescaleBody`). */
@@ -73,6 +75,7 @@ export const MODEL_SPEC: ModelSpec = {
   augmentMlp: false,
   augmentGbdt: true,
   knn: null,
+  jointProbabilityMin: null,
 };
 
 /** A train row: its features, class index, and 0 for a recording or the copy number of an augmented copy. */
@@ -169,6 +172,8 @@ export interface CvResult {
   readonly confusion: number[][];
   /** Per turned-camera angle (absolute degrees): accuracy over the turned recordings scored, and how many. */
   readonly turned: Record<string, { accuracy: number; n: number }>;
+  /** Each scored recording's class probabilities from the fold that held it out (FORM_CLASSES order). */
+  readonly outOfFold: ReadonlyArray<{ readonly recording: string; readonly y: number; readonly p: readonly number[] }>;
 }
 
 /**
@@ -187,6 +192,7 @@ export function crossValidate(samples: readonly Sample[], spec: ModelSpec, mode:
   const hit = new Array<number>(FORM_CLASSES.length).fill(0);
   const tot = new Array<number>(FORM_CLASSES.length).fill(0);
   const confusion = FORM_CLASSES.map(() => new Array<number>(FORM_CLASSES.length).fill(0));
+  const outOfFold: Array<{ recording: string; y: number; p: number[] }> = [];
   for (let f = 0; f < k; f++) {
     const tr = samples.filter((s) => s.turnedDeg === undefined && foldOf.get(s.recording) !== f);
     const te = originals.filter((_, i) => fold[i] === f);
@@ -200,7 +206,9 @@ export function crossValidate(samples: readonly Sample[], spec: ModelSpec, mode:
       turnedHits.set(deg, t);
     }
     for (const s of te) {
-      const p = argmax(predictProba(m, s.x));
+      const proba = predictProba(m, s.x);
+      outOfFold.push({ recording: s.recording, y: s.y, p: proba });
+      const p = argmax(proba);
       tot[s.y]!++;
       confusion[s.y]![p]!++;
       if (p === s.y) {
@@ -211,6 +219,7 @@ export function crossValidate(samples: readonly Sample[], spec: ModelSpec, mode:
   }
   return {
     confusion,
+    outOfFold,
     accuracy: correct / originals.length,
     perClass: Object.fromEntries(FORM_CLASSES.map((c, i) => [c, Math.round((hit[i]! / Math.max(1, tot[i]!)) * 1000) / 1000])),
     turned: Object.fromEntries([...turnedHits].sort((a, b) => a[0] - b[0]).map(([d, t]) => [String(d), { accuracy: t.hit / Math.max(1, t.n), n: t.n }])),
@@ -323,6 +332,7 @@ async function main(): Promise<void> {
     classes: FORM_CLASSES,
     classifier,
     thresholds,
+    ...(spec.jointProbabilityMin ? { jointProbabilityMin: spec.jointProbabilityMin } : {}),
   };
   writeFileSync(out, renderModelFile(model));
   console.log(`wrote ${out}`);

@@ -1,4 +1,4 @@
-import type { FormClass } from '../analysis.types';
+import type { FormClass, JudgedJoint } from '../analysis.types';
 import type { Classifier } from './classifier';
 
 /**
@@ -31,4 +31,10 @@ export interface FittedModel {
   readonly classes: readonly FormClass[];
   readonly classifier: Classifier;
   readonly thresholds: LiveThresholds;
+  /**
+   * Per joint, a probability at which the rep's joint is judged bad even when another class wins:
+   * the summed probability of the classes that fault that joint (heels and toes both fault the
+   * ankle). Absent (or a joint left out): the joint is bad only when its class is the top class.
+   */
+  readonly jointProbabilityMin?: Readonly<Partial<Record<JudgedJoint, number>>>;
 }
