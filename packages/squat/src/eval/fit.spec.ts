@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { FORM_CLASSES } from '../analysis.types';
-import { MODEL_SPEC, crossValidate, sessionFolds, type ModelSpec } from './fit';
+import { MODEL_SPEC, crossValidate, jointFloorScores, sessionFolds, type ModelSpec } from './fit';
 
 describe('sessionFolds', () => {
   const recordings = [
@@ -56,4 +56,41 @@ describe('crossValidate with turned-camera views', () => {
       assert.equal(r.turned['30']!.accuracy, 0, 'each turned view is scored against its own (wrong) label');
     });
   }
+
+  it('returns each original recording once with its held-out class probabilities', () => {
+    const r = crossValidate([...originals, ...turned], spec, 'stratified');
+    assert.equal(r.outOfFold.length, originals.length);
+    assert.deepEqual(new Set(r.outOfFold.map((o) => o.recording)), new Set(originals.map((o) => o.recording)));
+    for (const o of r.outOfFold) {
+      assert.equal(o.p.length, FORM_CLASSES.length);
+      assert.ok(Math.abs(o.p.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+      assert.equal(o.p.indexOf(Math.max(...o.p)), o.y, 'separable data: the held-out class wins');
+    }
+  });
+});
+
+describe('jointFloorScores', () => {
+  // classes: good, bending_forward, heels_lifting, knees_caving, no_depth, toes_lifting
+  const oof = [
+    { recording: 'a', y: 2, p: [0.7, 0, 0.15, 0, 0, 0.15] }, // heels, missed by the top class; ankle sum 0.3
+    { recording: 'b', y: 0, p: [0.9, 0, 0.05, 0, 0, 0.05] }, // good; ankle sum 0.1
+    { recording: 'c', y: 5, p: [0.1, 0, 0.1, 0, 0, 0.8] }, // toes, found
+    { recording: 'd', y: 1, p: [0.6, 0.4, 0, 0, 0, 0] }, // bending forward, missed by the top class
+  ];
+  const byFloor = (rows: ReturnType<typeof jointFloorScores>['ankle'], floor: number | null) => rows.find((r) => r.floor === floor)!;
+
+  it('sums the classes of a joint and flags at the floor', () => {
+    const ankle = jointFloorScores(oof).ankle;
+    assert.deepEqual([byFloor(ankle, null).precision, byFloor(ankle, null).recall], [1, 0.5]);
+    assert.deepEqual([byFloor(ankle, 0.5).recall, byFloor(ankle, 0.3).recall, byFloor(ankle, 0.3).precision], [0.5, 1, 1]);
+    assert.ok(Math.abs(byFloor(ankle, null).f1 - 2 / 3) < 1e-12);
+  });
+
+  it('adds the extra flags (the live lean rule) at every floor', () => {
+    const plain = jointFloorScores(oof).lumbar;
+    const withRule = jointFloorScores(oof, (rec, joint) => joint === 'lumbar' && rec === 'd').lumbar;
+    assert.equal(byFloor(plain, null).recall, 0);
+    assert.equal(byFloor(plain, 0.4).recall, 1);
+    assert.equal(byFloor(withRule, null).recall, 1);
+  });
 });

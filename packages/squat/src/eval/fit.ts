@@ -13,6 +13,7 @@ import { REP_FEATURE_NAMES } from '../rep-features';
 import { runSplit } from './collect';
 import { DEFAULT_AUGMENT_RANGE, WIDE_AUGMENT_RANGE, type AugmentSet } from './augment';
 import { DATASETS_ENV } from './dataset';
+import { FAULTS, type Fault } from './metrics';
 
 /**
  * `node packages/squat/dist/eval/fit.js [--cv] [--cv-sessions] [--cv-yaw DEG[,DEG]] [--knn K] [--out FILE] [--datasets DIR]`
@@ -226,6 +227,49 @@ export function crossValidate(samples: readonly Sample[], spec: ModelSpec, mode:
   };
 }
 
+/** Floors compared for `jointProbabilityMin` (null: the joint is bad only when its class wins). */
+export const JOINT_FLOOR_GRID: ReadonlyArray<number | null> = [null, 0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2];
+
+/** Precision, recall and F1 of one joint's "bad" verdict at one floor. */
+export interface JointFloorScore {
+  readonly floor: number | null;
+  readonly precision: number;
+  readonly recall: number;
+  readonly f1: number;
+}
+
+/**
+ * For each joint and each floor of the grid, how well "this joint is bad" is told over held-out
+ * probabilities: bad when the top class faults the joint, when the summed probability of the
+ * joint's classes reaches the floor, or when `alsoBad` says so (the live trunk-lean rule).
+ */
+export function jointFloorScores(
+  outOfFold: CvResult['outOfFold'],
+  alsoBad: (recording: string, joint: Fault) => boolean = () => false,
+): Record<Fault, JointFloorScore[]> {
+  const out = {} as Record<Fault, JointFloorScore[]>;
+  for (const joint of Object.keys(FAULTS) as Fault[]) {
+    const idx = FORM_CLASSES.map((c, i) => ((FAULTS[joint] as readonly FormClass[]).includes(c) ? i : -1)).filter((i) => i >= 0);
+    out[joint] = JOINT_FLOOR_GRID.map((floor) => {
+      let tp = 0;
+      let fp = 0;
+      let fn = 0;
+      for (const o of outOfFold) {
+        const sum = idx.reduce((a, i) => a + (o.p[i] ?? 0), 0);
+        const bad = idx.includes(argmax(o.p)) || (floor !== null && sum >= floor) || alsoBad(o.recording, joint);
+        const truth = idx.includes(o.y);
+        if (bad && truth) tp++;
+        else if (bad) fp++;
+        else if (truth) fn++;
+      }
+      const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
+      const recall = tp + fn > 0 ? tp / (tp + fn) : 0;
+      return { floor, precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0 };
+    });
+  }
+  return out;
+}
+
 function fitLiveThresholds(samples: readonly Sample[]): { thresholds: LiveThresholds; notes: string[] } {
   const col = (name: string): Array<number | null> => {
     const i = REP_FEATURE_NAMES.indexOf(name);
@@ -315,6 +359,14 @@ async function main(): Promise<void> {
     console.log(`5-fold ${mode} CV on train: accuracy ${r.accuracy.toFixed(4)} per class ${JSON.stringify(r.perClass)} (${sec.toFixed(1)} s)`);
     for (const [deg, t] of Object.entries(r.turned)) console.log(`  camera turned ${deg}°: accuracy ${t.accuracy.toFixed(4)} over ${t.n} front-view reps`);
     FORM_CLASSES.forEach((c, i) => console.log(`  cv ${c.padEnd(16)} ${r.confusion[i]!.join(' ')}`));
+    // the per-joint floors (jointProbabilityMin), scored with the live lean rule as the judge applies it
+    const leanIdx = REP_FEATURE_NAMES.indexOf('trunkLean_max');
+    const lean = new Map(samples.filter((s) => s.aug === 0).map((s) => [s.recording, s.x[leanIdx] ?? null]));
+    const leanMax = fitLiveThresholds(fitting.filter((s) => s.aug === 0)).thresholds.trunkLeanMaxDeg;
+    const scores = jointFloorScores(r.outOfFold, (rec, joint) => joint === 'lumbar' && (lean.get(rec) ?? -Infinity) > leanMax);
+    for (const [joint, rows] of Object.entries(scores)) {
+      console.log(`  joint ${joint.padEnd(6)} ${rows.map((x) => `${x.floor ?? 'top'}: P ${x.precision.toFixed(3)} R ${x.recall.toFixed(3)} F1 ${x.f1.toFixed(3)}`).join(' | ')}`);
+    }
   }
 
   const classifier = trainClassifier(fitting, spec);
