@@ -158,6 +158,16 @@ const FAULT_OF: Readonly<Record<Exclude<FormClass, 'good'>, { joint: JudgedJoint
   toes_lifting: { joint: 'ankle', code: REASON_CODES.TOE_LIFT, text: 'the toes lift off the floor' },
 };
 
+/** The fault classes of each joint (heels and toes both fault the ankle), read off `FAULT_OF`. */
+const faultClassesOf = (joint: JudgedJoint): Array<Exclude<FormClass, 'good'>> =>
+  FORM_CLASSES.filter((c): c is Exclude<FormClass, 'good'> => c !== 'good' && FAULT_OF[c].joint === joint);
+export const FAULT_CLASSES: Readonly<Record<JudgedJoint, ReadonlyArray<Exclude<FormClass, 'good'>>>> = {
+  lumbar: faultClassesOf('lumbar'),
+  knee: faultClassesOf('knee'),
+  ankle: faultClassesOf('ankle'),
+  depth: faultClassesOf('depth'),
+};
+
 /** Looks up features by name in a rep vector. */
 export function featureGetter(v: RepFeatureVector): (name: string) => number | null {
   const idx = new Map(v.names.map((n, i) => [n, i]));
@@ -187,8 +197,7 @@ function likelyFaults(probs: Readonly<Record<FormClass, number>>, top: FormClass
     if (joint === topJoint) continue;
     let sum = 0;
     let best: Exclude<FormClass, 'good'> | null = null;
-    for (const c of FORM_CLASSES) {
-      if (c === 'good' || FAULT_OF[c].joint !== joint) continue;
+    for (const c of FAULT_CLASSES[joint]) {
       sum += probs[c];
       if (best === null || probs[c] > probs[best]) best = c;
     }

@@ -253,7 +253,7 @@ export function jointFloorScores(
 ): Record<Fault, JointFloorScore[]> {
   const out = {} as Record<Fault, JointFloorScore[]>;
   for (const joint of Object.keys(FAULTS) as Fault[]) {
-    const idx = FORM_CLASSES.map((c, i) => ((FAULTS[joint] as readonly FormClass[]).includes(c) ? i : -1)).filter((i) => i >= 0);
+    const idx = FAULTS[joint].map((c) => FORM_CLASSES.indexOf(c));
     out[joint] = JOINT_FLOOR_GRID.map((floor) => {
       let tp = 0;
       let fp = 0;
@@ -355,6 +355,9 @@ async function main(): Promise<void> {
       (turned.length > 0 ? `; turned views not seen as front (judged by the rules, not scored here): ${turned.map((d) => `${d}°: ${notFront.get(d) ?? 0}`).join(', ')}` : ''),
   );
 
+  // the live thresholds are fitted on the recordings themselves, as before
+  const recordingsOnly = fitting.filter((s) => s.aug === 0);
+  const { thresholds, notes } = fitLiveThresholds(recordingsOnly);
   const cvModes: CvMode[] = [...(argv.includes('--cv') ? (['stratified'] as const) : []), ...(argv.includes('--cv-sessions') ? (['sessions'] as const) : [])];
   for (const mode of cvModes) {
     const t0 = process.hrtime.bigint();
@@ -365,17 +368,14 @@ async function main(): Promise<void> {
     FORM_CLASSES.forEach((c, i) => console.log(`  cv ${c.padEnd(16)} ${r.confusion[i]!.join(' ')}`));
     // the per-joint floors (jointProbabilityMin), scored with the live lean rule as the judge applies it
     const leanIdx = REP_FEATURE_NAMES.indexOf('trunkLean_max');
-    const lean = new Map(samples.filter((s) => s.aug === 0).map((s) => [s.recording, s.x[leanIdx] ?? null]));
-    const leanMax = fitLiveThresholds(fitting.filter((s) => s.aug === 0)).thresholds.trunkLeanMaxDeg;
-    const scores = jointFloorScores(r.outOfFold, (rec, joint) => joint === 'lumbar' && (lean.get(rec) ?? -Infinity) > leanMax);
+    const lean = new Map(recordingsOnly.map((s) => [s.recording, s.x[leanIdx] ?? null]));
+    const scores = jointFloorScores(r.outOfFold, (rec, joint) => joint === 'lumbar' && (lean.get(rec) ?? -Infinity) > thresholds.trunkLeanMaxDeg);
     for (const [joint, rows] of Object.entries(scores)) {
       console.log(`  joint ${joint.padEnd(6)} ${rows.map((x) => `${x.floor ?? 'top'}: P ${x.precision.toFixed(3)} R ${x.recall.toFixed(3)} F1 ${x.f1.toFixed(3)}`).join(' | ')}`);
     }
   }
 
   const classifier = trainClassifier(fitting, spec);
-  // the live thresholds are fitted on the recordings themselves, as before
-  const { thresholds, notes } = fitLiveThresholds(fitting.filter((s) => s.aug === 0));
   for (const n of notes) console.log(`threshold: ${n}`);
   const model: FittedModel = {
     version: 1,

@@ -1,14 +1,15 @@
-import { FORM_CLASSES, type FormClass } from '../analysis.types';
+import { FORM_CLASSES, type FormClass, type JudgedJoint } from '../analysis.types';
+import { FAULT_CLASSES } from '../judge';
 import type { RecordingResult } from './run';
 
-/** The four faults scored per recording, and the label classes that make each one "bad". */
-export const FAULTS = {
-  knee: ['knees_caving'],
-  ankle: ['heels_lifting', 'toes_lifting'],
-  lumbar: ['bending_forward'],
-  depth: ['no_depth'],
-} as const satisfies Record<string, readonly FormClass[]>;
-export type Fault = keyof typeof FAULTS;
+/** The four faults scored per recording (a joint each, in report order), and the label classes that make each one "bad". */
+export type Fault = JudgedJoint;
+export const FAULTS: Readonly<Record<Fault, readonly FormClass[]>> = {
+  knee: FAULT_CLASSES.knee,
+  ankle: FAULT_CLASSES.ankle,
+  lumbar: FAULT_CLASSES.lumbar,
+  depth: FAULT_CLASSES.depth,
+};
 
 /** Precision / recall of one fault (a recording is positive when that judgement is 'bad'). */
 export interface FaultMetrics {
