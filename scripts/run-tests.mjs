@@ -13,6 +13,10 @@ const tiers = {
   unit: { suffix: '.spec.js', concurrency: 2, timeout: 60_000 },
   integration: { suffix: '.integration-spec.js', concurrency: 1, timeout: 120_000 },
   e2e: { suffix: '.e2e-spec.js', concurrency: 1, timeout: 300_000 },
+  // property-based fuzzing (fast-check, seeded) of every parser, and a socket fuzzer against a started process
+  fuzz: { suffix: '.fuzz-spec.js', concurrency: 1, timeout: 300_000 },
+  // fault injection: private Redis / PostgreSQL on their own ports, stopped, killed and restarted
+  faults: { suffix: '.fault-spec.js', concurrency: 1, timeout: 300_000 },
 };
 const wanted = process.argv[2] ?? 'all';
 const filter = process.argv[3];
@@ -30,7 +34,7 @@ function findFiles(dir, suffix, out = []) {
     if (statSync(full).isDirectory()) findFiles(full, suffix, out);
     else if (name.endsWith(suffix)) {
       // `.spec.js` must not also pick up `.integration-spec.js` / `.e2e-spec.js`
-      if (suffix === '.spec.js' && /(integration|e2e)-spec\.js$/.test(name)) continue;
+      if (suffix === '.spec.js' && /(integration|e2e|fuzz|fault)-spec\.js$/.test(name)) continue;
       out.push(full);
     }
   }

@@ -1,2 +1,3 @@
 export * from './process';
 export * from './redis';
+export * from './private-services';
