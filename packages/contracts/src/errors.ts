@@ -22,6 +22,8 @@ export const ERROR_TABLE = {
   NO_CAPACITY: 503,
   NOT_READY: 503,
   INGEST_OVERLOADED: 503,
+  /** A dependency (PostgreSQL, Redis) is unreachable; retry after `Retry-After` seconds. */
+  DEPENDENCY_UNAVAILABLE: 503,
   // chat rooms (issue 6)
   ROOM_NOT_FOUND: 404,
   NOT_A_MEMBER: 403,
