@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModu
 import { InferenceTokenVerifier, JwtError } from '@squirret/auth';
 import type { Bus } from '@squirret/bus';
 import { CLOSE_CODES, type InferenceErrorMessage, type InferenceTokenClaims } from '@squirret/contracts';
-import { MetricsService, WsUpgradeRouter, boundedSend } from '@squirret/server-kit';
+import { MetricsService, WsUpgradeRouter, boundedSend, closeSocket, containSocketFault } from '@squirret/server-kit';
 import type { FrameAnalysis } from '@squirret/squat';
 import type { Counter } from 'prom-client';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -87,20 +87,20 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
     if (typeof claims === 'string') {
       this.refusals.inc({ reason: 'auth' });
       this.logger.warn({ sessionId, reason: claims }, 'stream refused');
-      ws.close(CLOSE_CODES.POLICY_VIOLATION, `auth failed: ${claims}`);
+      closeSocket(ws, CLOSE_CODES.POLICY_VIOLATION, `auth failed: ${claims}`);
       return;
     }
     if (this.draining) {
-      ws.close(CLOSE_CODES.SERVICE_RESTART, 'node is restarting; reconnect');
+      closeSocket(ws, CLOSE_CODES.SERVICE_RESTART, 'node is restarting; reconnect');
       return;
     }
     const previous = this.live.get(sessionId);
     if (!previous && this.live.size >= this.config.CAPACITY) {
       this.refusals.inc({ reason: 'capacity' });
-      ws.close(CLOSE_CODES.TRY_AGAIN_LATER, 'node is at capacity');
+      closeSocket(ws, CLOSE_CODES.TRY_AGAIN_LATER, 'node is at capacity');
       return;
     }
-    if (previous) previous.ws.close(CLOSE_CODES.SESSION_REPLACED, 'replaced by a newer connection');
+    if (previous) closeSocket(previous.ws, CLOSE_CODES.SESSION_REPLACED, 'replaced by a newer connection');
     const session = this.registry.getOrCreate(sessionId);
     const stream: LiveStream = { ws, session, openedAt: Date.now(), countersAtOpen: session.counters, expiry: undefined, consecutiveErrors: 0, lastStatusAt: 0 };
     this.live.set(sessionId, stream);
@@ -113,7 +113,11 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
       analysed: (a) => this.publishStatus(stream, a),
     });
     this.logger.log({ sessionId, resumedReps: session.counters.framesAnalysed > 0 }, 'stream opened');
-    ws.on('message', (data, isBinary) => this.onMessage(stream, data, isBinary));
+    ws.on('message', (data, isBinary) =>
+      containSocketFault(ws, 'frame', (err, where) => this.logger.error({ sessionId, where, err: err instanceof Error ? err.message : String(err) }, 'stream fault: closed with 1011'), () =>
+        this.onMessage(stream, data, isBinary),
+      ),
+    );
     ws.on('close', () => this.onClose(stream));
     // ws itself closes the socket after an error (e.g. 1009 for a message over maxPayload).
     ws.on('error', (err) => this.logger.warn({ sessionId, err: err.message }, 'stream socket error'));
@@ -122,7 +126,7 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
   private armExpiry(stream: LiveStream, expSec: number): void {
     if (stream.expiry) clearTimeout(stream.expiry);
     const ms = Math.max(0, expSec * 1000 - Date.now() + this.config.TOKEN_CLOCK_SKEW_SEC * 1000);
-    stream.expiry = setTimeout(() => stream.ws.close(CLOSE_CODES.TOKEN_EXPIRED, 'token expired; reconnect with a refreshed token'), Math.min(ms, 2 ** 31 - 1));
+    stream.expiry = setTimeout(() => closeSocket(stream.ws, CLOSE_CODES.TOKEN_EXPIRED, 'token expired; reconnect with a refreshed token'), Math.min(ms, 2 ** 31 - 1));
     stream.expiry.unref();
   }
 
@@ -133,7 +137,7 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
       this.refusals.inc({ reason: parsed.code });
       const msg: InferenceErrorMessage = { type: 'error', code: parsed.code, message: parsed.message, ...(parsed.frameNumber !== undefined ? { frameNumber: parsed.frameNumber } : {}) };
       boundedSend(stream.ws, JSON.stringify(msg), this.config.WS_MAX_BUFFERED_BYTES);
-      if (++stream.consecutiveErrors >= this.config.MAX_CONSECUTIVE_ERRORS) stream.ws.close(CLOSE_CODES.TOO_MANY_ERRORS, 'too many bad messages');
+      if (++stream.consecutiveErrors >= this.config.MAX_CONSECUTIVE_ERRORS) closeSocket(stream.ws, CLOSE_CODES.TOO_MANY_ERRORS, 'too many bad messages');
       return;
     }
     stream.consecutiveErrors = 0;
@@ -202,7 +206,7 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
       Promise.all(streams.map((s) => s.session.idle())),
       new Promise((r) => setTimeout(r, this.config.DRAIN_TIMEOUT_MS).unref()),
     ]);
-    for (const s of streams) s.ws.close(CLOSE_CODES.SERVICE_RESTART, 'node is restarting; reconnect');
+    for (const s of streams) closeSocket(s.ws, CLOSE_CODES.SERVICE_RESTART, 'node is restarting; reconnect');
     // Give the close frames (and the usage events) a moment to leave.
     await new Promise((r) => setTimeout(r, 100));
   }
