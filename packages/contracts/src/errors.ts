@@ -26,6 +26,8 @@ export const ERROR_TABLE = {
   INGEST_OVERLOADED: 503,
   /** The process is shutting down: retry (another instance, or this one after its restart). */
   SHUTTING_DOWN: 503,
+  /** A dependency (PostgreSQL, Redis) is unreachable; retry after `Retry-After` seconds. */
+  DEPENDENCY_UNAVAILABLE: 503,
   // chat rooms (issue 6)
   ROOM_NOT_FOUND: 404,
   NOT_A_MEMBER: 403,
