@@ -132,6 +132,25 @@ describe('control plane on real PostgreSQL + Redis (BullMQ jobs, shared rate lim
     assert.deepEqual({ framesIn: server?.framesIn, framesAnalysed: server?.framesAnalysed, framesDropped: server?.framesDropped, durationMs: server?.durationMs }, want);
   });
 
+  it('refuses a NUL byte in userId / email with 400 VALIDATION_ERROR in the seed body (was a 500 from PostgreSQL)', async () => {
+    const [a] = apps as [NestFastifyApplication];
+    const cases: [string, unknown][] = [
+      ['/api/session', { userId: 'user\u0000123' }],
+      ['/auth/upgrade', { userId: 'u\u0000', sessionId: randomUUID(), email: 'a@example.com' }],
+      ['/auth/upgrade', { userId: 'u', sessionId: randomUUID(), email: 'a\u0000b@example.com' }],
+    ];
+    for (const [url, body] of cases) {
+      const res = await post(a, url, body);
+      assert.equal(res.statusCode, 400, `${url}: ${res.body}`);
+      const err = res.json<{ code: string; status: number; path: string; message: string; error: string; timestamp: string }>();
+      assert.equal(err.code, 'VALIDATION_ERROR');
+      assert.equal(err.path, url);
+      assert.match(err.message, /NUL|email/);
+    }
+    // The same userId without the NUL is served.
+    assert.equal((await post(a, '/api/session', { userId: 'user123' })).statusCode, 200);
+  });
+
   it('lets exactly one of two concurrent upgrades of a guest session win', async () => {
     const [a, b] = apps as [NestFastifyApplication, NestFastifyApplication];
     const { sessionId } = (await post(a, '/internal/session', undefined, { 'x-forwarded-for': '10.0.0.2' })).json() as { sessionId: string };

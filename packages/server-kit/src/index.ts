@@ -17,3 +17,4 @@ export * from './http/serve';
 export * from './ws/upgrade-router';
 export * from './ws/bounded-send';
 export * from './openapi/openapi';
+export * from './ws/close';

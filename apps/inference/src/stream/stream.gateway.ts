@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModu
 import { InferenceTokenVerifier, JwtError } from '@squirret/auth';
 import type { Bus } from '@squirret/bus';
 import { CLOSE_CODES, type InferenceErrorMessage, type InferenceTokenClaims } from '@squirret/contracts';
-import { HealthRegistry, MetricsService, WsUpgradeRouter, boundedSend } from '@squirret/server-kit';
+import { HealthRegistry, MetricsService, WsUpgradeRouter, boundedSend, closeSocket, containSocketFault } from '@squirret/server-kit';
 import type { FrameAnalysis } from '@squirret/squat';
 import type { Counter } from 'prom-client';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -93,20 +93,20 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
     if (typeof claims === 'string') {
       this.refusals.inc({ reason: 'auth' });
       this.logger.warn({ sessionId, reason: claims }, 'stream refused');
-      ws.close(CLOSE_CODES.POLICY_VIOLATION, `auth failed: ${claims}`);
+      closeSocket(ws, CLOSE_CODES.POLICY_VIOLATION, `auth failed: ${claims}`);
       return;
     }
     if (this.draining) {
-      ws.close(CLOSE_CODES.SERVICE_RESTART, 'node is restarting; reconnect');
+      closeSocket(ws, CLOSE_CODES.SERVICE_RESTART, 'node is restarting; reconnect');
       return;
     }
     const previous = this.live.get(sessionId);
     if (!previous && this.live.size >= this.config.CAPACITY) {
       this.refusals.inc({ reason: 'capacity' });
-      ws.close(CLOSE_CODES.TRY_AGAIN_LATER, 'node is at capacity');
+      closeSocket(ws, CLOSE_CODES.TRY_AGAIN_LATER, 'node is at capacity');
       return;
     }
-    if (previous) previous.ws.close(CLOSE_CODES.SESSION_REPLACED, 'replaced by a newer connection');
+    if (previous) closeSocket(previous.ws, CLOSE_CODES.SESSION_REPLACED, 'replaced by a newer connection');
     const session = this.registry.getOrCreate(sessionId);
     let markGone: () => void = () => undefined;
     const gone = new Promise<void>((r) => (markGone = r));
@@ -128,7 +128,11 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
     // Messages that arrive while the checkpoint loads wait behind it, in order.
     let ready = false;
     const early: [RawData, boolean][] = [];
-    ws.on('message', (data, isBinary) => (ready ? this.onMessage(stream, data, isBinary) : early.push([data, isBinary])));
+    const handle = (data: RawData, isBinary: boolean) =>
+      containSocketFault(ws, 'frame', (err, where) => this.logger.error({ sessionId, where, err: err instanceof Error ? err.message : String(err) }, 'stream fault: closed with 1011'), () =>
+        this.onMessage(stream, data, isBinary),
+      );
+    ws.on('message', (data, isBinary) => (ready ? handle(data, isBinary) : early.push([data, isBinary])));
     ws.on('close', () => {
       this.onClose(stream);
       markGone();
@@ -150,14 +154,14 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
       stream.usageTimer.unref();
       this.logger.log({ sessionId, restored, reps: session.reps, resumed: session.counters.framesAnalysed > 0 }, 'stream opened');
       ready = true;
-      for (const [data, isBinary] of early.splice(0)) this.onMessage(stream, data, isBinary);
+      for (const [data, isBinary] of early.splice(0)) handle(data, isBinary);
     });
   }
 
   private armExpiry(stream: LiveStream, expSec: number): void {
     if (stream.expiry) clearTimeout(stream.expiry);
     const ms = Math.max(0, expSec * 1000 - Date.now() + this.config.TOKEN_CLOCK_SKEW_SEC * 1000);
-    stream.expiry = setTimeout(() => stream.ws.close(CLOSE_CODES.TOKEN_EXPIRED, 'token expired; reconnect with a refreshed token'), Math.min(ms, 2 ** 31 - 1));
+    stream.expiry = setTimeout(() => closeSocket(stream.ws, CLOSE_CODES.TOKEN_EXPIRED, 'token expired; reconnect with a refreshed token'), Math.min(ms, 2 ** 31 - 1));
     stream.expiry.unref();
   }
 
@@ -168,7 +172,7 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
       this.refusals.inc({ reason: parsed.code });
       const msg: InferenceErrorMessage = { type: 'error', code: parsed.code, message: parsed.message, ...(parsed.frameNumber !== undefined ? { frameNumber: parsed.frameNumber } : {}) };
       boundedSend(stream.ws, JSON.stringify(msg), this.config.WS_MAX_BUFFERED_BYTES);
-      if (++stream.consecutiveErrors >= this.config.MAX_CONSECUTIVE_ERRORS) stream.ws.close(CLOSE_CODES.TOO_MANY_ERRORS, 'too many bad messages');
+      if (++stream.consecutiveErrors >= this.config.MAX_CONSECUTIVE_ERRORS) closeSocket(stream.ws, CLOSE_CODES.TOO_MANY_ERRORS, 'too many bad messages');
       return;
     }
     stream.consecutiveErrors = 0;
@@ -264,7 +268,7 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
     const budget = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
     await Promise.race([Promise.all(streams.map((s) => s.session.idle())), budget(this.config.DRAIN_TIMEOUT_MS)]);
     await Promise.race([this.registry.checkpointChanged(), budget(this.config.DRAIN_TIMEOUT_MS)]);
-    for (const s of streams) s.ws.close(CLOSE_CODES.SERVICE_RESTART, 'node is restarting; reconnect');
+    for (const s of streams) closeSocket(s.ws, CLOSE_CODES.SERVICE_RESTART, 'node is restarting; reconnect');
     await Promise.race([Promise.all(streams.map((s) => s.gone)), budget(this.config.DRAIN_TIMEOUT_MS)]);
     for (const s of streams) if (!s.closed) s.ws.terminate();
     // Give the usage events a moment to leave.
