@@ -49,6 +49,18 @@ export const CreateInferenceSessionResponseSchema = z.object({
 });
 export type CreateInferenceSessionResponse = z.infer<typeof CreateInferenceSessionResponseSchema>;
 
+/**
+ * `POST /api/session/{id}/refresh` answer: a new token and the wsUrl to (re)connect to; the
+ * session is placed on another node when its node died or drains, so clients always connect to
+ * the wsUrl of the latest refresh.
+ */
+export const RefreshInferenceSessionResponseSchema = z.object({
+  sessionId: z.string(),
+  wsToken: z.string(),
+  wsUrl: z.string(),
+});
+export type RefreshInferenceSessionResponse = z.infer<typeof RefreshInferenceSessionResponseSchema>;
+
 /** `POST /api/session/{id}/finish` body: the client's own counts. */
 export const FinishSessionRequestSchema = z.strictObject({
   framesIn: nonNegativeInt('framesIn'),
