@@ -43,7 +43,8 @@ export class SafeTypeOrmLogger implements TypeOrmLogger {
     // Not logged: every statement with its parameters would be both noise and a leak.
   }
 
-  logQueryError(error: string | Error, query: string): void {
+  /** `_parameters` are taken and never read. */
+  logQueryError(error: string | Error, query: string, _parameters?: unknown[]): void {
     const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
     const message = typeof error === 'string' ? error : error.message;
     this.sink.warn({ sqlState: typeof code === 'string' ? code : undefined, err: scrubDatabaseMessage(message), sql: sqlHead(query) }, 'query failed');
