@@ -92,7 +92,7 @@ export async function createFsrDeps(
   writer.start();
   const rateLimiter = new RateLimiter(
     { name: 'fsr-ingest', points: config.FSR_RATE_LIMIT, durationSec: config.FSR_RATE_WINDOW_SEC },
-    redis,
+    shared.redis ?? (bus instanceof RedisBus ? bus.limiterRedis : undefined),
     `${config.BUS_PREFIX}rl`,
   );
   return {

@@ -208,10 +208,12 @@ describe('fast ingest route: the same answers as the framework route', () => {
     assert.ok(Number(limited.retryAfter) >= 1, 'Retry-After in seconds');
   });
 
-  it('the server built for the fast routes keeps the timeouts Fastify sets on its own (keep-alive 72 s)', () => {
+  it('the server built for the fast routes keeps Fastify\'s keep-alive (72 s) and has request / header deadlines (30 s / 10 s)', () => {
     const server = apps[0]!.getHttpServer() as import('node:http').Server;
     assert.equal(server.keepAliveTimeout, 72_000);
-    assert.equal(server.requestTimeout, 0);
+    // Fastify's own default is no request timeout: a client dribbling a body held its socket for ever.
+    assert.equal(server.requestTimeout, 30_000);
+    assert.equal(server.headersTimeout, 10_000);
   });
 
   it('leaves other methods and paths to the framework', async () => {
