@@ -156,7 +156,7 @@ latencies.sort((a, b) => a - b);
 postLatencies.sort((a, b) => a - b);
 const result = {
   mode: REDIS ? 'redis' : 'memory',
-  journal: JOURNAL && JOURNAL !== 'off' ? (process.env.BENCH_FSR_JOURNAL_SYNC ?? 'fdatasync') : 'off',
+  journal: JOURNAL && JOURNAL !== 'off' ? (process.env.BENCH_FSR_JOURNAL_SYNC ?? 'write') : 'off',
   ingest: {
     connections: CONNECTIONS,
     durationMs: DURATION,
