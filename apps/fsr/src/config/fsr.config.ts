@@ -60,8 +60,8 @@ export const FsrConfigSchema = z.object({
   /**
    * `write` (default): the 202 waits for the append to reach the OS page cache, which survives
    * SIGKILL and any crash of the process (not a power loss); `fdatasync`: for the disk too. Measured
-   * on bench:fsr (shared, busy disk): `write` within the noise of no journal, `fdatasync` 10x fewer
-   * requests per second (the 202 waits for a sync that took ~100 ms there).
+   * on bench:fsr (apps/fsr/README.md): `write` about 7% below no journal; `fdatasync` 12% below on
+   * a quiet disk but 10x below while other processes synced the same disk, hence not the default.
    */
   FSR_JOURNAL_SYNC: z.enum(['fdatasync', 'write']).default('write'),
   FSR_JOURNAL_SEGMENT_BYTES: env.int(4 * 1024 * 1024, 4096),
