@@ -19,7 +19,9 @@ export const PingMessageSchema = z.object({
 export const ClientEventMessageSchema = z.object({
   type: z.literal('CLIENT_EVENT'),
   payload: z.object({
-    name: z.string({ error: 'payload.name is required' }).min(1, { error: 'payload.name must not be empty' }).max(128, { error: 'payload.name is too long' }),
+    name: z.string({ error: 'payload.name is required' }).min(1, { error: 'payload.name must not be empty' }).max(128, { error: 'payload.name is too long' })
+      // PostgreSQL's text cannot hold U+0000.
+      .refine((s) => !s.includes('\u0000'), { error: 'payload.name must not contain NUL (U+0000)' }),
     ts: z.number().optional(),
   }),
 });

@@ -1,4 +1,5 @@
 export * from './errors/error-body';
+export * from './errors/dependency-errors';
 export * from './errors/all-exceptions.filter';
 export * from './validation/zod';
 export * from './logging/redact';

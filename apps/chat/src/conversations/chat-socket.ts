@@ -117,7 +117,9 @@ export class ChatSocket implements RoomSubscriber {
       return;
     }
     if (this.queued >= this.options.maxQueued) {
-      this.fail('RATE_LIMITED', 'too many messages waiting to be handled; slow down');
+      // Refused by id, so the client knows to resend it; not counted as a bad message (a fast
+      // client, or a store that is slow for a moment, is not a broken one).
+      this.sendError('RATE_LIMITED', 'too many messages waiting to be handled; slow down', clientIdOf(parsed), { retry_after: 1 });
       return;
     }
     this.queued++;
@@ -133,7 +135,7 @@ export class ChatSocket implements RoomSubscriber {
   }
 
   private onHandlerError(err: unknown, parsed: unknown): void {
-    const clientId = typeof parsed === 'object' && parsed !== null && typeof (parsed as { clientId?: unknown }).clientId === 'string' ? (parsed as { clientId: string }).clientId : undefined;
+    const clientId = clientIdOf(parsed);
     if (err instanceof AppError) {
       const retry = err.headers['Retry-After'];
       // A refused message costs nothing, so it does not count towards closing: only malformed ones do.
@@ -157,6 +159,11 @@ export class ChatSocket implements RoomSubscriber {
     this.closedFlag = true;
     this.handler.closed(this);
   }
+}
+
+/** The clientId a parsed message carries, if any, so that every refusal names the message it refuses. */
+function clientIdOf(parsed: unknown): string | undefined {
+  return typeof parsed === 'object' && parsed !== null && typeof (parsed as { clientId?: unknown }).clientId === 'string' ? (parsed as { clientId: string }).clientId : undefined;
 }
 
 function rawText(data: RawData): string {
