@@ -18,3 +18,4 @@ export * from './http/serve';
 export * from './ws/upgrade-router';
 export * from './ws/bounded-send';
 export * from './openapi/openapi';
+export * from './ws/close';

@@ -1,9 +1,15 @@
 import { AppError, CLOSE_CODES, type ChatSocketError, type StoredMessage } from '@squirret/contracts';
-import { boundedSend } from '@squirret/server-kit';
+import { Logger } from '@nestjs/common';
+import { boundedSend, closeSocket, containSocketFault } from '@squirret/server-kit';
 import type { RawData, WebSocket } from 'ws';
 import type { SpringIdentity } from '../spring-auth/spring-identity';
 import { corkForThisTurn } from './socket-cork';
 import type { RoomNotice, RoomSubscriber, WireFormat } from './room-fanout';
+
+const logger = new Logger('chat-socket');
+/** A fault in one socket's handling closes that socket (1011), never the process. */
+const reportFault = (err: unknown, where: string) =>
+  logger.error({ where, err: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 'chat socket fault: closed with 1011');
 
 /** What a room kind does with a socket's parsed messages and its end. */
 export interface ChatSocketHandler {
@@ -52,7 +58,7 @@ export class ChatSocket implements RoomSubscriber {
     ready: Promise<void>,
   ) {
     this.chain = ready;
-    ws.on('message', (data: RawData, isBinary: boolean) => this.onFrame(data, isBinary));
+    ws.on('message', (data: RawData, isBinary: boolean) => containSocketFault(ws, 'message', reportFault, () => this.onFrame(data, isBinary)));
     ws.on('pong', () => (this.alive = true));
     ws.on('close', () => this.onClose());
     ws.on('error', () => undefined);
@@ -75,7 +81,7 @@ export class ChatSocket implements RoomSubscriber {
   close(code: number, reason: string): void {
     if (this.closedFlag) return;
     this.closedFlag = true;
-    this.ws.close(code, reason.slice(0, 120));
+    closeSocket(this.ws, code, reason);
     // A peer that never answers the close handshake is cut off.
     setTimeout(() => this.ws.terminate(), 5_000).unref();
     this.onClose();
