@@ -91,7 +91,9 @@ describe('seed 004 cURL quickstart against the all-in-one process', () => {
 
     const refreshed = await http<Body>(base, 'POST', `/api/session/${sessionId}/refresh`, undefined, { 'content-type': 'application/json' });
     assert.equal(refreshed.status, 200);
-    assert.deepEqual(Object.keys(refreshed.json).sort(), ['sessionId', 'wsToken']);
+    // The seed's two fields plus the wsUrl to (re)connect to (issue 13: the same node while it serves).
+    assert.deepEqual(Object.keys(refreshed.json).sort(), ['sessionId', 'wsToken', 'wsUrl']);
+    assert.equal(refreshed.json.wsUrl, created.json.wsUrl);
     await jose.jwtVerify(String(refreshed.json.wsToken), key, { algorithms: ['HS256'], audience: 'inference-ws', subject: sessionId });
 
     const finish = { framesIn: 150, framesOut: 150, durationSeconds: 30 };

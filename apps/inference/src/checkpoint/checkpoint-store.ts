@@ -67,11 +67,33 @@ export class RedisCheckpointStore extends SessionCheckpointStore {
     return `${this.prefix}inference:checkpoint:${sessionId}`;
   }
 
+  /**
+   * Without an offline queue a command fails while the connection is (re)established; waits for
+   * it a short, bounded moment instead (the first restore right after boot, a reconnect).
+   */
+  private async ready(timeoutMs = 1_000): Promise<void> {
+    if (this.redis.status === 'ready') return;
+    await new Promise<void>((resolve, reject) => {
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.redis.off('ready', onReady);
+        reject(new Error(`checkpoint store not connected (${this.redis.status})`));
+      }, timeoutMs);
+      timer.unref();
+      this.redis.once('ready', onReady);
+    });
+  }
+
   async save(c: SessionCheckpoint, ttlMs: number): Promise<void> {
+    await this.ready();
     await this.redis.set(this.key(c.sessionId), JSON.stringify(c), 'PX', Math.max(1, Math.round(ttlMs)));
   }
 
   async load(sessionId: string): Promise<SessionCheckpoint | undefined> {
+    await this.ready();
     const raw = await this.redis.get(this.key(sessionId));
     if (raw === null) return undefined;
     let parsed: unknown;
