@@ -133,4 +133,23 @@ describe('message log (PostgreSQL)', () => {
     const ended = await w1.append(message(room, 's3', { sessionId }));
     assert.equal(ended.turns, undefined, 'no counters once the session ended');
   });
+
+  it('regression (issue 13): a NUL byte in one message of a group commit fails only that message; the other rooms\' messages are stored and acked', async () => {
+    const rooms = [coupleRoomKey(1), coupleRoomKey(2), ptRoomKey(1)];
+    const heads = await Promise.all(rooms.map((r) => repo.head(r)));
+    // Sent in one turn, so the writer takes them into one statement.
+    const writes = [
+      w1.append(message(rooms[0]!, 'good before', { clientId: 'nul-a' })),
+      w1.append(message(rooms[1]!, 'bad \u0000 byte', { clientId: 'nul-b' })),
+      w1.append(message(rooms[2]!, 'good after', { clientId: 'nul-c' })),
+      w1.appendAll([message(rooms[0]!, 'spread ok'), message(rooms[2]!, 'spread ok')]),
+    ];
+    const settled = await Promise.allSettled(writes);
+    assert.equal(settled[1]!.status, 'rejected');
+    assert.equal((settled[1] as PromiseRejectedResult).reason.code, 'VALIDATION_ERROR', 'a data error is a refusal, not "retry later"');
+    for (const i of [0, 2, 3]) assert.equal(settled[i]!.status, 'fulfilled', `write ${i} stored`);
+    assert.equal(await repo.head(rooms[0]!), heads[0]! + 2);
+    assert.equal(await repo.head(rooms[1]!), heads[1]!, 'nothing of the bad message stored');
+    assert.equal(await repo.head(rooms[2]!), heads[2]! + 2);
+  });
 });

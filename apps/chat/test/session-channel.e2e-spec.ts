@@ -220,6 +220,10 @@ describe('STOMP session channel /ws', () => {
       { name: 'bad JSON', frames: [stompClientLib.sendJson(APP, '{"type":')], message: /not valid JSON/, code: 1008 },
       { name: 'unknown message type', frames: [stompClientLib.sendJson(APP, '{"type":"DANCE"}')], message: /type must be PING or CLIENT_EVENT/, code: 1008 },
       { name: 'subscribe to a foreign queue', frames: ['SUBSCRIBE\ndestination:/user/other/queue/session\nid:1\n\n\0'], message: /unknown destination/, code: 1008 },
+      // Issue 13 reproducer: the ERROR's close reason was over the 123 bytes a close frame allows,
+      // `ws` threw RangeError and the whole process died. Now: ERROR + 1008, reason cut to fit.
+      { name: 'SUBSCRIBE to a 40-Hangul destination', frames: [`SUBSCRIBE\ndestination:/topic/${'가'.repeat(40)}\nid:1\n\n\0`], message: /unknown destination/, code: 1008 },
+      { name: 'SEND to a 200-Hangul destination', frames: [stompClientLib.sendJson(`/app/${'가나다라마'.repeat(40)}`, '{"type":"PING"}')], message: /unknown destination/, code: 1008 },
     ];
     for (const c of cases) {
       const { wsToken } = await guest();

@@ -1,4 +1,4 @@
-import { createBus, type Bus } from '@squirret/bus';
+import { createBus, RedisBus, type Bus } from '@squirret/bus';
 import { openDatabase } from '@squirret/database';
 import { BullMqJobQueue, InProcessJobQueue, RateLimiter, type JobQueue } from '@squirret/server-kit';
 import type Redis from 'ioredis';
@@ -33,7 +33,7 @@ export async function createControlPlaneDeps(
   const jobs: JobQueue<UsageJobs> = config.REDIS_URL
     ? new BullMqJobQueue<UsageJobs>({ redisUrl: config.REDIS_URL, queueName: CONTROL_PLANE_QUEUE, prefix: `${config.BUS_PREFIX}bull` })
     : new InProcessJobQueue<UsageJobs>();
-  const redis = shared.redis ?? (bus.kind === 'redis' ? (bus as unknown as { redis: Redis }).redis : undefined);
+  const redis = shared.redis ?? (bus instanceof RedisBus ? bus.limiterRedis : undefined);
   const sessionRateLimiter = new RateLimiter(
     { name: 'session-issue', points: config.SESSION_RATE_LIMIT, durationSec: config.SESSION_RATE_WINDOW_SEC },
     redis,

@@ -109,6 +109,48 @@ describe('control plane on real PostgreSQL + Redis (BullMQ jobs, shared rate lim
     );
   });
 
+  it('adds up periodic session.usage reports of a stream and of a moved session, each once (two instances subscribed, one report sent twice)', async () => {
+    const [a] = apps as [NestFastifyApplication, NestFastifyApplication];
+    const created = await post(a, '/api/session', { userId: 'user123' }, { 'x-forwarded-for': '10.0.0.2' });
+    const { sessionId } = created.json() as { sessionId: string };
+    const at = Date.now();
+    const reports = [
+      { sessionId, nodeId: 'node-1', framesIn: 300, framesAnalysed: 290, framesDropped: 10, durationMs: 15_000, at },
+      { sessionId, nodeId: 'node-1', framesIn: 100, framesAnalysed: 95, framesDropped: 5, durationMs: 5_000, at: at + 1 },
+      { sessionId, nodeId: 'node-2', framesIn: 50, framesAnalysed: 50, framesDropped: 0, durationMs: 2_500, at: at + 2 },
+    ];
+    for (const r of [...reports, reports[1]!]) await probe.publish('session.usage', r);
+    const want = { framesIn: 450, framesAnalysed: 435, framesDropped: 15, durationMs: 22_500 };
+    let server: Record<string, unknown> | null = null;
+    for (let i = 0; i < 100 && (server === null || server.framesIn !== want.framesIn); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      server = (await admin(a, sessionId)).json<{ usage: { server: Record<string, unknown> | null } }>().usage.server;
+    }
+    // a while longer: a double count would show up now
+    await new Promise((r) => setTimeout(r, 300));
+    server = (await admin(a, sessionId)).json<{ usage: { server: Record<string, unknown> | null } }>().usage.server;
+    assert.deepEqual({ framesIn: server?.framesIn, framesAnalysed: server?.framesAnalysed, framesDropped: server?.framesDropped, durationMs: server?.durationMs }, want);
+  });
+
+  it('refuses a NUL byte in userId / email with 400 VALIDATION_ERROR in the seed body (was a 500 from PostgreSQL)', async () => {
+    const [a] = apps as [NestFastifyApplication];
+    const cases: [string, unknown][] = [
+      ['/api/session', { userId: 'user\u0000123' }],
+      ['/auth/upgrade', { userId: 'u\u0000', sessionId: randomUUID(), email: 'a@example.com' }],
+      ['/auth/upgrade', { userId: 'u', sessionId: randomUUID(), email: 'a\u0000b@example.com' }],
+    ];
+    for (const [url, body] of cases) {
+      const res = await post(a, url, body);
+      assert.equal(res.statusCode, 400, `${url}: ${res.body}`);
+      const err = res.json<{ code: string; status: number; path: string; message: string; error: string; timestamp: string }>();
+      assert.equal(err.code, 'VALIDATION_ERROR');
+      assert.equal(err.path, url);
+      assert.match(err.message, /NUL|email/);
+    }
+    // The same userId without the NUL is served.
+    assert.equal((await post(a, '/api/session', { userId: 'user123' })).statusCode, 200);
+  });
+
   it('lets exactly one of two concurrent upgrades of a guest session win', async () => {
     const [a, b] = apps as [NestFastifyApplication, NestFastifyApplication];
     const { sessionId } = (await post(a, '/internal/session', undefined, { 'x-forwarded-for': '10.0.0.2' })).json() as { sessionId: string };

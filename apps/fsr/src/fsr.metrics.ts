@@ -2,14 +2,15 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppError } from '@squirret/contracts';
 import { MetricsService } from '@squirret/server-kit';
 import { Gauge, type Counter } from 'prom-client';
-import { FSR_SAMPLE_WRITER } from './fsr.tokens';
+import { FSR_SAMPLE_JOURNAL, FSR_SAMPLE_WRITER } from './fsr.tokens';
+import type { SampleJournal } from './samples/sample-journal';
 import type { SampleWriter } from './samples/sample-writer';
 
 /** How an ingest request is sent. */
 export type IngestForm = 'single' | 'batch';
 
 /** Why an ingest request ended the way it did (a label of `fsr_ingest_requests_total`). */
-export type IngestOutcome = 'accepted' | 'invalid' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'overloaded' | 'error';
+export type IngestOutcome = 'accepted' | 'invalid' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'overloaded' | 'unavailable' | 'error';
 
 const OUTCOME_BY_CODE: Readonly<Partial<Record<AppError['code'], IngestOutcome>>> = {
   VALIDATION_ERROR: 'invalid',
@@ -17,6 +18,7 @@ const OUTCOME_BY_CODE: Readonly<Partial<Record<AppError['code'], IngestOutcome>>
   FORBIDDEN: 'forbidden',
   RATE_LIMITED: 'rate_limited',
   INGEST_OVERLOADED: 'overloaded',
+  DEPENDENCY_UNAVAILABLE: 'unavailable',
 };
 
 /** The fsr service's Prometheus series: ingest, storage, stream, feedback. */
@@ -28,17 +30,25 @@ export class FsrMetrics {
   readonly persisted: Counter;
   readonly persistFailures: Counter;
   readonly lost: Counter;
+  readonly rejected: Counter;
+  readonly flushFailures: Counter;
   readonly streamMessages: Counter;
   readonly slowConsumers: Counter;
   readonly feedbackPublished: Counter;
   readonly subscribers: Gauge;
 
-  constructor(metrics: MetricsService, @Inject(FSR_SAMPLE_WRITER) writer: SampleWriter) {
+  constructor(
+    metrics: MetricsService,
+    @Inject(FSR_SAMPLE_WRITER) writer: SampleWriter,
+    @Inject(FSR_SAMPLE_JOURNAL) journal: SampleJournal | null = null,
+  ) {
     this.requests = metrics.counter({ name: 'fsr_ingest_requests_total', help: 'FSR ingest requests by form and outcome', labelNames: ['form', 'outcome'] });
     this.samples = metrics.counter({ name: 'fsr_ingest_samples_total', help: 'FSR samples accepted (answered 202)', labelNames: ['form'] });
     this.persisted = metrics.counter({ name: 'fsr_samples_persisted_total', help: 'FSR samples written to PostgreSQL' });
     this.persistFailures = metrics.counter({ name: 'fsr_samples_persist_failures_total', help: 'FSR samples in batches that failed to write (retried)' });
-    this.lost = metrics.counter({ name: 'fsr_samples_lost_total', help: 'FSR samples that could not be written before shutdown' });
+    this.lost = metrics.counter({ name: 'fsr_samples_lost_total', help: 'FSR samples that could not be written before shutdown (without a journal: gone)' });
+    this.rejected = metrics.counter({ name: 'fsr_samples_rejected_total', help: 'FSR samples PostgreSQL refused one by one, set aside so the rest commit' });
+    this.flushFailures = metrics.counter({ name: 'fsr_writer_flush_failures_total', help: 'Writer statements that failed for the database (retried with backoff)' });
     this.streamMessages = metrics.counter({ name: 'fsr_stream_messages_total', help: 'Messages sent to /ws/fsr-data subscribers' });
     this.slowConsumers = metrics.counter({ name: 'fsr_stream_slow_consumers_total', help: 'Stream subscribers closed with 4008 (send buffer overflow)' });
     this.feedbackPublished = metrics.counter({ name: 'fsr_feedback_published_total', help: 'fsr.feedback events published' });
@@ -50,11 +60,20 @@ export class FsrMetrics {
       persisted: (n) => this.persisted.inc(n),
       failed: (n, err) => {
         this.persistFailures.inc(n);
-        this.logger.warn({ rows: n, err: String(err) }, 'sample batch failed; will retry');
+        this.flushFailures.inc();
+        // Only the error's text: never the statement's parameters (device ids, values).
+        this.logger.warn({ rows: n, err: errorText(err), retryInMs: writer.retryInMs() }, 'sample batch failed; will retry with backoff');
+      },
+      rejected: (rows, err) => {
+        this.rejected.inc(rows.length);
+        this.logger.error({ rows: rows.length, sqlState: err.sqlState, err: err.message }, 'samples refused by PostgreSQL were set aside; the rest of the batch is stored');
       },
       lost: (n, err) => {
         this.lost.inc(n);
-        this.logger.error({ rows: n, err: String(err) }, 'samples could not be written before shutdown');
+        this.logger.error(
+          { rows: n, err: errorText(err), journal: journal !== null },
+          journal ? 'samples not stored before shutdown; kept in the journal for the next start' : 'samples could not be written before shutdown',
+        );
       },
     });
   }
@@ -70,4 +89,9 @@ function gauge(metrics: MetricsService, name: string, help: string, collect?: (t
   const found = metrics.registry.getSingleMetric(name);
   if (found instanceof Gauge) return found;
   return new Gauge({ name, help, registers: [metrics.registry], ...(collect ? { collect } : {}) });
+}
+
+/** A failed query's message, first line only (never its parameters). */
+function errorText(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 200);
 }

@@ -19,6 +19,7 @@ import {
   FSR_DEVICE_TOKENS,
   FSR_LIVE_STORE,
   FSR_RATE_LIMITER,
+  FSR_SAMPLE_JOURNAL,
   FSR_SAMPLE_WRITER,
   FSR_TOKEN_GENERATIONS,
   systemClock,
@@ -29,6 +30,7 @@ import { IngestService } from './ingest/ingest.service';
 import { LatestController } from './latest/latest.controller';
 import type { LiveStore } from './live/live-store';
 import { RetentionService } from './samples/retention.service';
+import type { SampleJournal } from './samples/sample-journal';
 import type { SampleWriter } from './samples/sample-writer';
 import { SamplesRepository } from './samples/samples.repository';
 import { FsrStreamGateway } from './stream/fsr-stream.gateway';
@@ -43,6 +45,8 @@ export interface FsrDeps {
   readonly bus: Bus;
   readonly store: LiveStore;
   readonly writer: SampleWriter;
+  /** The local journal written before each 202 (absent when FSR_JOURNAL_DIR is off). */
+  readonly journal?: SampleJournal;
   readonly rateLimiter: RateLimiter;
   readonly clock?: Clock;
 }
@@ -60,6 +64,18 @@ class FsrHealth implements OnModuleInit {
       await this.ds.query('SELECT 1');
     });
     this.health.register('fsr.bus', () => this.bus.ping());
+  }
+}
+
+/**
+ * Starts the writer's shutdown budget when the app begins to close (SIGTERM), before the HTTP
+ * server has drained, so `close()` flushes for as long as the process is allowed to live.
+ */
+class WriterShutdown implements OnModuleDestroy {
+  constructor(@Inject(FSR_SAMPLE_WRITER) private readonly writer: SampleWriter) {}
+
+  onModuleDestroy(): void {
+    this.writer.beginShutdown();
   }
 }
 
@@ -96,6 +112,8 @@ export class FsrModule {
         { provide: FSR_CLOCK, useValue: clock },
         { provide: FSR_LIVE_STORE, useValue: deps.store },
         { provide: FSR_SAMPLE_WRITER, useValue: deps.writer },
+        { provide: FSR_SAMPLE_JOURNAL, useValue: deps.journal ?? null },
+        WriterShutdown,
         { provide: FSR_RATE_LIMITER, useValue: deps.rateLimiter },
         {
           provide: FSR_DEVICE_TOKENS,

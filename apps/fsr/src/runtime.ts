@@ -10,6 +10,7 @@ import { MemoryLiveStore } from './live/memory-live-store';
 import { RedisLiveStore } from './live/redis-live-store';
 import { FSR_MIGRATIONS } from './migrations';
 import { FsrSampleEntity } from './samples/fsr-sample.entity';
+import { SampleJournal } from './samples/sample-journal';
 import { SampleWriter } from './samples/sample-writer';
 import { SamplesRepository } from './samples/samples.repository';
 
@@ -49,6 +50,12 @@ export function createLiveStore(config: FsrConfig, redis: Redis | undefined): Li
     : new MemoryLiveStore(settings);
 }
 
+/** Whether the config asks for a journal (a directory, not `off`). */
+export function journalDirOf(config: FsrConfig): string | undefined {
+  const dir = config.FSR_JOURNAL_DIR;
+  return dir === undefined || dir === 'off' ? undefined : dir;
+}
+
 /** Builds everything the fsr module needs; `close()` flushes the sample writer, then releases the rest. */
 export async function createFsrDeps(
   config: FsrConfig,
@@ -58,22 +65,43 @@ export async function createFsrDeps(
   const ownBus = shared.bus ? undefined : createBus({ redisUrl: config.REDIS_URL, prefix: config.BUS_PREFIX });
   const bus = shared.bus ?? ownBus!;
   const redis = shared.redis ?? (bus instanceof RedisBus ? bus.redis : undefined);
-  const writer = new SampleWriter(new SamplesRepository(dataSource), {
+  const journalDir = journalDirOf(config);
+  const journalId = journalDir === undefined ? undefined : SampleJournal.idOf(journalDir);
+  const repository = new SamplesRepository(dataSource, journalId);
+  const writer = new SampleWriter(repository, {
     flushIntervalMs: config.FSR_FLUSH_INTERVAL_MS,
     flushMaxRows: config.FSR_FLUSH_MAX_ROWS,
     bufferMaxRows: config.FSR_BUFFER_MAX_ROWS,
+    retryMaxMs: config.FSR_FLUSH_RETRY_MAX_MS,
+    closeBudgetMs: config.FSR_SHUTDOWN_FLUSH_MS,
   });
+  let journal: SampleJournal | undefined;
+  if (journalDir !== undefined && journalId !== undefined) {
+    // Replay before anything new is taken: rows after the committed mark, in journal order.
+    const opened = await SampleJournal.open(
+      { dir: journalDir, sync: config.FSR_JOURNAL_SYNC, segmentBytes: config.FSR_JOURNAL_SEGMENT_BYTES },
+      await repository.journalMark(journalId),
+    );
+    journal = opened.journal;
+    writer.listen({ settled: (rows) => opened.journal.settled(rows) });
+    if (opened.replay.length > 0) {
+      writer.enqueue(opened.replay, true);
+      console.log(JSON.stringify({ level: 'info', service: 'fsr', msg: 'replaying the sample journal', rows: opened.replay.length, skippedLines: opened.skippedLines }));
+    }
+  }
   writer.start();
   const rateLimiter = new RateLimiter(
     { name: 'fsr-ingest', points: config.FSR_RATE_LIMIT, durationSec: config.FSR_RATE_WINDOW_SEC },
-    redis,
+    shared.redis ?? (bus instanceof RedisBus ? bus.limiterRedis : undefined),
     `${config.BUS_PREFIX}rl`,
   );
   return {
-    deps: { config, dataSource, bus, store: createLiveStore(config, redis), writer, rateLimiter },
+    deps: { config, dataSource, bus, store: createLiveStore(config, redis), writer, journal, rateLimiter },
     close: async () => {
       // Runs after the HTTP server closed: no request can enqueue any more, so this flush is the last.
       await writer.close();
+      // With everything stored the journal is emptied; otherwise it keeps the rest for the next start.
+      await journal?.close();
       await ownBus?.close();
       await dataSource.destroy();
     },

@@ -177,6 +177,23 @@ describe('fast ingest route: the same answers as the framework route', () => {
     await both('string ratio', { body: JSON.stringify({ ...SEED, ratio2: '8.4' }) }, { status: 400, code: 'VALIDATION_ERROR', message: /ratio2/ });
   });
 
+  it('issue 13: refuses what PostgreSQL cannot store, single and batch (400 VALIDATION_ERROR), and keeps storing', async () => {
+    const tiny = /ratio1 must be 0 or at least 1e-38/;
+    await both('tiny ratio', { body: JSON.stringify({ ...SEED, ratio1: 1e-300 }) }, { status: 400, code: 'VALIDATION_ERROR', message: tiny });
+    await both('tiny ratio text', { body: seed.replace('"ratio1":12.3', '"ratio1":7e-46') }, { status: 400, code: 'VALIDATION_ERROR', message: tiny });
+    await both('huge ratio', { body: seed.replace('"ratio1":12.3', '"ratio1":1e400') }, { status: 400, code: 'VALIDATION_ERROR', message: /ratio1/ });
+    await both('nul device', { body: JSON.stringify({ ...SEED, deviceId: 'esp\u0000' }), device: 'dev-nul', headers: { 'content-type': 'application/json' } }, { status: 400, code: 'VALIDATION_ERROR', message: /deviceId/ });
+    const batch = (over: Record<string, unknown>) => JSON.stringify({ samples: [{ ...SEED, ts: Math.floor(Date.now() / 1000) }, { ...SEED, ...over }] });
+    const p = '/api/fsr_data/batch';
+    await both('batch year 0000', { path: p, body: batch({ ts: '0000-01-01T00:00:00Z' }) }, { status: 400, code: 'VALIDATION_ERROR', message: /samples\.1\.ts: ts must be a time from 2000-01-01T00:00:00Z on/ });
+    await both('batch ts 1', { path: p, body: batch({ ts: 1 }) }, { status: 400, code: 'VALIDATION_ERROR', message: /samples\.1\.ts/ });
+    await both('batch tiny ratio', { path: p, body: batch({ ts: Math.floor(Date.now() / 1000), ratio6: 1e-300 }) }, { status: 400, code: 'VALIDATION_ERROR', message: /samples\.1\.ratio6/ });
+    await both('batch far future', { path: p, body: batch({ ts: 1e15 }) }, { status: 400, code: 'VALIDATION_ERROR', message: /future/ });
+    await both('after poison', { body: seed, device: 'dev-after-poison' }, { status: 202 });
+    const repo = apps[0]!.get(SamplesRepository, { strict: false });
+    await eventually(async () => ((await repo.count('dev-after-poison')) === 2 ? true : undefined), 5_000, 'rows written');
+  });
+
   it('checks the device and its token (400, 401, 403) and the per-device limit (429 with Retry-After)', async () => {
     await both('bad device header', { body: seed, device: 'has space', noAuth: true }, { status: 400, code: 'VALIDATION_ERROR' });
     await both('no token', { body: seed, noAuth: true }, { status: 401, code: 'UNAUTHORIZED' });
@@ -191,10 +208,12 @@ describe('fast ingest route: the same answers as the framework route', () => {
     assert.ok(Number(limited.retryAfter) >= 1, 'Retry-After in seconds');
   });
 
-  it('the server built for the fast routes keeps the timeouts Fastify sets on its own (keep-alive 72 s)', () => {
+  it('the server built for the fast routes keeps Fastify\'s keep-alive (72 s) and has request / header deadlines (30 s / 10 s)', () => {
     const server = apps[0]!.getHttpServer() as import('node:http').Server;
     assert.equal(server.keepAliveTimeout, 72_000);
-    assert.equal(server.requestTimeout, 0);
+    // Fastify's own default is no request timeout: a client dribbling a body held its socket for ever.
+    assert.equal(server.requestTimeout, 30_000);
+    assert.equal(server.headersTimeout, 10_000);
   });
 
   it('leaves other methods and paths to the framework', async () => {

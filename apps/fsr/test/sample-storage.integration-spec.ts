@@ -4,6 +4,10 @@ import { after, before, describe, it } from 'node:test';
 import { createScratchDatabase, type ScratchDatabase } from '@squirret/database';
 import type { DataSource } from 'typeorm';
 import { openFsrDatabase } from '../src/runtime';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SampleJournal } from '../src/samples/sample-journal';
 import { SampleWriter } from '../src/samples/sample-writer';
 import { SamplesRepository } from '../src/samples/samples.repository';
 import { SEED_RATIOS, T0, row } from './factories/fsr.factory';
@@ -64,5 +68,70 @@ describe('sample storage on real PostgreSQL', () => {
     assert.equal(deleted, 7);
     assert.equal(await repo.count('ret-dev'), 3);
     assert.equal(await repo.count(), before - 7);
+  });
+
+  it('issue 13: a row PostgreSQL refuses (1e-300 in real, year 0000) is set aside; every other row of the batch, of every device, is stored', async () => {
+    const rejected: number[] = [];
+    const w = new SampleWriter(repo, { flushIntervalMs: 60_000, flushMaxRows: 1_000, bufferMaxRows: 10_000 }, { rejected: (rs) => rejected.push(rs.length) });
+    const rows = Array.from({ length: 600 }, (_, i) => row(i, { deviceId: `poison-${i % 3}` }));
+    rows[101] = row(101, { deviceId: 'poison-bad', ratios: [1e-300, 0, 0, 0, 0, 0] });
+    rows[402] = row(402, { deviceId: 'poison-bad', at: Date.parse('0000-01-01T00:00:00Z') });
+    for (const r of rows) w.enqueue([r]);
+    await w.flush();
+    assert.deepEqual(rejected, [2]);
+    assert.equal(w.stats().buffered, 0);
+    assert.equal(await repo.count('poison-bad'), 0);
+    assert.equal((await repo.count('poison-0')) + (await repo.count('poison-1')) + (await repo.count('poison-2')), 598);
+  });
+
+  it('journal: rows after the committed mark are replayed once; rows already stored are not stored again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fsr-journal-'));
+    try {
+      const id = SampleJournal.idOf(dir);
+      const jrepo = new SamplesRepository(ds, id);
+      const { journal } = await SampleJournal.open({ dir, segmentBytes: 4096 }, await jrepo.journalMark(id));
+      // Holds everything (never flushes by itself): the test decides what reaches PostgreSQL.
+      const w = new SampleWriter(jrepo, { flushIntervalMs: 60_000, flushMaxRows: 100_000, bufferMaxRows: 10_000 });
+      const appends = [];
+      for (let i = 0; i < 300; i++) {
+        const a = journal.append([row(i, { deviceId: 'journal-dev' })]);
+        w.enqueue(a.rows);
+        appends.push(a.durable);
+      }
+      await Promise.all(appends);
+      // Store the first 120 only (as if SIGKILL came after that flush): 50 + 50 + 20.
+      const stored = w['buffer'].splice(0, 120);
+      const w2 = new SampleWriter(jrepo, { flushIntervalMs: 60_000, flushMaxRows: 50, bufferMaxRows: 10_000 }, { settled: (rs) => journal.settled(rs) });
+      w2.enqueue(stored);
+      await w2.flush();
+      assert.equal(await repo.count('journal-dev'), 120);
+      assert.equal(await jrepo.journalMark(id), 119);
+      // "Crash": the journal is not closed; a new process opens the same directory.
+      const reopened = await SampleJournal.open({ dir, segmentBytes: 4096 }, await jrepo.journalMark(id));
+      assert.equal(reopened.journal.id, id);
+      assert.deepEqual(reopened.replay.map((r) => r.seq), Array.from({ length: 180 }, (_, i) => 120 + i));
+      const w3 = new SampleWriter(jrepo, { flushIntervalMs: 60_000, flushMaxRows: 50, bufferMaxRows: 10_000 }, { settled: (rs) => reopened.journal.settled(rs) });
+      w3.enqueue(reopened.replay, true);
+      await w3.flush();
+      assert.equal(await repo.count('journal-dev'), 300);
+      const [{ dups }] = (await ds.query(
+        `SELECT count(*)::int AS dups FROM (SELECT sampled_at FROM fsr_samples WHERE device_id = 'journal-dev' GROUP BY sampled_at HAVING count(*) > 1) d`,
+      )) as [{ dups: number }];
+      assert.equal(dups, 0);
+      // New appends continue after the replayed positions; a clean close empties the journal.
+      const next = reopened.journal.append([row(999, { deviceId: 'journal-dev' })]);
+      assert.equal(next.rows[0]!.seq, 300);
+      w3.enqueue(next.rows);
+      await next.durable;
+      await w3.close();
+      await reopened.journal.close();
+      assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.jnl')), []);
+      // Replaying again finds nothing to do.
+      const third = await SampleJournal.open({ dir }, await jrepo.journalMark(id));
+      assert.equal(third.replay.length, 0);
+      await third.journal.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,6 +2,7 @@ import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/c
 import type { Bus } from '@squirret/bus';
 import { HealthRegistry } from '@squirret/server-kit';
 import { NodeAnnouncer } from './allocation/node-announcer';
+import { checkpointProviders } from './checkpoint/checkpoint.provider';
 import { PoseEngine } from './pose/pose-engine';
 import { SessionRegistry } from './stream/session-registry';
 import { StreamGateway } from './stream/stream.gateway';
@@ -54,6 +55,7 @@ export class InferenceModule {
       providers: [
         { provide: INF_CONFIG, useValue: deps.config },
         { provide: INF_BUS, useValue: deps.bus },
+        ...checkpointProviders(deps.config),
         NodeAnnouncer,
         PoseEngine,
         SessionRegistry,

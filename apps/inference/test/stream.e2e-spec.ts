@@ -235,6 +235,34 @@ describe('inference data plane /ws/{sessionId} on real footage', () => {
     short.ws.close(1000);
   });
 
+  for (const [name, poison] of [
+    ['timestamp 1e306 (JSON)', (n: number, jpeg: Buffer) => JSON.stringify({ type: 'frame', frameNumber: n, image_base64: jpeg.toString('base64'), timestamp: 1e306 })],
+    ['float64 header 1e308 (binary SQF1)', (n: number, jpeg: Buffer) => encodeBinaryFrame(n, 1e308, jpeg)],
+  ] as const) {
+    it(`regression (issue 13): one frame with ${name} is refused; later frames and a reconnect with a refreshed token answer normally`, async () => {
+      const gif = await decodeGifFrames(readFileSync(join(CLIPS, 'aitrainer_olympic_squat_vid.gif')));
+      const s = await session();
+      const c = await StreamClient.open(`${s.wsUrl}?token=${s.wsToken}`);
+      const [ok] = await streamClip(c, gif.frames.slice(0, 1), gif.delaysMs, true);
+      assert.equal(ok!.type, 'analysis');
+      c.ws.send(poison(100, gif.frames[1]!));
+      const err = await c.waitFor((m) => m.type === 'error' && m.frameNumber === 100, 20_000, 'the refusal');
+      assert.equal(err.code, 'INVALID_FRAME');
+      c.messages.length = 0;
+      const later = await streamClip(c, gif.frames.slice(1, 4), gif.delaysMs, true);
+      assert.deepEqual(later.map((a) => a.type), ['analysis', 'analysis', 'analysis']);
+      c.ws.close(1000);
+      await c.closed();
+      const refreshed = await http<{ wsToken: string; wsUrl: string }>(base, 'POST', `/api/session/${s.sessionId}/refresh`);
+      assert.equal(refreshed.json.wsUrl, s.wsUrl);
+      const again = await StreamClient.open(`${refreshed.json.wsUrl}?token=${refreshed.json.wsToken}`);
+      const resumed = await streamClip(again, gif.frames.slice(4, 6), gif.delaysMs, false);
+      assert.deepEqual(resumed.map((a) => a.type), ['analysis', 'analysis']);
+      again.ws.close(1000);
+      await again.closed();
+    });
+  }
+
   it('drains on SIGTERM: open streams are told to reconnect (1012) and the process exits 0', async () => {
     const s = await session();
     const c = await StreamClient.open(`${s.wsUrl}?token=${s.wsToken}`);

@@ -60,6 +60,10 @@ export async function buildPlatform(source: Env, log: (msg: string) => void = ()
     SPRING_JWT_SECRET: config.SPRING_JWT_SECRET ?? (devSpring ? dev?.springJwtSecret : undefined),
     ...(devSpring ? { SPRING_JWT_SECRET_ENCODING: 'raw' } : {}),
     CHAT_DEMO_DATA: source.CHAT_DEMO_DATA ?? (production ? 'false' : 'true'),
+    // The FSR sample journal (SIGKILL loses no acknowledged sample) lives beside the embedded
+    // database it replays into; with a DATABASE_URL it is off unless FSR_JOURNAL_DIR names a
+    // directory of this process's own (a shared default would mix databases).
+    FSR_JOURNAL_DIR: source.FSR_JOURNAL_DIR ?? (embedded ? join(config.DATA_DIR, 'fsr-journal') : undefined),
   };
   const cpConfig = loadControlPlaneConfig(shared);
   const infConfig = loadInferenceConfig(shared);

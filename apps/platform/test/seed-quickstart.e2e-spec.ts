@@ -91,7 +91,9 @@ describe('seed 004 cURL quickstart against the all-in-one process', () => {
 
     const refreshed = await http<Body>(base, 'POST', `/api/session/${sessionId}/refresh`, undefined, { 'content-type': 'application/json' });
     assert.equal(refreshed.status, 200);
-    assert.deepEqual(Object.keys(refreshed.json).sort(), ['sessionId', 'wsToken']);
+    // The seed's two fields plus the wsUrl to (re)connect to (issue 13: the same node while it serves).
+    assert.deepEqual(Object.keys(refreshed.json).sort(), ['sessionId', 'wsToken', 'wsUrl']);
+    assert.equal(refreshed.json.wsUrl, created.json.wsUrl);
     await jose.jwtVerify(String(refreshed.json.wsToken), key, { algorithms: ['HS256'], audience: 'inference-ws', subject: sessionId });
 
     const finish = { framesIn: 150, framesOut: 150, durationSeconds: 30 };
@@ -163,5 +165,29 @@ describe('seed 004 cURL quickstart against the all-in-one process', () => {
     assert.ok(refreshLine, 'the refresh request is logged');
     assert.equal(refreshLine.sessionId, sessionId);
     assert.equal((refreshLine.req as Body).url, `/api/session/${sessionId}/refresh?token=[REDACTED]`);
+  });
+  it('never logs the value of a secret-bearing query name or header, whatever the spelling (issue 13)', async () => {
+    const names = ['token', 'access_token', 'wsToken', 'x-internal-api-key', 'refresh_token', 'id_token', 'jwt', 'auth', '%74oken', 'api_key', 'password', 'client_secret'];
+    const canaries: string[] = [];
+    const canary = () => {
+      const c = `canary${canaries.length}x${Math.random().toString(36).slice(2, 10)}`;
+      canaries.push(c);
+      return c;
+    };
+    for (const name of names) {
+      for (const path of ['/api/session', '/internal/ai/status', '/no/such/route']) {
+        await http(base, 'POST', `${path}?a=1&${name}=${canary()}`, { userId: 'u' });
+        await http(base, 'POST', `${path}?a=1;${name}=${canary()}`, { userId: 'u' });
+      }
+    }
+    for (const header of ['authorization', 'x-internal-api-key', 'cookie', 'proxy-authorization', 'x-api-key']) {
+      await http(base, 'POST', '/internal/ai/status', { lumbar: 'good', knee: 'good', ankle: 'good' }, { [header]: `Bearer ${canary()}` });
+      await http(base, 'GET', '/no/such/route', undefined, { [header]: canary() });
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const out = platform.output();
+    const leaked = canaries.filter((c) => out.includes(c));
+    assert.deepEqual(leaked, [], 'secret values reached the log');
+    assert.ok(out.includes('[REDACTED]'), 'the requests were logged, with their secrets redacted');
   });
 });

@@ -42,6 +42,24 @@ describe('Hs256Jwt', () => {
     refusedWith(() => jwt.verify(other, { nowSec: NOW }), 'BAD_SIGNATURE');
   });
 
+  it('accepts a signature only in its canonical base64url spelling (issue 13)', () => {
+    const token = jwt.sign(claims);
+    const sig = token.split('.')[2]!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(sig.at(-1)!);
+    // 32 bytes in 43 characters: the last one carries 2 unused bits, so 3 other characters decode to the same bytes.
+    const twins = [0, 1, 2, 3].map((low) => alphabet[(last & ~3) | low]!).filter((c) => c !== sig.at(-1));
+    assert.equal(twins.length, 3);
+    for (const c of twins) {
+      const other = `${token.slice(0, -1)}${c}`;
+      assert.deepEqual(Buffer.from(other.split('.')[2]!, 'base64url'), Buffer.from(sig, 'base64url'), 'same bytes');
+      refusedWith(() => jwt.verify(other, { nowSec: NOW }), 'BAD_SIGNATURE');
+    }
+    refusedWith(() => jwt.verify(`${token}=`, { nowSec: NOW }), 'BAD_SIGNATURE');
+    refusedWith(() => jwt.verify(`${token.slice(0, -sig.length)}${Buffer.from(sig, 'base64url').toString('base64')}`, { nowSec: NOW }), 'BAD_SIGNATURE');
+    assert.ok(jwt.verify(token, { nowSec: NOW }));
+  });
+
   it('refuses a tampered payload', () => {
     const [h, , s] = jwt.sign(claims).split('.');
     const p = Buffer.from(JSON.stringify({ ...claims, sub: 's-2' })).toString('base64url');

@@ -75,8 +75,11 @@ export class Hs256Jwt {
     const header = parseSegment(h);
     if (header.alg !== 'HS256') throw new JwtError('BAD_ALGORITHM', 'token algorithm is not allowed');
     if (header.crit !== undefined) throw new JwtError('MALFORMED', 'token has unsupported critical headers');
-    const expected = createHmac('sha256', this.key).update(`${h}.${p}`).digest();
-    const given = Buffer.from(s, 'base64url');
+    // Compared as text in the one canonical base64url spelling (43 characters, no padding): a
+    // decoder forgives other last characters and a trailing `=`, which would let one signature
+    // be written several ways.
+    const expected = Buffer.from(createHmac('sha256', this.key).update(`${h}.${p}`).digest('base64url'));
+    const given = Buffer.from(s);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw new JwtError('BAD_SIGNATURE', 'token signature is invalid');
     }

@@ -4,6 +4,23 @@ import { consoleBusLogger, type Bus, type BusHandler, type BusLogger, type Unsub
 
 type AnyHandler = (payload: unknown) => void | Promise<void>;
 
+/**
+ * Publishes waiting for Redis at most (at boot, before the first connection, or in the moment a
+ * connection drops). Past it, and at once while a connection that was up is down, a publish is
+ * dropped and counted: bus events are best effort, and an unbounded offline queue would grow for
+ * the whole outage and then be replayed in one burst.
+ */
+export const MAX_PENDING_PUBLISHES = 1_000;
+/** How long a rate-limit command may take before the limiter answers from memory. */
+export const LIMITER_COMMAND_TIMEOUT_MS = 250;
+
+const dropped = new Map<string, number>();
+
+/** Bus events dropped by this process because Redis was away, per topic (the metric reads it). */
+export function droppedBusPublishes(): ReadonlyMap<string, number> {
+  return dropped;
+}
+
 /** Options of the Redis bus. `prefix` namespaces channels (one deployment, or one test run). */
 export interface RedisBusOptions {
   readonly url: string;
@@ -23,8 +40,14 @@ export class RedisBus implements Bus {
   private readonly prefix: string;
   private readonly logger: BusLogger;
   private readonly handlers = new Map<string, Set<AnyHandler>>();
+  private readonly url: string;
+  private limiterClient: Redis | undefined;
+  private pendingPublishes = 0;
+  private pubWasReady = false;
+  private dropLogged = false;
 
   constructor(options: RedisBusOptions) {
+    this.url = options.url;
     this.prefix = options.prefix ?? 'squirret:';
     this.logger = options.logger ?? consoleBusLogger;
     const common = { lazyConnect: false, maxRetriesPerRequest: 3, enableAutoPipelining: true } as const;
@@ -32,6 +55,10 @@ export class RedisBus implements Bus {
     this.sub = new Redis(options.url, { ...common, connectionName: 'squirret-bus-sub' });
     this.pub.on('error', (err) => this.logger.warn({ err: err.message }, 'redis bus publisher error'));
     this.sub.on('error', (err) => this.logger.warn({ err: err.message }, 'redis bus subscriber error'));
+    this.pub.on('ready', () => {
+      this.pubWasReady = true;
+      this.dropLogged = false;
+    });
     this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => this.dispatch(channel.toString(), message));
   }
 
@@ -42,7 +69,27 @@ export class RedisBus implements Bus {
   async publish<T extends BusTopic>(topic: T, payload: BusPayload<T>): Promise<void> {
     const parsed = BUS_EVENTS[topic].safeParse(payload);
     if (!parsed.success) throw new Error(`invalid ${topic} event: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    await this.pub.publish(this.channel(topic), JSON.stringify(parsed.data));
+    // Down after having been up (an outage, not the boot), or too much already waiting: drop.
+    if ((this.pubWasReady && this.pub.status !== 'ready') || this.pendingPublishes >= MAX_PENDING_PUBLISHES) {
+      this.drop(topic, 'redis unavailable');
+      return;
+    }
+    this.pendingPublishes++;
+    try {
+      await this.pub.publish(this.channel(topic), JSON.stringify(parsed.data));
+    } catch (err) {
+      this.drop(topic, err instanceof Error ? err.message : String(err));
+    } finally {
+      this.pendingPublishes--;
+    }
+  }
+
+  private drop(topic: BusTopic, why: string): void {
+    dropped.set(topic, (dropped.get(topic) ?? 0) + 1);
+    if (this.dropLogged) return;
+    // One line per outage (the counter has the figures), not one per event.
+    this.dropLogged = true;
+    this.logger.warn({ topic, err: why }, 'redis away: dropping bus events until it is back');
   }
 
   async subscribe<T extends BusTopic>(topic: T, handler: BusHandler<T>): Promise<Unsubscribe> {
@@ -97,8 +144,28 @@ export class RedisBus implements Bus {
     return this.pub;
   }
 
+  /**
+   * A connection for rate limiters (made on first use): no offline queue and a short command
+   * timeout, so while Redis is away a limiter answers from its in-memory insurance at once, and no
+   * stale command is replayed into a fresh window when Redis returns. Never use it for data that
+   * must not be lost.
+   */
+  get limiterRedis(): Redis {
+    if (!this.limiterClient) {
+      this.limiterClient = new Redis(this.url, {
+        connectionName: 'squirret-rate-limit',
+        enableOfflineQueue: false,
+        commandTimeout: LIMITER_COMMAND_TIMEOUT_MS,
+        maxRetriesPerRequest: 0,
+        enableAutoPipelining: true,
+      });
+      this.limiterClient.on('error', () => undefined); // the limiter falls back; the bus's own clients log outages
+    }
+    return this.limiterClient;
+  }
+
   async close(): Promise<void> {
     this.handlers.clear();
-    await Promise.allSettled([this.sub.quit(), this.pub.quit()]);
+    await Promise.allSettled([this.sub.quit(), this.pub.quit(), ...(this.limiterClient ? [this.limiterClient.quit()] : [])]);
   }
 }

@@ -1,15 +1,21 @@
 import { z } from 'zod';
+import { hasNul } from './storable';
 
 // Wire contracts of the chat rooms (issue 6): the couple chat with its AI participant (seed 000) and
 // the trainer-member "distributor" chat (seed 003). Field names follow the seeds (snake_case),
 // except the ack, which the issue spells `{"type":"ack","clientId","messageId"}`.
+
+/** PostgreSQL's text cannot hold U+0000: a string with one is refused here, not by the database. */
+const NO_NUL = { error: 'must not contain NUL (U+0000)' } as const;
+const noNul = (s: string) => !hasNul(s);
 
 const text = (field: string, max: number) =>
   z
     .string({ error: `${field} is required` })
     .trim()
     .min(1, { error: `${field} must not be empty` })
-    .max(max, { error: `${field} must be at most ${max} characters` });
+    .max(max, { error: `${field} must be at most ${max} characters` })
+    .refine(noNul, { error: `${field} ${NO_NUL.error}` });
 
 const positiveId = (field: string) =>
   z.coerce
@@ -109,11 +115,16 @@ export type TrainerRoomList = z.infer<typeof TrainerRoomListSchema>;
 
 // ---- WebSocket messages ------------------------------------------------------------------------
 
-const clientId = z.string().min(1, { error: 'clientId must not be empty' }).max(64, { error: 'clientId must be at most 64 characters' }).optional();
+const clientId = z
+  .string()
+  .min(1, { error: 'clientId must not be empty' })
+  .max(64, { error: 'clientId must be at most 64 characters' })
+  .refine(noNul, { error: `clientId ${NO_NUL.error}` })
+  .optional();
 const messageId = z.number({ error: 'messageId must be a non-negative integer' }).int({ error: 'messageId must be a non-negative integer' }).min(0, { error: 'messageId must be a non-negative integer' });
 // Content length is checked by the service against the configured limit, so that an over-long
 // message gets MESSAGE_TOO_LONG rather than a generic validation error.
-const content = z.string({ error: 'content must be a string' });
+const content = z.string({ error: 'content must be a string' }).refine(noNul, { error: `content ${NO_NUL.error}` });
 
 /** `{"type":"read","messageId"}`: the client has shown every message up to this id (read position). */
 export const ReadReceiptSchema = z.object({ type: z.literal('read'), messageId });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JudgementSchema } from './pose';
+import { storable } from './storable';
 
 const nonNegativeInt = (field: string) =>
   z
@@ -17,25 +18,26 @@ export const SessionTokenResponseSchema = z.object({
 });
 export type SessionTokenResponse = z.infer<typeof SessionTokenResponseSchema>;
 
-/** `POST /auth/upgrade` body. */
-export const UpgradeRequestSchema = z.strictObject({
-  userId: z
+const userId = storable(
+  z
     .string({ error: 'userId is required' })
     .trim()
     .min(1, { error: 'userId must not be empty' })
     .max(128, { error: 'userId must be at most 128 characters' }),
+  'userId',
+);
+
+/** `POST /auth/upgrade` body. */
+export const UpgradeRequestSchema = z.strictObject({
+  userId,
   sessionId: uuid('sessionId'),
-  email: z.email({ error: 'email must be a valid email address' }).max(254, { error: 'email is too long' }),
+  email: storable(z.email({ error: 'email must be a valid email address' }).max(254, { error: 'email is too long' }), 'email'),
 });
 export type UpgradeRequest = z.infer<typeof UpgradeRequestSchema>;
 
 /** `POST /api/session` body. */
 export const CreateInferenceSessionRequestSchema = z.strictObject({
-  userId: z
-    .string({ error: 'userId is required' })
-    .trim()
-    .min(1, { error: 'userId must not be empty' })
-    .max(128, { error: 'userId must be at most 128 characters' }),
+  userId,
 });
 export type CreateInferenceSessionRequest = z.infer<typeof CreateInferenceSessionRequestSchema>;
 
@@ -46,6 +48,18 @@ export const CreateInferenceSessionResponseSchema = z.object({
   wsToken: z.string(),
 });
 export type CreateInferenceSessionResponse = z.infer<typeof CreateInferenceSessionResponseSchema>;
+
+/**
+ * `POST /api/session/{id}/refresh` answer: a new token and the wsUrl to (re)connect to; the
+ * session is placed on another node when its node died or drains, so clients always connect to
+ * the wsUrl of the latest refresh.
+ */
+export const RefreshInferenceSessionResponseSchema = z.object({
+  sessionId: z.string(),
+  wsToken: z.string(),
+  wsUrl: z.string(),
+});
+export type RefreshInferenceSessionResponse = z.infer<typeof RefreshInferenceSessionResponseSchema>;
 
 /** `POST /api/session/{id}/finish` body: the client's own counts. */
 export const FinishSessionRequestSchema = z.strictObject({

@@ -15,13 +15,19 @@ export const ERROR_TABLE = {
   SESSION_ALREADY_UPGRADED: 409,
   SESSION_FINISHED: 409,
   DEVICE_TOKENS_DISABLED: 409,
+  REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  HEADERS_TOO_LARGE: 431,
   INTERNAL_ERROR: 500,
   NO_CAPACITY: 503,
   NOT_READY: 503,
   INGEST_OVERLOADED: 503,
+  /** The process is shutting down: retry (another instance, or this one after its restart). */
+  SHUTTING_DOWN: 503,
+  /** A dependency (PostgreSQL, Redis) is unreachable; retry after `Retry-After` seconds. */
+  DEPENDENCY_UNAVAILABLE: 503,
   // chat rooms (issue 6)
   ROOM_NOT_FOUND: 404,
   NOT_A_MEMBER: 403,
@@ -43,10 +49,12 @@ export const HTTP_REASON: Readonly<Record<number, string>> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };

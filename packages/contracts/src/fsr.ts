@@ -21,12 +21,25 @@ export const FsrDeviceIdSchema = z
 
 const sessionId = z.uuid({ error: 'sessionId must be a UUID' });
 
+/**
+ * Smallest non-zero ratio the store keeps: the least normal float32 (PostgreSQL `real`). A
+ * smaller non-zero value (`1e-300`) underflows and PostgreSQL refuses the whole statement, so it is
+ * refused here rather than clamped (a device sending it is broken; 0 is what it should send).
+ */
+export const FSR_RATIO_MIN_NONZERO = 1.1754943508222875e-38;
+
+/** Whether a ratio can be stored as is: a finite number, 0 or in [FSR_RATIO_MIN_NONZERO, 100]. */
+export function isStorableRatio(v: number): boolean {
+  return v === 0 || (v >= FSR_RATIO_MIN_NONZERO && v <= 100);
+}
+
 /** One ratio: the share (percent) of the foot's load on one sensor, a finite number in [0, 100]. */
 const ratio = (field: string) =>
   z
     .number({ error: (iss) => (iss.input === undefined ? `${field} is required` : `${field} must be a number between 0 and 100`) })
     .min(0, { error: `${field} must be between 0 and 100` })
-    .max(100, { error: `${field} must be between 0 and 100` });
+    .max(100, { error: `${field} must be between 0 and 100` })
+    .refine((v) => !(v > 0 && v < FSR_RATIO_MIN_NONZERO), { error: `${field} must be 0 or at least 1e-38 (smaller values cannot be stored)` });
 
 const ratios = {
   ratio1: ratio('ratio1'),
@@ -47,11 +60,26 @@ export const FsrSampleRequestSchema = z.strictObject({
 });
 export type FsrSampleRequest = z.infer<typeof FsrSampleRequestSchema>;
 
-/** When a buffered sample was taken: Unix epoch seconds (fractions allowed) or ISO-8601 (seed §0). */
-const sampleTime = z.union([
-  z.number({ error: 'ts must be Unix epoch seconds or an ISO-8601 time' }).positive({ error: 'ts must be Unix epoch seconds or an ISO-8601 time' }),
-  z.iso.datetime({ offset: true, error: 'ts must be Unix epoch seconds or an ISO-8601 time' }),
-], { error: (iss) => (iss.input === undefined ? 'ts is required' : 'ts must be Unix epoch seconds or an ISO-8601 time') });
+/**
+ * Earliest sample time a batch may carry (2000-01-01T00:00:00Z, epoch ms). Older is a device whose
+ * clock was never set (year 0000 is not even a PostgreSQL timestamp); the latest allowed is the
+ * service's now + `FSR_MAX_FUTURE_SKEW_SEC` (at most one day).
+ */
+export const FSR_SAMPLE_TIME_MIN_MS = Date.UTC(2000, 0, 1);
+
+/** Epoch ms of a batch sample's `ts` (Unix seconds or ISO-8601); NaN when it does not read as a time. */
+export function fsrSampleTimeMs(ts: number | string): number {
+  return typeof ts === 'number' ? Math.round(ts * 1000) : Date.parse(ts);
+}
+
+/** When a buffered sample was taken: Unix epoch seconds (fractions allowed) or ISO-8601 (seed §0), not before 2000. */
+const sampleTime = z
+  .union([
+    z.number({ error: 'ts must be Unix epoch seconds or an ISO-8601 time' }).positive({ error: 'ts must be Unix epoch seconds or an ISO-8601 time' }),
+    z.iso.datetime({ offset: true, error: 'ts must be Unix epoch seconds or an ISO-8601 time' }),
+  ], { error: (iss) => (iss.input === undefined ? 'ts is required' : 'ts must be Unix epoch seconds or an ISO-8601 time') })
+  // `when`: only a ts that read as a time is checked (one message per problem).
+  .refine((ts) => fsrSampleTimeMs(ts) >= FSR_SAMPLE_TIME_MIN_MS, { error: 'ts must be a time from 2000-01-01T00:00:00Z on', when: (p) => p.issues.length === 0 });
 
 /** One sample of a batch: a seed sample with the time it was taken. */
 export const FsrBatchSampleSchema = z.strictObject({

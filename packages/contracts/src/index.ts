@@ -9,3 +9,4 @@ export * from './session-channel';
 export * from './fsr';
 export * from './inference';
 export * from './chat-rooms';
+export * from './storable';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasNul } from './storable';
 import { JudgementSchema } from './pose';
 
 /** STOMP destinations of the app's session channel (seed 004 §4). */
@@ -19,7 +20,9 @@ export const PingMessageSchema = z.object({
 export const ClientEventMessageSchema = z.object({
   type: z.literal('CLIENT_EVENT'),
   payload: z.object({
-    name: z.string({ error: 'payload.name is required' }).min(1, { error: 'payload.name must not be empty' }).max(128, { error: 'payload.name is too long' }),
+    name: z.string({ error: 'payload.name is required' }).min(1, { error: 'payload.name must not be empty' }).max(128, { error: 'payload.name is too long' })
+      // PostgreSQL's text cannot hold U+0000.
+      .refine((s) => !hasNul(s), { error: 'payload.name must not contain NUL (U+0000)' }),
     ts: z.number().optional(),
   }),
 });

@@ -1,4 +1,5 @@
 export * from './errors/error-body';
+export * from './errors/dependency-errors';
 export * from './errors/all-exceptions.filter';
 export * from './validation/zod';
 export * from './logging/redact';
@@ -17,3 +18,4 @@ export * from './http/serve';
 export * from './ws/upgrade-router';
 export * from './ws/bounded-send';
 export * from './openapi/openapi';
+export * from './ws/close';

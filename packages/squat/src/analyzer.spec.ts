@@ -275,6 +275,16 @@ describe('SquatAnalyzer: input handling', () => {
     });
   });
 
+  it('treats non-finite keypoint values as missing, so they never enter its state', () => {
+    const a = new SquatAnalyzer();
+    const b = new SquatAnalyzer();
+    const poisoned = squatPose().map((k, i) => (i === 11 ? { ...k, x: Number.NaN } : i === 12 ? { ...k, y: Number.POSITIVE_INFINITY } : i === 13 ? { ...k, score: Number.NaN } : k));
+    const missing = squatPose().filter((_, i) => i < 11 || i > 13);
+    a.push(poisoned, 0);
+    b.push(missing, 0);
+    assert.equal(JSON.stringify(a.snapshot()), JSON.stringify(b.snapshot()));
+  });
+
   it('rejects a bad aspect ratio and a non-finite time', () => {
     assert.throws(() => new SquatAnalyzer({ aspectRatio: 0 }), RangeError);
     assert.throws(() => new SquatAnalyzer().push(squatPose(), Number.NaN), RangeError);

@@ -109,7 +109,8 @@ export class SquatAnalyzer {
     const raw: Array<RawPoint | undefined> = new Array<RawPoint | undefined>(COCO17.length);
     for (const k of keypoints) {
       const i = INDEX.get(k.name);
-      if (i !== undefined) raw[i] = { x: k.x * this.aspect, y: k.y, score: k.score };
+      // a non-finite coordinate or score never enters the filters: the point counts as missing
+      if (i !== undefined && Number.isFinite(k.x) && Number.isFinite(k.y) && Number.isFinite(k.score)) raw[i] = { x: k.x * this.aspect, y: k.y, score: k.score };
     }
     const pose = this.smoother.push(raw, tMs);
     this.view = detectView(pose, this.reference, this.view);

@@ -9,6 +9,19 @@ import { join } from 'node:path';
 
 const SHARED_PORTS = new Set([5432, 6379]);
 
+// Whatever a test started is stopped when the test process exits, even if it failed before its
+// `after()` ran: no server is left behind on the machine.
+const leftovers = new Set<() => void>();
+process.once('exit', () => {
+  for (const stop of leftovers) {
+    try {
+      stop();
+    } catch {
+      /* already gone */
+    }
+  }
+});
+
 /** A free loopback port (never one of the shared servers'). */
 export async function freePort(): Promise<number> {
   for (;;) {
@@ -85,6 +98,8 @@ export async function startPrivateRedis(options: { appendOnly?: boolean } = {}):
     }
     await waitPort(port, false, 10_000, `private redis on ${port} to stop`);
   };
+  const leftover = () => child?.kill('SIGKILL');
+  leftovers.add(leftover);
   await start();
   return {
     port,
@@ -99,6 +114,7 @@ export async function startPrivateRedis(options: { appendOnly?: boolean } = {}):
     },
     destroy: async () => {
       await halt('SIGKILL');
+      leftovers.delete(leftover);
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -155,6 +171,11 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     }
     await waitPort(port, false, 20_000, `private postgres on ${port} to stop`);
   };
+  const leftover = () => {
+    run('pg_ctl', ['-D', dataDir, '-m', 'immediate', 'stop']);
+    rmSync(parent, { recursive: true, force: true });
+  };
+  leftovers.add(leftover);
   await start();
   const url = (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`;
   return {
@@ -172,6 +193,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     },
     destroy: async () => {
       await stop('immediate');
+      leftovers.delete(leftover);
       rmSync(parent, { recursive: true, force: true });
     },
   };

@@ -6,6 +6,7 @@ import type { ChatConfig } from '../config/chat.config';
 import type { SpringAuthService } from '../spring-auth/spring-auth.service';
 import type { SpringIdentity } from '../spring-auth/spring-identity';
 import { closeForError, drainSockets, originRefused } from './socket-edge';
+import { closeSocket } from '@squirret/server-kit';
 
 /** Admits an authenticated socket into a room (the feature's own part of a chat endpoint). */
 export type ChatAccept = (ws: WebSocket, identity: SpringIdentity, rawRoomId: string, query: URLSearchParams) => Promise<void>;
@@ -42,7 +43,7 @@ export class ChatEndpoint {
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         const identity = auth.fromQuery(query);
         if (typeof identity === 'string') {
-          ws.close(CLOSE_CODES.POLICY_VIOLATION, `unauthorized: ${identity}`);
+          closeSocket(ws, CLOSE_CODES.POLICY_VIOLATION, `unauthorized: ${identity}`);
           return;
         }
         void accept(ws, identity, params.roomId ?? '', query).catch((err: unknown) => closeForError(ws, err, logger));

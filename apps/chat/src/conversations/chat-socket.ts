@@ -1,9 +1,15 @@
 import { AppError, CLOSE_CODES, type ChatSocketError, type StoredMessage } from '@squirret/contracts';
-import { boundedSend } from '@squirret/server-kit';
+import { Logger } from '@nestjs/common';
+import { boundedSend, closeSocket, containSocketFault } from '@squirret/server-kit';
 import type { RawData, WebSocket } from 'ws';
 import type { SpringIdentity } from '../spring-auth/spring-identity';
 import { corkForThisTurn } from './socket-cork';
 import type { RoomNotice, RoomSubscriber, WireFormat } from './room-fanout';
+
+const logger = new Logger('chat-socket');
+/** A fault in one socket's handling closes that socket (1011), never the process. */
+const reportFault = (err: unknown, where: string) =>
+  logger.error({ where, err: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 'chat socket fault: closed with 1011');
 
 /** What a room kind does with a socket's parsed messages and its end. */
 export interface ChatSocketHandler {
@@ -52,7 +58,7 @@ export class ChatSocket implements RoomSubscriber {
     ready: Promise<void>,
   ) {
     this.chain = ready;
-    ws.on('message', (data: RawData, isBinary: boolean) => this.onFrame(data, isBinary));
+    ws.on('message', (data: RawData, isBinary: boolean) => containSocketFault(ws, 'message', reportFault, () => this.onFrame(data, isBinary)));
     ws.on('pong', () => (this.alive = true));
     ws.on('close', () => this.onClose());
     ws.on('error', () => undefined);
@@ -75,7 +81,7 @@ export class ChatSocket implements RoomSubscriber {
   close(code: number, reason: string): void {
     if (this.closedFlag) return;
     this.closedFlag = true;
-    this.ws.close(code, reason.slice(0, 120));
+    closeSocket(this.ws, code, reason);
     // A peer that never answers the close handshake is cut off.
     setTimeout(() => this.ws.terminate(), 5_000).unref();
     this.onClose();
@@ -111,7 +117,9 @@ export class ChatSocket implements RoomSubscriber {
       return;
     }
     if (this.queued >= this.options.maxQueued) {
-      this.fail('RATE_LIMITED', 'too many messages waiting to be handled; slow down');
+      // Refused by id, so the client knows to resend it; not counted as a bad message (a fast
+      // client, or a store that is slow for a moment, is not a broken one).
+      this.sendError('RATE_LIMITED', 'too many messages waiting to be handled; slow down', clientIdOf(parsed), { retry_after: 1 });
       return;
     }
     this.queued++;
@@ -127,7 +135,7 @@ export class ChatSocket implements RoomSubscriber {
   }
 
   private onHandlerError(err: unknown, parsed: unknown): void {
-    const clientId = typeof parsed === 'object' && parsed !== null && typeof (parsed as { clientId?: unknown }).clientId === 'string' ? (parsed as { clientId: string }).clientId : undefined;
+    const clientId = clientIdOf(parsed);
     if (err instanceof AppError) {
       const retry = err.headers['Retry-After'];
       // A refused message costs nothing, so it does not count towards closing: only malformed ones do.
@@ -151,6 +159,11 @@ export class ChatSocket implements RoomSubscriber {
     this.closedFlag = true;
     this.handler.closed(this);
   }
+}
+
+/** The clientId a parsed message carries, if any, so that every refusal names the message it refuses. */
+function clientIdOf(parsed: unknown): string | undefined {
+  return typeof parsed === 'object' && parsed !== null && typeof (parsed as { clientId?: unknown }).clientId === 'string' ? (parsed as { clientId: string }).clientId : undefined;
 }
 
 function rawText(data: RawData): string {

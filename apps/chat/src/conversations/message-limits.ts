@@ -20,7 +20,7 @@ export class MessageLimits {
   ) {
     this.limiter = new RateLimiter(
       { name: 'chat-messages', points: config.CHAT_RATE_LIMIT, durationSec: config.CHAT_RATE_WINDOW_SEC },
-      bus instanceof RedisBus ? bus.redis : undefined,
+      bus instanceof RedisBus ? bus.limiterRedis : undefined,
       `${config.BUS_PREFIX}rl`,
     );
   }

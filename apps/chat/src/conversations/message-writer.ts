@@ -106,6 +106,10 @@ export class MessageWriter {
 
   private storeError(err: unknown): AppError {
     if (err instanceof AppError) return err;
+    if (isDataError(err)) {
+      // The database refuses this message's data (it would refuse a retry too): a refusal, not an outage.
+      return new AppError('VALIDATION_ERROR', 'the message holds data that cannot be stored');
+    }
     this.logger.error({ err: String(err) }, 'storing chat messages failed');
     return new AppError('CHAT_STORE_FAILED', 'the message could not be stored; retry with the same clientId');
   }
@@ -290,6 +294,13 @@ function isClientIdRace(err: unknown): boolean {
   if (typeof driverError !== 'object' || driverError === null) return false;
   const e = driverError as { code?: unknown; constraint?: unknown };
   return e.code === '23505' && e.constraint === 'chat_messages_client_idx';
+}
+
+/** SQLSTATE class 22 (data exception: bad encoding, out of range…) or a check violation: the data, not the database. */
+function isDataError(err: unknown): boolean {
+  const driverError: unknown = err instanceof QueryFailedError ? err.driverError : err;
+  const code = typeof driverError === 'object' && driverError !== null ? (driverError as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && (code.startsWith('22') || code === '23514');
 }
 
 const dedupeKey = (room: string, sender: string | null, client: string | null) => `${room}\u0000${sender ?? ''}\u0000${client ?? ''}`;

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { LoggerService } from '@nestjs/common';
 import { AppError, CLOSE_CODES, type ErrorCode } from '@squirret/contracts';
-import { rejectUpgrade } from '@squirret/server-kit';
+import { rejectUpgrade, closeSocket } from '@squirret/server-kit';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { ChatConfig } from '../config/chat.config';
 import { originAllowed } from '../spring-auth/chat-cors';
@@ -21,11 +21,11 @@ const CLOSE_FOR: Partial<Record<ErrorCode, number>> = {
 /** Closes a socket that could not be admitted, with the close code of the error (1011 for the unexpected). */
 export function closeForError(ws: WebSocket, err: unknown, logger: LoggerService): void {
   if (err instanceof AppError && CLOSE_FOR[err.code] !== undefined) {
-    ws.close(CLOSE_FOR[err.code]!, err.message.slice(0, 120));
+    closeSocket(ws, CLOSE_FOR[err.code]!, err.message);
     return;
   }
   logger.error?.({ err: String(err) }, 'chat socket could not be admitted');
-  ws.close(CLOSE_CODES.INTERNAL_ERROR, 'internal error');
+  closeSocket(ws, CLOSE_CODES.INTERNAL_ERROR, 'internal error');
 }
 
 /** `?lastMessageId=N` (or `last_message_id`): the newest message the client has; null when absent or not a number. */
@@ -63,7 +63,7 @@ export function socketOptions(config: ChatConfig): ChatSocketOptions {
  */
 export async function drainSockets(wss: WebSocketServer, graceMs = 2_000): Promise<void> {
   const open = [...wss.clients];
-  for (const ws of open) ws.close(CLOSE_CODES.SERVICE_RESTART, 'server restarting');
+  for (const ws of open) closeSocket(ws, CLOSE_CODES.SERVICE_RESTART, 'server restarting');
   const deadline = Date.now() + graceMs;
   while (open.some((ws) => ws.readyState !== ws.CLOSED) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   for (const ws of open) ws.terminate();

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Bus, Unsubscribe } from '@squirret/bus';
 import { AppToServerMessageSchema, CLOSE_CODES, SESSION_CHANNEL } from '@squirret/contracts';
-import { MetricsService, formatZodError } from '@squirret/server-kit';
+import { MetricsService, formatZodError, guardedTimer } from '@squirret/server-kit';
 import type { StompMessageAction, StompSubscribeAction } from '@squirret/stomp';
 import type { Counter, Gauge } from 'prom-client';
 import { Gauge as PromGauge } from 'prom-client';
@@ -50,7 +50,9 @@ export class SessionChannelService implements ConnectionHandler, OnModuleInit, B
         this.deliver(e.sessionId, e.message);
       }),
     ]);
-    this.ticker = setInterval(() => this.onTick(), this.config.DATA_PUSH_MS);
+    // A fault in one tick is logged; the ticker (and the process) go on.
+    const onTick = guardedTimer('session-channel tick', (err) => this.logger.error({ err: String(err) }, 'push tick failed'), () => this.onTick());
+    this.ticker = setInterval(onTick, this.config.DATA_PUSH_MS);
     this.ticker.unref();
   }
 

@@ -1,5 +1,6 @@
 import { CLOSE_CODES } from '@squirret/contracts';
-import { boundedSend } from '@squirret/server-kit';
+import { Logger } from '@nestjs/common';
+import { boundedSend, closeSocket, containSocketFault } from '@squirret/server-kit';
 import {
   HEARTBEAT,
   StompSession,
@@ -44,6 +45,11 @@ const CLOSE_FOR: Readonly<Record<StompCloseReason, number>> = {
   'application-error': CLOSE_CODES.POLICY_VIOLATION,
 };
 
+const logger = new Logger('stomp');
+/** A fault in one connection's handling closes that connection (1011), never the process. */
+const reportFault = (err: unknown, where: string) =>
+  logger.error({ where, err: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 'STOMP connection fault: closed with 1011');
+
 const toBuffer = (data: RawData): Buffer =>
   Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
 
@@ -71,7 +77,7 @@ export class StompConnection {
       sessionId: identity.sessionId.slice(0, 8),
     });
     this.connectTimer = setTimeout(() => this.closeSocket(CLOSE_CODES.POLICY_VIOLATION, 'no CONNECT frame in time'), settings.connectTimeoutMs);
-    ws.on('message', (data) => this.onData(toBuffer(data)));
+    ws.on('message', (data) => containSocketFault(ws, 'message', reportFault, () => this.onData(toBuffer(data))));
     ws.on('close', () => this.onSocketClosed());
     ws.on('error', () => this.onSocketClosed());
   }
@@ -175,7 +181,7 @@ export class StompConnection {
 
   private closeSocket(code: number, reason: string): void {
     if (this.closed) return;
-    this.ws.close(code, reason.slice(0, 120));
+    closeSocket(this.ws, code, reason);
     // A peer that never answers the close handshake is dropped.
     setTimeout(() => this.ws.terminate(), 2_000).unref();
     this.onSocketClosed();

@@ -46,6 +46,20 @@ describe('NodeRegistry', () => {
     assert.equal(reg.allocate(), undefined);
   });
 
+  it('stops allocating to a node the moment it says it drains, and forgets a silent one after its TTL', () => {
+    const clock = fixedClock();
+    const reg = new NodeRegistry(new InMemoryBus(), clock);
+    reg.observe(beat({ nodeId: 'a', ttlMs: 1500 }));
+    reg.observe(beat({ nodeId: 'b', ttlMs: 1500, load: 1 }));
+    assert.ok(reg.isServing('a'));
+    reg.observe(beat({ nodeId: 'a', ttlMs: 1500, draining: true }));
+    assert.ok(!reg.isServing('a'));
+    assert.equal(reg.allocate()?.nodeId, 'b');
+    clock.advance(1500);
+    assert.ok(!reg.isServing('b'));
+    assert.equal(reg.allocate(), undefined);
+  });
+
   it('learns nodes from the bus', async () => {
     const bus = new InMemoryBus();
     const reg = new NodeRegistry(bus, fixedClock());

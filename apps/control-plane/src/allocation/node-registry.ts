@@ -15,6 +15,8 @@ export interface LiveNode {
 export interface NodeAllocator {
   allocate(): LiveNode | undefined;
   liveNodes(): LiveNode[];
+  /** Whether a node is alive, ready and not draining (a session placed on it can stay there). */
+  isServing(nodeId: string): boolean;
 }
 
 interface Entry {
@@ -48,7 +50,9 @@ export class NodeRegistry implements NodeAllocator, OnModuleInit, OnModuleDestro
   }
 
   observe(event: InferenceNodeEvent): void {
-    const known = this.nodes.has(event.nodeId);
+    const known = this.nodes.get(event.nodeId);
+    // A node's own "draining" (SIGTERM) takes it out of allocation at once, not a TTL later.
+    if (event.draining && known && !known.event.draining) this.logger.log({ nodeId: event.nodeId }, 'inference node draining');
     this.nodes.set(event.nodeId, { event, expiresAt: this.clock.now().getTime() + event.ttlMs, reserved: 0 });
     if (!known) this.logger.log({ nodeId: event.nodeId, wsBaseUrl: event.wsBaseUrl, capacity: event.capacity }, 'inference node joined');
   }
@@ -65,6 +69,10 @@ export class NodeRegistry implements NodeAllocator, OnModuleInit, OnModuleDestro
       out.push({ nodeId: id, wsBaseUrl: e.event.wsBaseUrl, capacity: e.event.capacity, load: e.event.load + e.reserved });
     }
     return out;
+  }
+
+  isServing(nodeId: string): boolean {
+    return this.liveNodes().some((n) => n.nodeId === nodeId);
   }
 
   allocate(): LiveNode | undefined {

@@ -11,7 +11,7 @@ import {
   ErrorBodyDto,
   FinishSessionRequestDto,
   FinishSessionResponseDto,
-  SessionTokenResponseDto,
+  RefreshInferenceSessionResponseDto,
 } from './dto/sessions.dto';
 import { SessionErrors } from './sessions.errors';
 import { SessionsService } from './sessions.service';
@@ -48,10 +48,14 @@ export class InferenceSessionsController {
   @Post(':id/refresh')
   @HttpCode(200)
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiOkResponse({ type: SessionTokenResponseDto })
+  @ApiOkResponse({
+    type: RefreshInferenceSessionResponseDto,
+    description: 'A new token and the wsUrl to connect to: the same node, or another one when the session\'s node died or drains',
+  })
   @ApiResponse({ status: 404, type: ErrorBodyDto })
   @ApiResponse({ status: 409, type: ErrorBodyDto })
-  refresh(@Param('id') id: string): Promise<SessionTokenResponseDto> {
+  @ApiResponse({ status: 503, type: ErrorBodyDto, description: 'NO_CAPACITY: the session\'s node is gone and no other node is live' })
+  refresh(@Param('id') id: string): Promise<RefreshInferenceSessionResponseDto> {
     return this.sessions.refresh(sessionIdParam(id));
   }
 

@@ -27,6 +27,8 @@ export interface SessionsStore {
    * transaction: if it throws, the session stays active so the client's retry can finish it.
    */
   finish(id: string, at: Date, then: () => Promise<void>): Promise<UpdateOutcome>;
+  /** Places an active session on another node (its node died or drains); `conflict` when finished. */
+  move(id: string, nodeId: string, wsUrl: string): Promise<UpdateOutcome>;
 }
 
 /** SessionsStore on PostgreSQL. Each change is one conditional statement, so concurrent calls cannot both win. */
@@ -73,6 +75,21 @@ export class SessionsRepository implements SessionsStore {
     if (updated) return 'updated';
     return (await this.repo.existsBy({ id })) ? 'conflict' : 'not-found';
   }
+
+  move(id: string, nodeId: string, wsUrl: string): Promise<UpdateOutcome> {
+    return moveSession(this.ds, id, nodeId, wsUrl);
+  }
+}
+
+/** Placement changes are conditional too: a finished session stays where it was. */
+export async function moveSession(ds: DataSource, id: string, nodeId: string, wsUrl: string): Promise<UpdateOutcome> {
+  const rows: unknown[] = await ds.query(`UPDATE cp_sessions SET node_id = $2, ws_url = $3 WHERE id = $1 AND status = 'active' RETURNING id`, [
+    id,
+    nodeId,
+    wsUrl,
+  ]);
+  if (firstRows(rows) > 0) return 'updated';
+  return (await ds.getRepository(SessionEntity).existsBy({ id })) ? 'conflict' : 'not-found';
 }
 
 /** TypeORM's postgres driver answers UPDATE … RETURNING with [rows, count]. */

@@ -83,6 +83,22 @@ describe('SessionsService', () => {
     await assert.rejects(service.refresh(sessionId), code('SESSION_FINISHED'));
   });
 
+  it('refresh answers the same wsUrl while the node serves, and moves the session when its node is gone or draining', async () => {
+    const nodes = [liveNode({ nodeId: 'node-a', wsBaseUrl: 'ws://a:1' }), liveNode({ nodeId: 'node-b', wsBaseUrl: 'ws://b:1' })];
+    const { service, store, tokens } = setup({ nodes });
+    const created = await service.createInference('user123');
+    const same = await service.refresh(created.sessionId);
+    assert.deepEqual([same.sessionId, same.wsUrl], [created.sessionId, created.wsUrl]);
+    // node-a stopped heartbeating (or said it drains): the allocator no longer lists it
+    nodes.shift();
+    const moved = await service.refresh(created.sessionId);
+    assert.equal(moved.wsUrl, `ws://b:1/ws/${created.sessionId}`);
+    assert.equal(tokens.verifyInferenceToken(moved.wsToken, created.sessionId).sub, created.sessionId);
+    assert.deepEqual([store.rows.get(created.sessionId)?.nodeId, store.rows.get(created.sessionId)?.wsUrl], ['node-b', moved.wsUrl]);
+    nodes.shift();
+    await assert.rejects(service.refresh(created.sessionId), code('NO_CAPACITY'));
+  });
+
   it('finishes idempotently: the second call answers the same and records nothing new', async () => {
     const { service, recorded, store } = setup();
     const { sessionId } = await service.createInference('user123');

@@ -4,6 +4,7 @@ import type { TokenService } from '@squirret/auth';
 import type {
   CreateInferenceSessionResponse,
   FinishSessionRequest,
+  RefreshInferenceSessionResponse,
   FinishSessionResponse,
   SessionTokenResponse,
   UpgradeRequest,
@@ -14,6 +15,8 @@ import { UsageService } from '../usage/usage.service';
 import { SessionErrors } from './sessions.errors';
 import { SESSIONS_STORE } from './sessions.store';
 import type { SessionsStore } from './sessions.repository';
+
+const wsUrlOf = (base: string, id: string): string => `${base.replace(/\/+$/, '')}/ws/${id}`;
 
 /** Session lifecycle: guest issue, upgrade, inference allocation, token refresh, finish. */
 @Injectable()
@@ -47,18 +50,33 @@ export class SessionsService {
     const node = this.allocator.allocate();
     if (!node) throw SessionErrors.noCapacity();
     const id = randomUUID();
-    const wsUrl = `${node.wsBaseUrl.replace(/\/+$/, '')}/ws/${id}`;
+    const wsUrl = wsUrlOf(node.wsBaseUrl, id);
     await this.store.insert({ id, kind: 'inference', userId, nodeId: node.nodeId, wsUrl, createdAt: this.clock.now() });
     this.logger.log({ sessionId: id, nodeId: node.nodeId }, 'inference session created');
     return { sessionId: id, wsUrl, wsToken: this.tokens.issueInferenceToken(id, userId) };
   }
 
-  async refresh(id: string): Promise<SessionTokenResponse> {
+  /**
+   * A new token, and where to connect: the session's node while it serves, else (dead: no
+   * heartbeat within its TTL; or draining) a newly allocated one; that node restores the
+   * session's checkpoint, so reps and counters continue.
+   */
+  async refresh(id: string): Promise<RefreshInferenceSessionResponse> {
     const s = await this.store.find(id);
     if (!s) throw SessionErrors.notFound(id);
     if (s.kind !== 'inference') throw SessionErrors.notInference(id);
     if (s.status === 'finished') throw SessionErrors.finished(id);
-    return { sessionId: id, wsToken: this.tokens.issueInferenceToken(id, s.userId ?? undefined) };
+    let wsUrl = s.wsUrl;
+    if (!s.nodeId || !wsUrl || !this.allocator.isServing(s.nodeId)) {
+      const node = this.allocator.allocate();
+      if (!node) throw SessionErrors.noCapacity();
+      wsUrl = wsUrlOf(node.wsBaseUrl, id);
+      const outcome = await this.store.move(id, node.nodeId, wsUrl);
+      if (outcome === 'not-found') throw SessionErrors.notFound(id);
+      if (outcome === 'conflict') throw SessionErrors.finished(id);
+      this.logger.log({ sessionId: id, from: s.nodeId, to: node.nodeId }, 'inference session moved');
+    }
+    return { sessionId: id, wsToken: this.tokens.issueInferenceToken(id, s.userId ?? undefined), wsUrl };
   }
 
   /** Idempotent: the first call finishes the session and queues its usage; later calls change nothing. */

@@ -51,11 +51,19 @@ export class FakeSessionsStore implements SessionsStore {
     Object.assign(r, { status: 'finished', finishedAt: at });
     return 'updated';
   }
+
+  async move(id: string, nodeId: string, wsUrl: string): Promise<UpdateOutcome> {
+    const r = this.rows.get(id);
+    if (!r) return 'not-found';
+    if (r.status === 'finished') return 'conflict';
+    Object.assign(r, { nodeId, wsUrl });
+    return 'updated';
+  }
 }
 
-/** An allocator that hands out the given nodes in order (or none). */
+/** An allocator that hands out the first of the given nodes (or none); the list may change. */
 export function fakeAllocator(nodes: LiveNode[]): NodeAllocator {
-  return { allocate: () => nodes[0], liveNodes: () => nodes };
+  return { allocate: () => nodes[0], liveNodes: () => nodes, isServing: (id) => nodes.some((n) => n.nodeId === id) };
 }
 
 export const liveNode = (over: Partial<LiveNode> = {}): LiveNode => ({

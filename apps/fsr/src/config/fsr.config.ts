@@ -39,13 +39,27 @@ export const FsrConfigSchema = z.object({
   FSR_AI_STATUS_MAX_AGE_SEC: env.int(60, 1),
   /** How long a device's latest feet are kept after its last sample. */
   FSR_LATEST_TTL_SEC: env.int(24 * 3600, 10),
-  /** A batch sample taken further in the future than this is refused (device clock skew). */
-  FSR_MAX_FUTURE_SKEW_SEC: env.int(60, 0),
+  /** A batch sample taken further in the future than this is refused (device clock skew; at most a day). */
+  FSR_MAX_FUTURE_SKEW_SEC: z.coerce.number().int().min(0).max(86_400, 'must be at most 86400 (one day)').default(60),
   /** The PostgreSQL writer flushes every N ms or every M rows, whichever comes first. */
   FSR_FLUSH_INTERVAL_MS: env.int(200, 10),
   FSR_FLUSH_MAX_ROWS: env.int(1_000, 1),
   /** Rows held in memory at most (while PostgreSQL is slow or down); beyond it ingest answers 503. */
   FSR_BUFFER_MAX_ROWS: env.int(100_000, 1),
+  /** Longest pause between two attempts of a failing flush (exponential backoff with jitter from FSR_FLUSH_INTERVAL_MS). */
+  FSR_FLUSH_RETRY_MAX_MS: env.int(5_000, 10),
+  /** On SIGTERM the writer keeps trying to store what it holds for this long (serve() exits by force at 15 s). */
+  FSR_SHUTDOWN_FLUSH_MS: env.int(12_000, 0),
+  /**
+   * Local append-only journal of accepted samples, written before the 202 and replayed at start, so
+   * that even SIGKILL loses no acknowledged sample. A directory of this instance's own (never shared
+   * by two processes); unset or `off`: no journal (a crash then loses the unflushed buffer). The
+   * all-in-one process defaults it to `<DATA_DIR>/fsr-journal`.
+   */
+  FSR_JOURNAL_DIR: z.string().min(1).optional(),
+  /** `fdatasync`: the 202 waits for the disk (survives a machine crash); `write`: for the OS page cache (survives SIGKILL). */
+  FSR_JOURNAL_SYNC: z.enum(['fdatasync', 'write']).default('fdatasync'),
+  FSR_JOURNAL_SEGMENT_BYTES: env.int(4 * 1024 * 1024, 4096),
   /** Samples older than this many days are deleted (0 keeps them forever), checked every sweep. */
   FSR_RETENTION_DAYS: env.int(30, 0),
   FSR_RETENTION_SWEEP_SEC: env.int(3_600, 1),

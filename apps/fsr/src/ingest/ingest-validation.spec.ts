@@ -51,6 +51,25 @@ describe('FSR request validation (messages name the field)', () => {
     assert.equal(message(FsrBatchRequestSchema, [ok]), 'request body must be a JSON object');
   });
 
+  it('issue 13: refuses what PostgreSQL cannot store (a ratio that underflows real, a ts in year 0000, NUL in a string)', () => {
+    for (const tiny of [1e-300, 7e-46, 1e-40, 1e-39]) {
+      assert.equal(message(FsrSampleRequestSchema, { ...seed, ratio3: tiny }), 'ratio3 must be 0 or at least 1e-38 (smaller values cannot be stored)', String(tiny));
+      assert.equal(message(FsrBatchRequestSchema, { samples: [{ ...seed, ratio3: tiny, ts: 1730892345 }] }), 'samples.0.ratio3: ratio3 must be 0 or at least 1e-38 (smaller values cannot be stored)');
+    }
+    assert.equal(message(FsrSampleRequestSchema, { ...seed, ratio3: -1e-300 }), 'ratio3 must be between 0 and 100');
+    parseOrThrow(FsrSampleRequestSchema, { ...seed, ratio3: 1.2e-38, ratio4: 0, ratio5: -0 });
+    const tooOld = 'samples.0.ts: ts must be a time from 2000-01-01T00:00:00Z on';
+    for (const ts of ['0000-01-01T00:00:00Z', '1999-12-31T23:59:59Z', '1969-07-20T20:17:00+00:00', 946684799, 1e-300, 1]) {
+      assert.equal(message(FsrBatchRequestSchema, { samples: [{ ...seed, ts }] }), tooOld, String(ts));
+    }
+    parseOrThrow(FsrBatchRequestSchema, { samples: [{ ...seed, ts: '2000-01-01T00:00:00Z' }, { ...seed, ts: 946684800 }] });
+    assert.equal(message(FsrSampleRequestSchema, { ...seed, deviceId: 'esp\u0000' }), 'deviceId must be 1 to 64 letters, digits, ".", "_", ":" or "-"');
+    assert.equal(message(FsrSampleRequestSchema, { ...seed, sessionId: 'a9433005-6d0d-4981-b7b9-6df0ec0366e\u0000' }), 'sessionId must be a UUID');
+    assert.equal(message(FsrSampleRequestSchema, { ...seed, side: 'left\u0000' }), 'side must be "left" or "right"');
+    assert.equal(message(FsrBatchRequestSchema, { deviceId: '\u0000', samples: [{ ...seed, ts: 1730892345 }] }), 'deviceId must be 1 to 64 letters, digits, ".", "_", ":" or "-"');
+    assert.throws(() => resolveDeviceId({ 'x-device-id': 'esp\u0000' }, undefined, 'default'), (e: unknown) => e instanceof AppError && e.code === 'VALIDATION_ERROR');
+  });
+
   it('checks the query of the read endpoints', () => {
     assert.equal(message(FsrFeedbackQuerySchema, { sessionId: '1' }), 'sessionId must be a UUID');
     assert.equal(message(FsrFeedbackQuerySchema, { deviceId: '' }), 'deviceId must be 1 to 64 letters, digits, ".", "_", ":" or "-"');
@@ -84,7 +103,7 @@ describe('parseSampleBody (direct check of the seed form, zod for the rest)', ()
   const viaZod = (b: unknown) => parseOrThrow(FsrSampleRequestSchema, b);
 
   it('decides and words exactly like the schema', () => {
-    const values: unknown[] = [0, -0, 100, 12.3, 100.01, -0.1, Number.NaN, Infinity, '8.4', null, undefined, true, {}, []];
+    const values: unknown[] = [0, -0, 100, 12.3, 100.01, -0.1, Number.NaN, Infinity, -Infinity, 1e-300, -1e-300, 7e-46, 1e-38, 1.2e-38, 5e-324, '8.4', null, undefined, true, {}, []];
     const bodies: unknown[] = [seed, { ...seed, side: 'right' }, { ...seed, ratio1: 0, ratio6: 100 }, [seed], undefined, null, 'x', 5, Object.assign(Object.create(null), seed)];
     for (const key of ['side', 'ratio1', 'ratio2', 'ratio3', 'ratio4', 'ratio5', 'ratio6']) {
       for (const v of [...values, 'left', 'middle', 'LEFT']) bodies.push({ ...seed, [key]: v });

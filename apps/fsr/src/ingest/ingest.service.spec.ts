@@ -56,6 +56,18 @@ describe('IngestService', () => {
     assert.equal(writer.stats().buffered, 0);
   });
 
+  it('issue 13: refuses a batch ts the schema let through but that is no sane time (year 0000, unreadable), taking nothing', async () => {
+    const { service, writer } = setup();
+    for (const ts of ['0000-01-01T00:00:00Z', 'not a time', 1]) {
+      await assert.rejects(
+        service.ingestBatch('esp-1', null, [{ ...seed, ts: T0 / 1000 }, { ...seed, ts }]),
+        (e: unknown) => e instanceof AppError && e.code === 'VALIDATION_ERROR' && e.message === 'samples.1.ts: ts must be a time from 2000-01-01T00:00:00Z on',
+      );
+    }
+    assert.equal(writer.stats().buffered, 0);
+    assert.throws(() => testConfig({ FSR_MAX_FUTURE_SKEW_SEC: '86401' }), /at most 86400/);
+  });
+
   it('answers INGEST_OVERLOADED when the writer is full, leaving the live state untouched', async () => {
     const { service, store } = setup(1);
     await service.ingestOne('esp-1', null, seed);

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Bus } from '@squirret/bus';
-import type { FsrBatchSample, FsrSampleRequest } from '@squirret/contracts';
+import { AppError, FSR_SAMPLE_TIME_MIN_MS, fsrSampleTimeMs, type FsrBatchSample, type FsrSampleRequest } from '@squirret/contracts';
 import type { FsrConfig } from '../config/fsr.config';
-import { FSR_BUS, FSR_CLOCK, FSR_CONFIG, FSR_LIVE_STORE, FSR_SAMPLE_WRITER, type Clock } from '../fsr.tokens';
+import { FSR_BUS, FSR_CLOCK, FSR_CONFIG, FSR_LIVE_STORE, FSR_SAMPLE_JOURNAL, FSR_SAMPLE_WRITER, type Clock } from '../fsr.tokens';
 import type { LiveStore } from '../live/live-store';
 import { ratiosOf, type FootSample, type SampleRow } from '../samples/foot-sample';
+import type { SampleJournal } from '../samples/sample-journal';
 import type { SampleWriter } from '../samples/sample-writer';
 import { IngestErrors } from './ingest.errors';
 
@@ -17,7 +18,7 @@ export interface IngestBatch {
 
 /** Epoch ms of a batch sample's `ts` (Unix seconds or ISO-8601). */
 export function sampleTimeMs(ts: FsrBatchSample['ts']): number {
-  return typeof ts === 'number' ? Math.round(ts * 1000) : Date.parse(ts);
+  return fsrSampleTimeMs(ts);
 }
 
 /**
@@ -35,6 +36,7 @@ export class IngestService {
     @Inject(FSR_BUS) private readonly bus: Bus,
     @Inject(FSR_CLOCK) private readonly clock: Clock,
     @Inject(FSR_CONFIG) private readonly config: FsrConfig,
+    @Inject(FSR_SAMPLE_JOURNAL) private readonly journal: SampleJournal | null = null,
   ) {}
 
   /** One sample of the seed's form, taken now. */
@@ -49,6 +51,8 @@ export class IngestService {
     const latestAllowed = now + this.config.FSR_MAX_FUTURE_SKEW_SEC * 1000;
     const feet = samples.map((s, i): FootSample => {
       const at = sampleTimeMs(s.ts);
+      // The schema refused times before 2000; this also keeps a NaN out of the writer.
+      if (!(at >= FSR_SAMPLE_TIME_MIN_MS)) throw IngestErrors.tooOld(i);
       if (at > latestAllowed) throw IngestErrors.inFuture(i, this.config.FSR_MAX_FUTURE_SKEW_SEC);
       return { side: s.side, ratios: ratiosOf(s), at };
     });
@@ -59,9 +63,19 @@ export class IngestService {
   private async accept(batch: IngestBatch, now: number): Promise<number> {
     const { deviceId, sessionId } = batch;
     const rows: SampleRow[] = batch.samples.map((s) => ({ side: s.side, ratios: s.ratios, at: s.at, deviceId, sessionId, receivedAt: now }));
-    // Throws INGEST_OVERLOADED (503) with nothing taken when PostgreSQL is too far behind.
-    this.writer.enqueue(rows);
-    const fresh = await this.store.record({ deviceId, sessionId, samples: batch.samples, now });
+    // Throws 503 (INGEST_OVERLOADED / DEPENDENCY_UNAVAILABLE) with nothing taken when PostgreSQL is
+    // too far behind. Then journal and buffer in the same tick, so the writer holds rows in journal
+    // order (the journal's mark relies on it).
+    this.writer.assertRoomFor(rows.length);
+    const journaled = this.journal?.append(rows);
+    this.writer.enqueue(journaled?.rows ?? rows);
+    const [fresh] = await Promise.all([
+      this.store.record({ deviceId, sessionId, samples: batch.samples, now }),
+      journaled?.durable.catch((err: unknown) => {
+        this.logger.error({ err: String(err) }, 'sample journal write failed');
+        throw new AppError('DEPENDENCY_UNAVAILABLE', 'sample journal unavailable; retry shortly', { 'Retry-After': '1' });
+      }),
+    ]);
     // The stream is best effort: a bus failure must not turn an accepted sample into an error, and
     // the answer does not wait for the bus (one Redis round trip less per request). Order per
     // device holds: publishes go out in call order on the bus's one connection.

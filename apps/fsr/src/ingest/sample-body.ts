@@ -1,9 +1,9 @@
-import { FsrSampleRequestSchema, type FsrSampleRequest } from '@squirret/contracts';
+import { FsrSampleRequestSchema, isStorableRatio, type FsrSampleRequest } from '@squirret/contracts';
 import { parseOrThrow } from '@squirret/server-kit';
 
 const RATIO_KEYS = ['ratio1', 'ratio2', 'ratio3', 'ratio4', 'ratio5', 'ratio6'] as const;
 
-const isRatio = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 100;
+const isRatio = (v: unknown): v is number => typeof v === 'number' && isStorableRatio(v);
 
 /**
  * The seed's `POST /api/fsr_data` body, validated. The form every ESP32 sends (exactly `side` and

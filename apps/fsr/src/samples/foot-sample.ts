@@ -15,6 +15,8 @@ export interface SampleRow extends FootSample {
   readonly deviceId: string;
   readonly sessionId: string | null;
   readonly receivedAt: number;
+  /** Position in this instance's journal (absent without one); the journal's mark moves with the commit. */
+  readonly seq?: number;
 }
 
 /** The ratios of a wire sample (`ratio1`..`ratio6`) as a tuple. */

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Bus, Unsubscribe } from '@squirret/bus';
 import { CLOSE_CODES, FsrDeviceQuerySchema, type FsrSampleEvent } from '@squirret/contracts';
-import { boundedSend, formatZodError, rejectUpgrade, WsUpgradeRouter } from '@squirret/server-kit';
+import { boundedSend, formatZodError, rejectUpgrade, WsUpgradeRouter, closeSocket } from '@squirret/server-kit';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { FsrConfig } from '../config/fsr.config';
 import { FsrMetrics } from '../fsr.metrics';
@@ -62,7 +62,7 @@ export class FsrStreamGateway implements OnModuleInit, OnModuleDestroy {
     for (const set of this.byDevice.values()) {
       for (const sub of set) {
         if (!sub.alive) {
-          sub.ws.close(CLOSE_CODES.HEARTBEAT_TIMEOUT, 'no pong');
+          closeSocket(sub.ws, CLOSE_CODES.HEARTBEAT_TIMEOUT, 'no pong');
           setTimeout(() => sub.ws.terminate(), 1_000).unref();
           continue;
         }
@@ -75,7 +75,7 @@ export class FsrStreamGateway implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     if (this.liveness) clearInterval(this.liveness);
     await this.off?.();
-    for (const set of this.byDevice.values()) for (const s of set) s.ws.close(CLOSE_CODES.GOING_AWAY, 'server shutting down');
+    for (const set of this.byDevice.values()) for (const s of set) closeSocket(s.ws, CLOSE_CODES.GOING_AWAY, 'server shutting down');
     this.byDevice.clear();
     this.wss.close();
   }
@@ -118,7 +118,7 @@ export class FsrStreamGateway implements OnModuleInit, OnModuleDestroy {
       })
       .catch((err: unknown) => {
         this.logger.warn({ err: String(err) }, 'snapshot failed');
-        ws.close(CLOSE_CODES.INTERNAL_ERROR, 'snapshot unavailable');
+        closeSocket(ws, CLOSE_CODES.INTERNAL_ERROR, 'snapshot unavailable');
       });
   }
 
@@ -152,7 +152,7 @@ export class FsrStreamGateway implements OnModuleInit, OnModuleDestroy {
   private cutOff(sub: Subscriber): void {
     sub.pending = [];
     if (sub.ws.readyState !== WebSocket.OPEN) return;
-    sub.ws.close(CLOSE_CODES.SLOW_CONSUMER, 'slow consumer: send buffer overflow');
+    closeSocket(sub.ws, CLOSE_CODES.SLOW_CONSUMER, 'slow consumer: send buffer overflow');
     this.slow();
   }
 

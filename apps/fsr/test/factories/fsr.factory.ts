@@ -3,7 +3,7 @@ import { loadFsrConfig, type FsrConfig } from '../../src/config/fsr.config';
 import type { Clock } from '../../src/fsr.tokens';
 import type { LiveStoreSettings } from '../../src/live/live-store';
 import type { FootSample, Ratios, SampleRow } from '../../src/samples/foot-sample';
-import type { SampleSink } from '../../src/samples/sample-writer';
+import { SampleDataError, type SampleSink } from '../../src/samples/sample-writer';
 
 /** Builders for fsr unit tests: plain values and fakes of the named I/O, no mocks of databases. */
 
@@ -80,9 +80,16 @@ export class FakeSink implements SampleSink {
   /** When set, each insert waits for this before finishing (to hold a flush in flight). */
   gate: Promise<void> | undefined;
 
+  /** Statements tried (failed ones included), by size. */
+  readonly attempts: number[] = [];
+  /** A row this returns true for makes its whole statement fail with a data error, as PostgreSQL does. */
+  poison: (r: SampleRow) => boolean = () => false;
+
   async insertMany(rows: readonly SampleRow[]): Promise<void> {
+    this.attempts.push(rows.length);
     if (this.gate) await this.gate;
     if (this.failing) throw new Error('database unavailable');
+    if (rows.some(this.poison)) throw new SampleDataError('22003', '"1e-300" is out of range for type real');
     this.statements.push(rows.length);
     this.rows.push(...rows);
   }

@@ -6,7 +6,8 @@ import type { InferenceConfig } from '../config/inference.config';
 
 /**
  * Announces this data-plane node on the bus (`inference.node`) every HEARTBEAT_MS with a TTL of
- * three beats, so the control plane can allocate sessions to it and forgets it soon after it dies.
+ * NODE_TTL_MS (three beats by default), so the control plane can allocate sessions to it and
+ * forgets it soon after it dies; a draining node says so at once (and is skipped at once).
  */
 @Injectable()
 export class NodeAnnouncer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -67,7 +68,7 @@ export class NodeAnnouncer implements OnApplicationBootstrap, OnApplicationShutd
         load: this.load,
         ready: this.ready,
         draining: this.draining,
-        ttlMs: this.config.HEARTBEAT_MS * 3,
+        ttlMs: this.config.NODE_TTL_MS,
         at: Date.now(),
       });
       this.announced = true;

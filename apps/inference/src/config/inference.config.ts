@@ -19,7 +19,9 @@ export const InferenceConfigSchema = z.object({
   PUBLIC_WS_BASE: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').optional(),
   /** Concurrent sessions this node accepts. */
   CAPACITY: env.int(8 * availableParallelism(), 1),
-  HEARTBEAT_MS: env.int(2_000, 100),
+  /** Heartbeat on `inference.node`, and how long after the last one the control plane forgets a node. */
+  HEARTBEAT_MS: env.int(500, 50),
+  NODE_TTL_MS: env.int(1_500, 100),
   BODY_LIMIT_BYTES: env.int(16 * 1024, 256),
   TRUST_PROXY: env.bool(false),
   TOKEN_CLOCK_SKEW_SEC: env.int(5),
@@ -38,8 +40,12 @@ export const InferenceConfigSchema = z.object({
   SESSION_STATE_TTL_MS: env.int(10 * 60_000, 1_000),
   /** Consecutive bad messages after which a socket is closed. */
   MAX_CONSECUTIVE_ERRORS: env.int(20, 1),
-  /** How long a shutdown waits for in-flight frames. */
+  /** How long a shutdown waits for in-flight frames, then for the clients told 1012 to leave. */
   DRAIN_TIMEOUT_MS: env.int(5_000, 0),
+  /** A session's state is checkpointed on every rep and at least this often while frames flow. */
+  CHECKPOINT_INTERVAL_MS: env.int(2_000, 100),
+  /** `session.usage` is published this often per stream while it streams (and when it closes). */
+  USAGE_REPORT_MS: env.int(15_000, 100),
 });
 
 export type InferenceConfig = z.infer<typeof InferenceConfigSchema>;

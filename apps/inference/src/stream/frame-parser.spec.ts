@@ -2,13 +2,16 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { encodeBinaryFrame, parseBinaryMessage, parseTextMessage } from './frame-parser';
 
+/** The server's clock in these tests: the seed example's timestamp. */
+const NOW_MS = 1730892345250;
+const opts = { maxImageBytes: 1024, nowMs: () => NOW_MS };
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
 const frame = (over: Record<string, unknown> = {}) =>
   JSON.stringify({ type: 'frame', frameNumber: 7, image_base64: JPEG.toString('base64'), timestamp: 1730892345.25, ...over });
 
 describe('parseTextMessage', () => {
   it('reads the seed frame: number, image bytes, timestamp seconds -> ms', () => {
-    const p = parseTextMessage(frame(), 1024);
+    const p = parseTextMessage(frame(), opts);
     assert.equal(p.kind, 'frame');
     if (p.kind !== 'frame') return;
     assert.deepEqual([p.frameNumber, p.clientTimeMs, p.encoding], [7, 1730892345250, 'json']);
@@ -16,13 +19,13 @@ describe('parseTextMessage', () => {
   });
 
   it('accepts a data URL prefix and a missing timestamp', () => {
-    const p = parseTextMessage(frame({ image_base64: `data:image/jpeg;base64,${JPEG.toString('base64')}`, timestamp: undefined }), 1024);
+    const p = parseTextMessage(frame({ image_base64: `data:image/jpeg;base64,${JPEG.toString('base64')}`, timestamp: undefined }), opts);
     assert.equal(p.kind === 'frame' && p.clientTimeMs, undefined);
     assert.ok(p.kind === 'frame' && p.image.equals(JPEG));
   });
 
   it('reads an in-band auth message', () => {
-    assert.deepEqual(parseTextMessage('{"type":"auth","token":"a.b.c"}', 1024), { kind: 'auth', token: 'a.b.c' });
+    assert.deepEqual(parseTextMessage('{"type":"auth","token":"a.b.c"}', opts), { kind: 'auth', token: 'a.b.c' });
   });
 
   const cases: [string, string, string, number | undefined][] = [
@@ -40,7 +43,7 @@ describe('parseTextMessage', () => {
   ];
   for (const [name, text, code, frameNumber] of cases) {
     it(`refuses ${name} with ${code}`, () => {
-      const p = parseTextMessage(text, 1024);
+      const p = parseTextMessage(text, opts);
       assert.equal(p.kind, 'error');
       if (p.kind !== 'error') return;
       assert.equal(p.code, code);
@@ -51,7 +54,7 @@ describe('parseTextMessage', () => {
 
 describe('binary frames', () => {
   it('round-trips the 16-byte header', () => {
-    const p = parseBinaryMessage(encodeBinaryFrame(42, 1730892345250, JPEG), 1024);
+    const p = parseBinaryMessage(encodeBinaryFrame(42, 1730892345250, JPEG), opts);
     assert.equal(p.kind, 'frame');
     if (p.kind !== 'frame') return;
     assert.deepEqual([p.frameNumber, p.clientTimeMs, p.encoding], [42, 1730892345250, 'binary']);
@@ -59,7 +62,7 @@ describe('binary frames', () => {
   });
 
   it('uses the server clock when the timestamp is 0', () => {
-    const p = parseBinaryMessage(encodeBinaryFrame(1, 0, JPEG), 1024);
+    const p = parseBinaryMessage(encodeBinaryFrame(1, 0, JPEG), opts);
     assert.equal(p.kind === 'frame' && p.clientTimeMs, undefined);
   });
 
@@ -71,8 +74,31 @@ describe('binary frames', () => {
       [encodeBinaryFrame(1, 0, Buffer.alloc(2000)), 'IMAGE_TOO_LARGE'],
     ];
     for (const [data, code] of bad) {
-      const p = parseBinaryMessage(data, 1024);
+      const p = parseBinaryMessage(data, opts);
       assert.equal(p.kind === 'error' && p.code, code);
     }
+  });
+});
+
+describe('timestamps out of range (issue 13 reproducers)', () => {
+  it('refuses a JSON frame whose timestamp is 1e306 (Infinity in ms) with INVALID_FRAME and its frame number', () => {
+    const p = parseTextMessage(frame({ timestamp: 1e306 }), opts);
+    assert.deepEqual(p.kind === 'error' && [p.code, p.frameNumber], ['INVALID_FRAME', 7]);
+  });
+
+  it('refuses a binary frame whose float64 header is 1e308, NaN, Infinity or negative', () => {
+    for (const ts of [1e308, Number.NaN, Number.POSITIVE_INFINITY, -1, -1e308]) {
+      const p = parseBinaryMessage(encodeBinaryFrame(9, ts, JPEG), opts);
+      assert.deepEqual(p.kind === 'error' && [p.code, p.frameNumber], ['INVALID_FRAME', 9], String(ts));
+    }
+  });
+
+  it('refuses timestamps more than a day away from the server clock, accepts those within', () => {
+    const day = 24 * 3600 * 1000;
+    assert.equal(parseBinaryMessage(encodeBinaryFrame(1, NOW_MS + day + 1, JPEG), opts).kind, 'error');
+    assert.equal(parseBinaryMessage(encodeBinaryFrame(1, NOW_MS - day - 1, JPEG), opts).kind, 'error');
+    assert.equal(parseBinaryMessage(encodeBinaryFrame(1, NOW_MS + day - 1, JPEG), opts).kind, 'frame');
+    assert.equal(parseTextMessage(frame({ timestamp: (NOW_MS - day + 1000) / 1000 }), opts).kind, 'frame');
+    assert.equal(parseTextMessage(frame({ timestamp: 1730892.345 }), opts).kind, 'error', 'milliseconds sent as seconds');
   });
 });

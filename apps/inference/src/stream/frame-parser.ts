@@ -28,14 +28,39 @@ export type ParsedMessage = ParsedFrame | ParsedAuth | ParseFailure;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const MAGIC = Buffer.from(BINARY_FRAME.magic, 'ascii');
 
-/** Client timestamps: the seed sends epoch seconds; binary frames carry epoch milliseconds. */
-function toMs(t: number | undefined, unit: 's' | 'ms'): number | undefined {
-  if (t === undefined || !Number.isFinite(t) || t <= 0) return undefined;
-  return unit === 's' ? t * 1000 : t;
+/**
+ * A client clock may differ from ours, but not by more than this: a timestamp further away is a
+ * bug or an attack (1e306 s is Infinity in ms; 1e308 ms leaves no precision for 33 ms steps).
+ */
+export const MAX_CLIENT_CLOCK_SKEW_MS = 24 * 3600 * 1000;
+
+/** Options of the parsers: the image limit and the server clock timestamps are checked against. */
+export interface ParseOptions {
+  readonly maxImageBytes: number;
+  readonly nowMs?: () => number;
 }
 
+type Timestamp = { ok: true; ms: number | undefined } | { ok: false; message: string };
+
+/**
+ * Client timestamps: the seed sends epoch seconds; binary frames carry epoch milliseconds.
+ * Absent or 0: the server's clock. Otherwise a finite time within a day of ours, else refused.
+ */
+function toMs(t: number | undefined, unit: 's' | 'ms', nowMs: number): Timestamp {
+  if (t === undefined || t === 0) return { ok: true, ms: undefined };
+  const ms = unit === 's' ? t * 1000 : t;
+  if (!Number.isFinite(ms) || Math.abs(ms - nowMs) > MAX_CLIENT_CLOCK_SKEW_MS) {
+    return { ok: false, message: `timestamp must be epoch ${unit === 's' ? 'seconds' : 'milliseconds'} within a day of the server's clock (or 0)` };
+  }
+  return { ok: true, ms };
+}
+
+const limitsOf = (o: number | ParseOptions): Required<ParseOptions> =>
+  typeof o === 'number' ? { maxImageBytes: o, nowMs: Date.now } : { maxImageBytes: o.maxImageBytes, nowMs: o.nowMs ?? Date.now };
+
 /** Parses one text message (JSON frame or auth). Pure. */
-export function parseTextMessage(text: string, maxImageBytes: number): ParsedMessage {
+export function parseTextMessage(text: string, options: number | ParseOptions): ParsedMessage {
+  const { maxImageBytes, nowMs } = limitsOf(options);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -67,22 +92,26 @@ export function parseTextMessage(text: string, maxImageBytes: number): ParsedMes
   if (Math.floor((b64.length * 3) / 4) > maxImageBytes) {
     return { kind: 'error', code: 'IMAGE_TOO_LARGE', message: `image is over ${maxImageBytes} bytes`, frameNumber: m.frameNumber };
   }
-  return { kind: 'frame', frameNumber: m.frameNumber, clientTimeMs: toMs(m.timestamp, 's'), image: Buffer.from(b64, 'base64'), encoding: 'json' };
+  const ts = toMs(m.timestamp, 's', nowMs());
+  if (!ts.ok) return { kind: 'error', code: 'INVALID_FRAME', message: ts.message, frameNumber: m.frameNumber };
+  return { kind: 'frame', frameNumber: m.frameNumber, clientTimeMs: ts.ms, image: Buffer.from(b64, 'base64'), encoding: 'json' };
 }
 
 /** Parses one binary message: the 16-byte header (`SQF1`, frameNumber, timestamp ms) then the image. Pure. */
-export function parseBinaryMessage(data: Buffer, maxImageBytes: number): ParsedMessage {
+export function parseBinaryMessage(data: Buffer, options: number | ParseOptions): ParsedMessage {
+  const { maxImageBytes, nowMs } = limitsOf(options);
   if (data.length < BINARY_FRAME.headerBytes || !data.subarray(0, 4).equals(MAGIC)) {
     return { kind: 'error', code: 'INVALID_FRAME', message: `binary frames start with the ${BINARY_FRAME.headerBytes}-byte SQF1 header` };
   }
   const frameNumber = data.readUInt32LE(4);
-  const ts = data.readDoubleLE(8);
+  const ts = toMs(data.readDoubleLE(8), 'ms', nowMs());
+  if (!ts.ok) return { kind: 'error', code: 'INVALID_FRAME', message: ts.message, frameNumber };
   const image = data.subarray(BINARY_FRAME.headerBytes);
   if (image.length === 0) return { kind: 'error', code: 'INVALID_IMAGE', message: 'binary frame has no image bytes', frameNumber };
   if (image.length > maxImageBytes) {
     return { kind: 'error', code: 'IMAGE_TOO_LARGE', message: `image is over ${maxImageBytes} bytes`, frameNumber };
   }
-  return { kind: 'frame', frameNumber, clientTimeMs: toMs(ts, 'ms'), image, encoding: 'binary' };
+  return { kind: 'frame', frameNumber, clientTimeMs: ts.ms, image, encoding: 'binary' };
 }
 
 /** Builds a binary frame (clients, tests and benchmarks). */

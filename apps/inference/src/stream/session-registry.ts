@@ -1,7 +1,8 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { SquatAnalyzer } from '@squirret/squat';
 import { isPoseError } from '@squirret/pose';
 import type { InferenceErrorMessage } from '@squirret/contracts';
+import { SessionCheckpointStore } from '../checkpoint/checkpoint-store';
 import type { InferenceConfig } from '../config/inference.config';
 import { INF_CONFIG } from '../inference.tokens';
 import { PoseEngine } from '../pose/pose-engine';
@@ -27,16 +28,23 @@ export function poseErrorToWire(err: unknown): Pick<InferenceErrorMessage, 'code
 
 /**
  * Stream sessions of this node by sessionId. A session's state (reps, stage, counters) outlives
- * its socket for SESSION_STATE_TTL_MS, so a reconnect with a refreshed token carries on.
+ * its socket for SESSION_STATE_TTL_MS, so a reconnect with a refreshed token carries on; it is
+ * also checkpointed to the shared store (every rep, every CHECKPOINT_INTERVAL_MS of frames, on
+ * detach and on drain), so a reconnect to another node carries on too.
  */
 @Injectable()
 export class SessionRegistry implements OnModuleDestroy {
+  private readonly logger = new Logger('sessions');
   private readonly sessions = new Map<string, StreamSession>();
   private readonly sweeper: NodeJS.Timeout;
+  /** Per session: the checkpoint write in flight, and whether another is wanted after it. */
+  private readonly saving = new Map<string, { done: Promise<void>; again: boolean }>();
+  private lastSavedAt = new Map<string, number>();
 
   constructor(
     @Inject(INF_CONFIG) private readonly config: InferenceConfig,
     private readonly engine: PoseEngine,
+    private readonly checkpoints: SessionCheckpointStore,
   ) {
     this.sweeper = setInterval(() => this.sweep(), Math.min(30_000, config.SESSION_STATE_TTL_MS));
     this.sweeper.unref();
@@ -49,20 +57,88 @@ export class SessionRegistry implements OnModuleDestroy {
   getOrCreate(sessionId: string): StreamSession {
     let s = this.sessions.get(sessionId);
     if (!s) {
-      s = new StreamSession(sessionId, new SquatAnalyzer(), this.engine, poseErrorToWire, () => performance.now());
-      this.sessions.set(sessionId, s);
+      const created = new StreamSession(sessionId, new SquatAnalyzer(), this.engine, poseErrorToWire, () => performance.now());
+      created.afterFrame = (repCounted) => this.maybeCheckpoint(created, repCounted);
+      this.sessions.set(sessionId, created);
+      s = created;
     }
     return s;
+  }
+
+  /**
+   * The session, carried on from the shared checkpoint when that is newer than what this node
+   * holds (the session ran on another node since). A store that does not answer costs the
+   * restore, never the stream.
+   */
+  async open(sessionId: string): Promise<{ session: StreamSession; restored: boolean }> {
+    const session = this.getOrCreate(sessionId);
+    try {
+      const c = await this.checkpoints.load(sessionId);
+      if (c && c.savedAt > session.stateSavedAt && !session.inFlight) {
+        session.restore(c);
+        return { session, restored: true };
+      }
+    } catch (err) {
+      this.logger.warn({ sessionId, err: err instanceof Error ? err.message : String(err) }, 'checkpoint not loaded');
+    }
+    return { session, restored: false };
   }
 
   all(): StreamSession[] {
     return [...this.sessions.values()];
   }
 
+  /** After a frame: checkpoint on every counted rep and at least every CHECKPOINT_INTERVAL_MS. */
+  private maybeCheckpoint(s: StreamSession, repCounted: boolean): void {
+    const last = this.lastSavedAt.get(s.sessionId) ?? 0;
+    if (repCounted || Date.now() - last >= this.config.CHECKPOINT_INTERVAL_MS) void this.checkpoint(s);
+  }
+
+  /**
+   * Writes the session's state now (one write in flight per session; a request during a write
+   * makes one more write of the newest state after it). Never throws.
+   */
+  checkpoint(s: StreamSession): Promise<void> {
+    const inFlight = this.saving.get(s.sessionId);
+    if (inFlight) {
+      inFlight.again = true;
+      return inFlight.done;
+    }
+    const entry = { done: Promise.resolve(), again: false };
+    entry.done = (async () => {
+      do {
+        entry.again = false;
+        // savedAt moves forward even when two writes fall in one millisecond
+        const savedAt = Math.max(Date.now(), s.stateSavedAt + 1);
+        const c = s.checkpoint(this.config.NODE_ID, savedAt);
+        this.lastSavedAt.set(s.sessionId, Date.now());
+        s.dirty = false;
+        try {
+          await this.checkpoints.save(c, this.config.SESSION_STATE_TTL_MS);
+          s.stateSavedAt = savedAt;
+        } catch (err) {
+          s.dirty = true;
+          this.logger.warn({ sessionId: s.sessionId, err: err instanceof Error ? err.message : String(err) }, 'checkpoint not saved');
+        }
+      } while (entry.again);
+      this.saving.delete(s.sessionId);
+    })();
+    this.saving.set(s.sessionId, entry);
+    return entry.done;
+  }
+
+  /** Checkpoints every session whose state changed since its last checkpoint (detach, drain). */
+  async checkpointChanged(sessions: StreamSession[] = this.all()): Promise<void> {
+    await Promise.all(sessions.filter((s) => s.dirty || this.saving.has(s.sessionId)).map((s) => this.checkpoint(s)));
+  }
+
   private sweep(): void {
     const now = performance.now();
     for (const [id, s] of this.sessions) {
-      if (!s.attached && now - s.touchedAt > this.config.SESSION_STATE_TTL_MS) this.sessions.delete(id);
+      if (!s.attached && now - s.touchedAt > this.config.SESSION_STATE_TTL_MS) {
+        this.sessions.delete(id);
+        this.lastSavedAt.delete(id);
+      }
     }
   }
 }

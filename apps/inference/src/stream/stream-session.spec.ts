@@ -101,3 +101,59 @@ describe('poseErrorToWire', () => {
     assert.deepEqual(poseErrorToWire(new Error('secret internals')), { code: 'INTERNAL_ERROR', message: 'the frame could not be analysed' });
   });
 });
+
+describe('StreamSession: one bad frame never poisons the session (issue 13 reproducers)', () => {
+  /** An analyzer whose next push fails after it already changed its state (the worst case). */
+  class TrippingAnalyzer extends SquatAnalyzer {
+    trip = false;
+    override push(...args: Parameters<SquatAnalyzer['push']>): ReturnType<SquatAnalyzer['push']> {
+      const r = super.push(...args);
+      if (this.trip) {
+        this.trip = false;
+        throw new RangeError('analysis blew up');
+      }
+      return r;
+    }
+  }
+
+  it('a frame whose analysis throws gets INTERNAL_ERROR; the state is as before it and later frames answer normally', async () => {
+    const est = new GatedEstimator();
+    const sent: Record<string, unknown>[] = [];
+    const analyzer = new TrippingAnalyzer();
+    const s = new StreamSession('s-2', analyzer, est, poseErrorToWire, () => 0);
+    s.attach({ send: (m) => void sent.push(m as unknown as Record<string, unknown>), analysed: () => undefined });
+    s.offer(frame(1));
+    est.release();
+    await s.idle();
+    const before = JSON.stringify(s.checkpoint('n', 1));
+    analyzer.trip = true;
+    s.offer(frame(2));
+    est.release();
+    await s.idle();
+    const after = JSON.parse(JSON.stringify(s.checkpoint('n', 1))) as { counters: unknown };
+    assert.deepEqual({ ...JSON.parse(before), counters: undefined }, { ...after, counters: undefined }, 'analyzer and clock untouched');
+    s.offer(frame(3));
+    est.release();
+    await s.idle();
+    assert.deepEqual(sent.map((m) => [m.type, m.frameNumber, m.code]), [
+      ['analysis', 1, undefined],
+      ['error', 2, 'INTERNAL_ERROR'],
+      ['analysis', 3, undefined],
+    ]);
+  });
+
+  it('a checkpoint restored into a new session continues reps, stage and counters', async () => {
+    const { est, s } = setup();
+    for (let n = 1; n <= 3; n++) {
+      s.offer(frame(n));
+      est.release();
+      await s.idle();
+    }
+    const wire = JSON.parse(JSON.stringify(s.checkpoint('node-a', 42))) as ReturnType<StreamSession['checkpoint']>;
+    const other = new StreamSession('s-1', new SquatAnalyzer(), new GatedEstimator(), poseErrorToWire, () => 0);
+    other.restore(wire);
+    assert.deepEqual(other.counters, s.counters);
+    assert.equal(other.stateSavedAt, 42);
+    assert.equal(JSON.stringify(other.checkpoint('node-a', 42)), JSON.stringify(s.checkpoint('node-a', 42)));
+  });
+});

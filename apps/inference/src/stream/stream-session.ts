@@ -1,5 +1,6 @@
 import type { AnalysisMessage, InferenceErrorMessage, Keypoint, RepMessage } from '@squirret/contracts';
 import type { FrameAnalysis, SquatAnalyzer } from '@squirret/squat';
+import type { SessionCheckpoint } from '../checkpoint/session-checkpoint';
 import type { ParsedFrame } from './frame-parser';
 
 /** Runs the model on one image (the pose pool, or a fake in unit tests). */
@@ -41,6 +42,12 @@ export class StreamSession {
   private idleWaiters: (() => void)[] = [];
   /** When the session was last attached or detached (for the state TTL). */
   touchedAt: number;
+  /** `savedAt` of the checkpoint this state was last written to or restored from (0: never). */
+  stateSavedAt = 0;
+  /** True when frames changed the state since it was last checkpointed. */
+  dirty = false;
+  /** Called after every analysed frame (the registry checkpoints from here). */
+  afterFrame: ((repCounted: boolean) => void) | undefined;
 
   constructor(
     readonly sessionId: string,
@@ -54,6 +61,11 @@ export class StreamSession {
 
   get counters(): StreamCounters {
     return { framesIn: this.framesIn, framesAnalysed: this.framesAnalysed, framesDropped: this.framesDropped };
+  }
+
+  /** True while a frame is being analysed. */
+  get inFlight(): boolean {
+    return this.busy;
   }
 
   get attached(): boolean {
@@ -73,6 +85,36 @@ export class StreamSession {
       this.pending = undefined;
       this.framesDropped++;
     }
+  }
+
+  /** The state as a checkpoint (a deep, plain copy). */
+  checkpoint(nodeId: string, savedAt: number): SessionCheckpoint {
+    return {
+      version: 1,
+      sessionId: this.sessionId,
+      nodeId,
+      savedAt,
+      analyzer: this.analyzer.snapshot(),
+      counters: this.counters,
+      lastTimeMs: Number.isFinite(this.lastTimeMs) ? this.lastTimeMs : null,
+      useClientTime: this.useClientTime ?? null,
+    };
+  }
+
+  /** Carries on from a checkpoint (another node's, or an older state of this one). */
+  restore(c: SessionCheckpoint): void {
+    this.analyzer.restore(c.analyzer);
+    this.framesIn = c.counters.framesIn;
+    this.framesAnalysed = c.counters.framesAnalysed;
+    this.framesDropped = c.counters.framesDropped;
+    this.lastTimeMs = c.lastTimeMs ?? -Infinity;
+    this.useClientTime = c.useClientTime ?? undefined;
+    this.stateSavedAt = c.savedAt;
+    this.dirty = false;
+  }
+
+  get reps(): number {
+    return this.analyzer.reps;
   }
 
   /** Offers a frame: analysed now if the session is idle, else it becomes the waiting frame. */
@@ -98,16 +140,38 @@ export class StreamSession {
     this.useClientTime ??= frame.clientTimeMs !== undefined;
     const t = this.useClientTime && frame.clientTimeMs !== undefined ? frame.clientTimeMs : receivedAt;
     // The analyzer needs time to move forward; a client clock that jumps back is clamped.
-    this.lastTimeMs = Math.max(t, this.lastTimeMs + 1);
-    return this.lastTimeMs;
+    return Math.max(t, this.lastTimeMs + 1);
+  }
+
+  /**
+   * One analyzer step as a transaction: on any failure the analyzer and the clock are put back as
+   * they were before the frame, so one bad frame gets its error and the session goes on unharmed
+   * (and no poisoned state is ever checkpointed).
+   */
+  private analyse(keypoints: Keypoint[], frame: ParsedFrame, receivedAt: number): FrameAnalysis {
+    const before = this.analyzer.snapshot();
+    const tMs = this.timeOf(frame, receivedAt);
+    try {
+      if (!Number.isFinite(tMs)) throw new RangeError('frame time is not finite');
+      const a = this.analyzer.push(keypoints, tMs);
+      if (!Number.isFinite(a.reps) || (a.score !== null && !Number.isFinite(a.score))) throw new RangeError('analysis is not finite');
+      this.lastTimeMs = tMs;
+      return a;
+    } catch (err) {
+      this.analyzer.restore(before);
+      throw err;
+    }
   }
 
   private async run(frame: ParsedFrame, receivedAt: number): Promise<void> {
     this.busy = true;
+    const before = this.analyzer.reps;
     try {
       const { keypoints, inferenceMs } = await this.estimator.estimate(frame.image);
-      const a = this.analyzer.push(keypoints, this.timeOf(frame, receivedAt));
+      const a = this.analyse(keypoints, frame, receivedAt);
       this.framesAnalysed++;
+      this.dirty = true;
+      this.afterFrame?.(a.repCompleted !== undefined || a.reps !== before);
       const sink = this.sink;
       if (sink) {
         sink.send({

@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModu
 import { InferenceTokenVerifier, JwtError } from '@squirret/auth';
 import type { Bus } from '@squirret/bus';
 import { CLOSE_CODES, type InferenceErrorMessage, type InferenceTokenClaims } from '@squirret/contracts';
-import { MetricsService, WsUpgradeRouter, boundedSend } from '@squirret/server-kit';
+import { HealthRegistry, MetricsService, WsUpgradeRouter, boundedSend, closeSocket, containSocketFault } from '@squirret/server-kit';
 import type { FrameAnalysis } from '@squirret/squat';
 import type { Counter } from 'prom-client';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -21,11 +21,15 @@ const SESSION_PATH = /^\/ws\/(?<sessionId>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA
 interface LiveStream {
   readonly ws: WebSocket;
   readonly session: StreamSession;
-  readonly openedAt: number;
-  readonly countersAtOpen: StreamSession['counters'];
+  /** The session's counters and the time at the last `session.usage` (reports are deltas). */
+  reported: StreamSession['counters'];
+  reportedAt: number;
+  usageTimer: NodeJS.Timeout | undefined;
   expiry: NodeJS.Timeout | undefined;
   consecutiveErrors: number;
   lastStatusAt: number;
+  closed: boolean;
+  readonly gone: Promise<void>;
 }
 
 /**
@@ -41,6 +45,7 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
   private readonly tokens: InferenceTokenVerifier;
   private readonly live = new Map<string, LiveStream>();
   private draining = false;
+  private lastUsageAt = 0;
   private readonly frames: Counter<'encoding'>;
   private readonly refusals: Counter<'reason'>;
 
@@ -51,6 +56,7 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
     @Inject(INF_BUS) private readonly bus: Bus,
     @Inject(INF_CONFIG) private readonly config: InferenceConfig,
     metrics: MetricsService,
+    private readonly health: HealthRegistry,
   ) {
     this.tokens = new InferenceTokenVerifier(config.INFERENCE_TOKEN_SECRET, config.TOKEN_CLOCK_SKEW_SEC);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.WS_MAX_MESSAGE_BYTES, perMessageDeflate: false });
@@ -87,42 +93,75 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
     if (typeof claims === 'string') {
       this.refusals.inc({ reason: 'auth' });
       this.logger.warn({ sessionId, reason: claims }, 'stream refused');
-      ws.close(CLOSE_CODES.POLICY_VIOLATION, `auth failed: ${claims}`);
+      closeSocket(ws, CLOSE_CODES.POLICY_VIOLATION, `auth failed: ${claims}`);
       return;
     }
     if (this.draining) {
-      ws.close(CLOSE_CODES.SERVICE_RESTART, 'node is restarting; reconnect');
+      closeSocket(ws, CLOSE_CODES.SERVICE_RESTART, 'node is restarting; reconnect');
       return;
     }
     const previous = this.live.get(sessionId);
     if (!previous && this.live.size >= this.config.CAPACITY) {
       this.refusals.inc({ reason: 'capacity' });
-      ws.close(CLOSE_CODES.TRY_AGAIN_LATER, 'node is at capacity');
+      closeSocket(ws, CLOSE_CODES.TRY_AGAIN_LATER, 'node is at capacity');
       return;
     }
-    if (previous) previous.ws.close(CLOSE_CODES.SESSION_REPLACED, 'replaced by a newer connection');
+    if (previous) closeSocket(previous.ws, CLOSE_CODES.SESSION_REPLACED, 'replaced by a newer connection');
     const session = this.registry.getOrCreate(sessionId);
-    const stream: LiveStream = { ws, session, openedAt: Date.now(), countersAtOpen: session.counters, expiry: undefined, consecutiveErrors: 0, lastStatusAt: 0 };
+    let markGone: () => void = () => undefined;
+    const gone = new Promise<void>((r) => (markGone = r));
+    const stream: LiveStream = {
+      ws,
+      session,
+      reported: session.counters,
+      reportedAt: Date.now(),
+      usageTimer: undefined,
+      expiry: undefined,
+      consecutiveErrors: 0,
+      lastStatusAt: 0,
+      closed: false,
+      gone,
+    };
     this.live.set(sessionId, stream);
     this.announcer.load = this.live.size;
     this.armExpiry(stream, claims.exp);
-    session.attach({
-      send: (m) => {
-        boundedSend(ws, JSON.stringify(m), this.config.WS_MAX_BUFFERED_BYTES);
-      },
-      analysed: (a) => this.publishStatus(stream, a),
+    // Messages that arrive while the checkpoint loads wait behind it, in order.
+    let ready = false;
+    const early: [RawData, boolean][] = [];
+    const handle = (data: RawData, isBinary: boolean) =>
+      containSocketFault(ws, 'frame', (err, where) => this.logger.error({ sessionId, where, err: err instanceof Error ? err.message : String(err) }, 'stream fault: closed with 1011'), () =>
+        this.onMessage(stream, data, isBinary),
+      );
+    ws.on('message', (data, isBinary) => (ready ? handle(data, isBinary) : early.push([data, isBinary])));
+    ws.on('close', () => {
+      this.onClose(stream);
+      markGone();
     });
-    this.logger.log({ sessionId, resumedReps: session.counters.framesAnalysed > 0 }, 'stream opened');
-    ws.on('message', (data, isBinary) => this.onMessage(stream, data, isBinary));
-    ws.on('close', () => this.onClose(stream));
     // ws itself closes the socket after an error (e.g. 1009 for a message over maxPayload).
     ws.on('error', (err) => this.logger.warn({ sessionId, err: err.message }, 'stream socket error'));
+    void this.registry.open(sessionId).then(({ restored }) => {
+      if (stream.closed) return;
+      // Usage counts what this stream adds: the baseline is the state it starts from.
+      stream.reported = session.counters;
+      stream.reportedAt = Date.now();
+      session.attach({
+        send: (m) => {
+          boundedSend(ws, JSON.stringify(m), this.config.WS_MAX_BUFFERED_BYTES);
+        },
+        analysed: (a) => this.publishStatus(stream, a),
+      });
+      stream.usageTimer = setInterval(() => this.reportUsage(stream, false), this.config.USAGE_REPORT_MS);
+      stream.usageTimer.unref();
+      this.logger.log({ sessionId, restored, reps: session.reps, resumed: session.counters.framesAnalysed > 0 }, 'stream opened');
+      ready = true;
+      for (const [data, isBinary] of early.splice(0)) handle(data, isBinary);
+    });
   }
 
   private armExpiry(stream: LiveStream, expSec: number): void {
     if (stream.expiry) clearTimeout(stream.expiry);
     const ms = Math.max(0, expSec * 1000 - Date.now() + this.config.TOKEN_CLOCK_SKEW_SEC * 1000);
-    stream.expiry = setTimeout(() => stream.ws.close(CLOSE_CODES.TOKEN_EXPIRED, 'token expired; reconnect with a refreshed token'), Math.min(ms, 2 ** 31 - 1));
+    stream.expiry = setTimeout(() => closeSocket(stream.ws, CLOSE_CODES.TOKEN_EXPIRED, 'token expired; reconnect with a refreshed token'), Math.min(ms, 2 ** 31 - 1));
     stream.expiry.unref();
   }
 
@@ -133,7 +172,7 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
       this.refusals.inc({ reason: parsed.code });
       const msg: InferenceErrorMessage = { type: 'error', code: parsed.code, message: parsed.message, ...(parsed.frameNumber !== undefined ? { frameNumber: parsed.frameNumber } : {}) };
       boundedSend(stream.ws, JSON.stringify(msg), this.config.WS_MAX_BUFFERED_BYTES);
-      if (++stream.consecutiveErrors >= this.config.MAX_CONSECUTIVE_ERRORS) stream.ws.close(CLOSE_CODES.TOO_MANY_ERRORS, 'too many bad messages');
+      if (++stream.consecutiveErrors >= this.config.MAX_CONSECUTIVE_ERRORS) closeSocket(stream.ws, CLOSE_CODES.TOO_MANY_ERRORS, 'too many bad messages');
       return;
     }
     stream.consecutiveErrors = 0;
@@ -147,6 +186,8 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
       boundedSend(stream.ws, JSON.stringify({ type: 'auth', status: 'ok', exp: claims.exp }), this.config.WS_MAX_BUFFERED_BYTES);
       return;
     }
+    // A draining node has checkpointed (or is about to): a frame analysed now would be lost.
+    if (this.draining) return;
     this.frames.inc({ encoding: parsed.encoding });
     stream.session.offer(parsed);
   }
@@ -171,39 +212,66 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   private onClose(stream: LiveStream): void {
+    stream.closed = true;
     if (stream.expiry) clearTimeout(stream.expiry);
+    if (stream.usageTimer) clearInterval(stream.usageTimer);
     const { sessionId } = stream.session;
     if (this.live.get(sessionId) === stream) {
       this.live.delete(sessionId);
       stream.session.detach();
+      void this.registry.checkpointChanged([stream.session]);
     }
     this.announcer.load = this.live.size;
-    const c = stream.session.counters;
-    const usage = {
-      sessionId,
-      nodeId: this.config.NODE_ID,
-      framesIn: c.framesIn - stream.countersAtOpen.framesIn,
-      framesAnalysed: c.framesAnalysed - stream.countersAtOpen.framesAnalysed,
-      framesDropped: c.framesDropped - stream.countersAtOpen.framesDropped,
-      durationMs: Date.now() - stream.openedAt,
-      at: Date.now(),
-    };
-    this.logger.log(usage, 'stream closed');
-    void this.bus.publish('session.usage', usage).catch((err: unknown) => this.logger.warn({ sessionId, err: String(err) }, 'session.usage not published'));
+    this.reportUsage(stream, true);
   }
 
-  /** SIGTERM: no new streams, in-flight frames finish, then every client is told to reconnect. */
+  /**
+   * `session.usage` with what this stream added since its last report: every USAGE_REPORT_MS
+   * while it streams and once when it closes. Deltas with distinct `at`, so the ledger adds them
+   * up and a redelivered event (same job id) counts once.
+   */
+  private reportUsage(stream: LiveStream, final: boolean): void {
+    const c = stream.session.counters;
+    const r = stream.reported;
+    const now = Date.now();
+    const framesIn = Math.max(0, c.framesIn - r.framesIn);
+    if (!final && framesIn === 0) return;
+    const at = Math.max(now, this.lastUsageAt + 1);
+    this.lastUsageAt = at;
+    const usage = {
+      sessionId: stream.session.sessionId,
+      nodeId: this.config.NODE_ID,
+      framesIn,
+      framesAnalysed: Math.max(0, c.framesAnalysed - r.framesAnalysed),
+      framesDropped: Math.max(0, c.framesDropped - r.framesDropped),
+      durationMs: Math.max(0, now - stream.reportedAt),
+      at,
+    };
+    stream.reported = c;
+    stream.reportedAt = now;
+    if (final) this.logger.log(usage, 'stream closed');
+    void this.bus.publish('session.usage', usage).catch((err: unknown) => this.logger.warn({ sessionId: usage.sessionId, err: String(err) }, 'session.usage not published'));
+  }
+
+  /**
+   * SIGTERM: readiness fails at once and the control plane is told this node drains; no new
+   * streams or frames; in-flight frames finish; every session is checkpointed; every client is
+   * told to reconnect (1012: refresh, then the wsUrl it answers); the node waits until they left
+   * or DRAIN_TIMEOUT_MS ran out.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     this.draining = true;
+    this.health.startDraining();
     this.announcer.draining = true;
     await this.announcer.beat();
     const streams = [...this.live.values()];
-    await Promise.race([
-      Promise.all(streams.map((s) => s.session.idle())),
-      new Promise((r) => setTimeout(r, this.config.DRAIN_TIMEOUT_MS).unref()),
-    ]);
-    for (const s of streams) s.ws.close(CLOSE_CODES.SERVICE_RESTART, 'node is restarting; reconnect');
-    // Give the close frames (and the usage events) a moment to leave.
+    const budget = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
+    await Promise.race([Promise.all(streams.map((s) => s.session.idle())), budget(this.config.DRAIN_TIMEOUT_MS)]);
+    await Promise.race([this.registry.checkpointChanged(), budget(this.config.DRAIN_TIMEOUT_MS)]);
+    for (const s of streams) closeSocket(s.ws, CLOSE_CODES.SERVICE_RESTART, 'node is restarting; reconnect');
+    await Promise.race([Promise.all(streams.map((s) => s.gone)), budget(this.config.DRAIN_TIMEOUT_MS)]);
+    for (const s of streams) if (!s.closed) s.ws.terminate();
+    // Give the usage events a moment to leave.
     await new Promise((r) => setTimeout(r, 100));
   }
 }

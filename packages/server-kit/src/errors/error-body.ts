@@ -1,4 +1,5 @@
 import { AppError, ERROR_TABLE, errorBody, type ErrorBody, type ErrorCode } from '@squirret/contracts';
+import { DEPENDENCY_RETRY_AFTER_SEC, isDependencyUnavailable } from './dependency-errors';
 
 /** What an edge needs to answer an error: the status, the seed's body, extra headers, and whether to log it as a fault. */
 export interface MappedError {
@@ -72,6 +73,14 @@ export function mapError(err: unknown, path: string): MappedError {
   if (status !== undefined && status >= 400 && status < 500) {
     const code = STATUS_CODES[status] ?? 'VALIDATION_ERROR';
     return known(code, FRIENDLY[code] ?? e.message ?? 'bad request', path);
+  }
+  if (isDependencyUnavailable(err)) {
+    return {
+      status: ERROR_TABLE.DEPENDENCY_UNAVAILABLE,
+      body: errorBody('DEPENDENCY_UNAVAILABLE', 'a dependency of this service is unavailable; retry shortly', path),
+      headers: { 'Retry-After': String(DEPENDENCY_RETRY_AFTER_SEC) },
+      unexpected: false,
+    };
   }
   return { status: 500, body: errorBody('INTERNAL_ERROR', 'internal server error', path), headers: {}, unexpected: true };
 }

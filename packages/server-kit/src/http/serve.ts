@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { HealthRegistry } from '../health/health';
 import { listen } from './create-app';
 
 /** How a standalone service process is started and stopped. */
@@ -25,6 +26,8 @@ export async function serve(app: INestApplication, options: ServeOptions): Promi
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     try {
+      // Readiness turns 503 at once, so load balancers stop sending work while in-flight work ends.
+      healthOf(app)?.startDraining();
       await app.close();
       await options.onClose?.();
       process.exit(0);
@@ -36,6 +39,14 @@ export async function serve(app: INestApplication, options: ServeOptions): Promi
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
   return port;
+}
+
+function healthOf(app: INestApplication): HealthRegistry | undefined {
+  try {
+    return app.get(HealthRegistry, { strict: false });
+  } catch {
+    return undefined; // an app without the kit has no readiness to turn down
+  }
 }
 
 /** Runs a process's main, printing configuration problems plainly and exiting non-zero on failure. */

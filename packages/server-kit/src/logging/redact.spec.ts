@@ -9,6 +9,26 @@ describe('redactUrl', () => {
     assert.equal(redactUrl('/x?access_token=a&api_key=b&wsToken=c'), '/x?access_token=[REDACTED]&api_key=[REDACTED]&wsToken=[REDACTED]');
     assert.equal(redactUrl('/api/session'), '/api/session');
   });
+
+  it('redacts every secret-bearing name the attack found logged in clear (issue 13)', () => {
+    for (const name of ['x-internal-api-key', 'X-Internal-Api-Key', 'refresh_token', 'id_token', 'jwt', 'auth', 'authorization', '%74oken', '%54OKEN', 'client_secret', 'password', 'sig', 'code']) {
+      const out = redactUrl(`/api/fsr_data?deviceId=a&${name}=SECRET123&x=1`);
+      assert.equal(out, `/api/fsr_data?deviceId=a&${name}=[REDACTED]&x=1`, name);
+    }
+    assert.equal(redactUrl('/ws?deviceId=a;token=SECRET123'), '/ws?deviceId=a;token=[REDACTED]');
+    assert.equal(redactUrl('/ws?%E0%A4%A=SECRET123'), '/ws?%E0%A4%A=[REDACTED]', 'an undecodable name counts as secret');
+  });
+
+  it('removes a JWT wherever it appears, with or without a name', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXZhbHVl';
+    assert.equal(redactUrl(`/ws?${jwt}`), '/ws?[REDACTED]');
+    assert.equal(redactUrl(`/ws?q=${jwt}`), '/ws?q=[REDACTED]');
+    assert.equal(redactUrl(`/x/${jwt}/y`), '/x/[REDACTED]/y');
+  });
+
+  it('keeps harmless parameters', () => {
+    assert.equal(redactUrl('/ws/fsr-data?deviceId=left-1&lastMessageId=5'), '/ws/fsr-data?deviceId=left-1&lastMessageId=5');
+  });
 });
 
 describe('sessionIdFromUrl', () => {

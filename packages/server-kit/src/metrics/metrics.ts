@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Injectable } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { droppedBusPublishes } from '@squirret/bus';
 import { Counter, Histogram, Registry, collectDefaultMetrics, type CounterConfiguration, type HistogramConfiguration } from 'prom-client';
 
 /** The process's Prometheus registry; features register their own counters through it. */
@@ -16,6 +17,16 @@ export class MetricsService {
       labelNames: ['method', 'route', 'status'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [this.registry],
+    });
+    new Counter({
+      name: 'bus_publishes_dropped_total',
+      help: 'Bus events dropped (best effort) because Redis was away, by topic',
+      labelNames: ['topic'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [topic, n] of droppedBusPublishes()) this.inc({ topic }, n);
+      },
     });
   }
 

@@ -12,6 +12,9 @@ export interface RateLimitRule {
 /**
  * A fixed-window limiter per key (client address, device…). Shared across instances through Redis
  * when a client is given, else kept in memory. Exceeding it throws RATE_LIMITED with Retry-After.
+ * Give it a fail-fast client (`RedisBus.limiterRedis`: no offline queue, short command timeout):
+ * while Redis is away each instance limits from memory, and nothing queued during the outage is
+ * replayed into one window when Redis returns.
  */
 export class RateLimiter {
   private readonly limiter: RateLimiterAbstract;
@@ -23,6 +26,8 @@ export class RateLimiter {
           ...common,
           storeClient: redis,
           insuranceLimiter: new RateLimiterMemory(common),
+          // Not connected: straight to the insurance limiter, without even trying the command.
+          rejectIfRedisNotReady: true,
           // A key over its limit is refused from memory until its window ends: a flooding client
           // costs no Redis round trip per request (the answers are the same).
           inMemoryBlockOnConsumed: rule.points + 1,

@@ -1,5 +1,6 @@
 import { CLOSE_CODES } from '@squirret/contracts';
 import type { WebSocket } from 'ws';
+import { closeSocket } from './close';
 
 /**
  * Sends to a socket unless its unsent backlog is over `maxBufferedBytes`: a slow consumer is cut
@@ -9,7 +10,7 @@ import type { WebSocket } from 'ws';
 export function boundedSend(ws: WebSocket, data: string | Buffer, maxBufferedBytes: number): boolean {
   if (ws.readyState !== ws.OPEN) return false;
   if (ws.bufferedAmount + (typeof data === 'string' ? Buffer.byteLength(data) : data.length) > maxBufferedBytes) {
-    ws.close(CLOSE_CODES.SLOW_CONSUMER, 'slow consumer: send buffer overflow');
+    closeSocket(ws, CLOSE_CODES.SLOW_CONSUMER, 'slow consumer: send buffer overflow');
     // A client that does not read will not answer the close handshake either.
     setTimeout(() => ws.terminate(), 5_000).unref();
     return false;

@@ -6,6 +6,7 @@ import {
   ErrorBodySchema,
   FinishSessionRequestSchema,
   FinishSessionResponseSchema,
+  RefreshInferenceSessionResponseSchema,
   SessionTokenResponseSchema,
   UpgradeRequestSchema,
 } from '@squirret/contracts';
@@ -18,6 +19,7 @@ export class FinishSessionRequestDto extends createZodDto(FinishSessionRequestSc
 export class AiStatusRequestDto extends createZodDto(AiStatusRequestSchema) {}
 export class SessionTokenResponseDto extends createZodDto(SessionTokenResponseSchema) {}
 export class CreateInferenceSessionResponseDto extends createZodDto(CreateInferenceSessionResponseSchema) {}
+export class RefreshInferenceSessionResponseDto extends createZodDto(RefreshInferenceSessionResponseSchema) {}
 export class FinishSessionResponseDto extends createZodDto(FinishSessionResponseSchema) {}
 export class AiStatusResponseDto extends createZodDto(AiStatusResponseSchema) {}
 export class ErrorBodyDto extends createZodDto(ErrorBodySchema) {}

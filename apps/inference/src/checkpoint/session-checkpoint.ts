@@ -1,0 +1,50 @@
+import type { SquatAnalyzerSnapshot } from '@squirret/squat';
+
+/**
+ * What a node needs to carry a session on where another left it: the analyzer's snapshot (reps,
+ * stage, smoothing, the rep being recorded), the session's frame counters and its clock mapping.
+ */
+export interface SessionCheckpoint {
+  readonly version: 1;
+  readonly sessionId: string;
+  /** The node that wrote it, and when (epoch ms): a restore only takes a newer one than it has. */
+  readonly nodeId: string;
+  readonly savedAt: number;
+  readonly analyzer: SquatAnalyzerSnapshot;
+  readonly counters: { readonly framesIn: number; readonly framesAnalysed: number; readonly framesDropped: number };
+  readonly lastTimeMs: number | null;
+  readonly useClientTime: boolean | null;
+}
+
+const finiteOrNull = (v: unknown): boolean => v === null || (typeof v === 'number' && Number.isFinite(v));
+const count = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+/**
+ * Whether a stored checkpoint can be trusted. JSON turns Infinity and NaN into null, so a value
+ * that broke the analyzer would come back as a null where a number belongs: anything that is not
+ * the shape written here is ignored (the session starts fresh rather than restored poisoned).
+ */
+export function isSaneCheckpoint(x: unknown, sessionId: string): x is SessionCheckpoint {
+  if (typeof x !== 'object' || x === null) return false;
+  const c = x as Partial<Record<keyof SessionCheckpoint, unknown>>;
+  const counters = c.counters as Record<string, unknown> | undefined;
+  const analyzer = c.analyzer as { version?: unknown; lastMs?: unknown } | undefined;
+  return (
+    c.version === 1 &&
+    c.sessionId === sessionId &&
+    typeof c.nodeId === 'string' &&
+    typeof c.savedAt === 'number' &&
+    Number.isFinite(c.savedAt) &&
+    finiteOrNull(c.lastTimeMs) &&
+    (c.useClientTime === null || typeof c.useClientTime === 'boolean') &&
+    typeof counters === 'object' &&
+    counters !== null &&
+    count(counters.framesIn) &&
+    count(counters.framesAnalysed) &&
+    count(counters.framesDropped) &&
+    typeof analyzer === 'object' &&
+    analyzer !== null &&
+    analyzer.version === 1 &&
+    finiteOrNull(analyzer.lastMs)
+  );
+}
