@@ -10,6 +10,10 @@ import { StreamSession, type FrameEstimator } from './stream-session';
 const SEED = Number(process.env.FUZZ_SEED ?? 1307);
 const runs = (n: number) => ({ seed: SEED, numRuns: Math.max(1, Math.round(n * Number(process.env.FUZZ_SCALE ?? 1))), endOnFailure: true });
 const MAX_IMAGE = 4096;
+// A fixed server clock, so the run is the same on every day; client times are judged against it.
+const NOW_MS = 1_800_000_000_000;
+const OPTS = { maxImageBytes: MAX_IMAGE, nowMs: () => NOW_MS };
+const DAY_MS = 24 * 3600 * 1000;
 const CODES = new Set<string>(Object.keys(INFERENCE_ERROR_CODES));
 // Largest time a Date can hold (ms): anything the analyzer, the ledger or a log line may turn into a date.
 const MAX_TIME_MS = 8.64e15;
@@ -27,6 +31,7 @@ function checkContract(p: ParsedMessage): void {
     assert.ok(p.image.length > 0 && p.image.length <= MAX_IMAGE);
     if (p.clientTimeMs !== undefined) {
       assert.ok(Number.isFinite(p.clientTimeMs) && p.clientTimeMs > 0 && p.clientTimeMs <= MAX_TIME_MS, `clientTimeMs ${p.clientTimeMs} is not a time`);
+      assert.ok(Math.abs(p.clientTimeMs - NOW_MS) <= DAY_MS, `clientTimeMs ${p.clientTimeMs} is more than a day from the server's clock`);
     }
   }
 }
@@ -59,7 +64,7 @@ describe('fuzz: inference frame parser (JSON and binary SQF1)', () => {
   it('any text, any JSON value and any hostile frame-shaped JSON gets a frame, an auth or a typed error', () => {
     const text = fc.oneof(fc.string({ maxLength: 200 }), fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? ''), hostileFrameText, hostileFrameText);
     fc.assert(
-      fc.property(text, (t) => checkContract(parseTextMessage(t, MAX_IMAGE))),
+      fc.property(text, (t) => checkContract(parseTextMessage(t, OPTS))),
       runs(20_000),
     );
   });
@@ -69,9 +74,9 @@ describe('fuzz: inference frame parser (JSON and binary SQF1)', () => {
       fc.property(
         fc.nat({ max: Number.MAX_SAFE_INTEGER }),
         fc.uint8Array({ minLength: 1, maxLength: 512 }),
-        fc.option(fc.double({ min: 1, max: 4e9, noNaN: true }), { nil: undefined }),
+        fc.option(fc.double({ min: (NOW_MS - DAY_MS) / 1000 + 1, max: (NOW_MS + DAY_MS) / 1000 - 1, noNaN: true }), { nil: undefined }),
         (frameNumber, image, timestamp) => {
-          const p = parseTextMessage(JSON.stringify({ type: 'frame', frameNumber, image_base64: Buffer.from(image).toString('base64'), timestamp }), MAX_IMAGE);
+          const p = parseTextMessage(JSON.stringify({ type: 'frame', frameNumber, image_base64: Buffer.from(image).toString('base64'), timestamp }), OPTS);
           checkContract(p);
           assert.equal(p.kind, 'frame');
           if (p.kind !== 'frame') return;
@@ -99,15 +104,15 @@ describe('fuzz: inference frame parser (JSON and binary SQF1)', () => {
       });
     const bytes = fc.oneof(fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)), sqf1, sqf1);
     fc.assert(
-      fc.property(bytes, (b) => checkContract(parseBinaryMessage(b, MAX_IMAGE))),
+      fc.property(bytes, (b) => checkContract(parseBinaryMessage(b, OPTS))),
       runs(20_000),
     );
   });
 
   it('good binary frames round trip through encodeBinaryFrame', () => {
     fc.assert(
-      fc.property(fc.nat({ max: 2 ** 32 - 1 }), fc.double({ min: 1, max: 4e12, noNaN: true }), fc.uint8Array({ minLength: 1, maxLength: 512 }), (n, ts, img) => {
-        const p = parseBinaryMessage(encodeBinaryFrame(n, ts, Buffer.from(img)), MAX_IMAGE);
+      fc.property(fc.nat({ max: 2 ** 32 - 1 }), fc.double({ min: NOW_MS - DAY_MS + 1, max: NOW_MS + DAY_MS - 1, noNaN: true }), fc.uint8Array({ minLength: 1, maxLength: 512 }), (n, ts, img) => {
+        const p = parseBinaryMessage(encodeBinaryFrame(n, ts, Buffer.from(img)), OPTS);
         checkContract(p);
         assert.ok(p.kind === 'frame');
         assert.deepEqual([p.frameNumber, p.clientTimeMs, p.encoding, p.image.equals(Buffer.from(img))], [n, ts, 'binary', true]);
@@ -141,10 +146,10 @@ async function stream(messages: ParsedMessage[]): Promise<Record<string, unknown
 
 describe('regressions: a hostile timestamp never poisons the session', () => {
   const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]).toString('base64');
-  const good = (n: number) => parseTextMessage(JSON.stringify({ type: 'frame', frameNumber: n, image_base64: jpeg, timestamp: 1730892345 + n / 30 }), MAX_IMAGE);
+  const good = (n: number) => parseTextMessage(JSON.stringify({ type: 'frame', frameNumber: n, image_base64: jpeg, timestamp: NOW_MS / 1000 + n / 30 }), OPTS);
 
   it('a JSON frame with timestamp 1e306 is refused or ignored, and the frames after it are analysed', async () => {
-    const bad = parseTextMessage(JSON.stringify({ type: 'frame', frameNumber: 1, image_base64: jpeg, timestamp: 1e306 }), MAX_IMAGE);
+    const bad = parseTextMessage(JSON.stringify({ type: 'frame', frameNumber: 1, image_base64: jpeg, timestamp: 1e306 }), OPTS);
     const sent = await stream([good(0), bad, good(2), good(3)]);
     const later = sent.filter((m) => m.frameNumber === 2 || m.frameNumber === 3);
     assert.deepEqual(later.map((m) => m.type), ['analysis', 'analysis'], JSON.stringify(sent.map((m) => [m.type, m.code])));
@@ -153,9 +158,9 @@ describe('regressions: a hostile timestamp never poisons the session', () => {
 
   it('a binary frame whose float64 timestamp is 1e308 is refused or ignored, and the frames after it are analysed', async () => {
     const img = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
-    const bin = (n: number, ts: number) => parseBinaryMessage(encodeBinaryFrame(n, ts, img), MAX_IMAGE);
+    const bin = (n: number, ts: number) => parseBinaryMessage(encodeBinaryFrame(n, ts, img), OPTS);
     const bad = bin(1, 1e308);
-    const sent = await stream([bin(0, 1730892345000), bad, bin(2, 1730892345066), bin(3, 1730892345099)]);
+    const sent = await stream([bin(0, NOW_MS), bad, bin(2, NOW_MS + 66), bin(3, NOW_MS + 99)]);
     const later = sent.filter((m) => m.frameNumber === 2 || m.frameNumber === 3);
     assert.deepEqual(later.map((m) => m.type), ['analysis', 'analysis'], JSON.stringify(sent.map((m) => [m.type, m.code])));
     checkContract(bad);
