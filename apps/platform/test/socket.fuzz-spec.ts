@@ -382,7 +382,7 @@ describe('socket fuzzer against the all-in-one process', () => {
       query: fc.oneof(fc.constant(''), fc.stringMatching(/^[A-Za-z0-9._:-]{1,64}$/).map((d) => `?deviceId=${d}`), fc.string({ maxLength: 80 }).map((d) => `?deviceId=${encodeURIComponent(d)}`), fc.constant('?deviceId=%00'), fc.webQueryParameters().map((q) => `?${q}`)),
       messages: fc.array(fc.oneof(fc.string({ maxLength: 60 }), hostileJson.map((v) => JSON.stringify(v) ?? ''), fc.uint8Array({ maxLength: 60 }).map((b) => Buffer.from(b))), { minLength: 1, maxLength: 10 }),
     });
-    const scripts = fc.sample(script, { seed: SEED, numRuns: Math.ceil(TARGET / 4) });
+    const scripts = fc.sample(script, { seed: SEED, numRuns: Math.ceil(TARGET / 3) });
     const complete = await pool(scripts, 8, BUDGET_MS, async (s) => {
       await runWsInput(t, { url: `${wsBase}/ws/fsr-data${s.query}`, messages: s.messages.filter((m) => m.length > 0), probe: 'ping' }, DEADLINE_MS);
       if (!alive()) await ensureUp(t);
