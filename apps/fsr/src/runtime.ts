@@ -1,7 +1,7 @@
 import { createBus, RedisBus, type Bus } from '@squirret/bus';
 import { openDatabase } from '@squirret/database';
 import { RateLimiter } from '@squirret/server-kit';
-import type Redis from 'ioredis';
+import IORedis, { type Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { FsrConfig } from './config/fsr.config';
 import type { FsrDeps } from './fsr.module';
@@ -56,6 +56,12 @@ export function journalDirOf(config: FsrConfig): string | undefined {
   return dir === undefined || dir === 'off' ? undefined : dir;
 }
 
+function failFastRedis(url: string): Redis {
+  const client = new IORedis(url, { connectionName: 'squirret-fsr-live', enableOfflineQueue: false, commandTimeout: 1_000, maxRetriesPerRequest: 0 });
+  client.on('error', () => undefined); // outages surface as failed commands (logged where they are used)
+  return client;
+}
+
 /** Builds everything the fsr module needs; `close()` flushes the sample writer, then releases the rest. */
 export async function createFsrDeps(
   config: FsrConfig,
@@ -64,7 +70,11 @@ export async function createFsrDeps(
   const dataSource = await openFsrDatabase(config.DATABASE_URL);
   const ownBus = shared.bus ? undefined : createBus({ redisUrl: config.REDIS_URL, prefix: config.BUS_PREFIX });
   const bus = shared.bus ?? ownBus!;
-  const redis = shared.redis ?? (bus instanceof RedisBus ? bus.redis : undefined);
+  // The live store gets a connection of its own that fails fast (no offline queue, 1 s per
+  // command): while Redis is away, ingest still answers 202 (the rows go to PostgreSQL) and reads
+  // answer 503 at once, instead of every request waiting in ioredis's queue for the outage.
+  const ownLiveRedis = !shared.redis && bus instanceof RedisBus && config.REDIS_URL ? failFastRedis(config.REDIS_URL) : undefined;
+  const redis = shared.redis ?? ownLiveRedis ?? (bus instanceof RedisBus ? bus.redis : undefined);
   const journalDir = journalDirOf(config);
   const journalId = journalDir === undefined ? undefined : SampleJournal.idOf(journalDir);
   const repository = new SamplesRepository(dataSource, journalId);
@@ -103,6 +113,7 @@ export async function createFsrDeps(
       // With everything stored the journal is emptied; otherwise it keeps the rest for the next start.
       await journal?.close();
       await ownBus?.close();
+      await ownLiveRedis?.quit().catch(() => undefined);
       await dataSource.destroy();
     },
   };

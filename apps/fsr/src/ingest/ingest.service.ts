@@ -70,7 +70,14 @@ export class IngestService {
     const journaled = this.journal?.append(rows);
     this.writer.enqueue(journaled?.rows ?? rows);
     const [fresh] = await Promise.all([
-      this.store.record({ deviceId, sessionId, samples: batch.samples, now }),
+      // The rows are taken (buffered, journaled): from here the answer is 202 whatever the live
+      // store says. Latest / window are best effort: while Redis is away they fall behind for the
+      // outage, and a 5xx here would only make the device resend a row that will be stored (a
+      // duplicate) — so a live-store failure is logged, never answered.
+      this.store.record({ deviceId, sessionId, samples: batch.samples, now }).catch((err: unknown) => {
+        this.liveStoreFailed(err);
+        return [] as FootSample[];
+      }),
       journaled?.durable.catch((err: unknown) => {
         this.logger.error({ err: String(err) }, 'sample journal write failed');
         throw new AppError('DEPENDENCY_UNAVAILABLE', 'sample journal unavailable; retry shortly', { 'Retry-After': '1' });
@@ -81,6 +88,15 @@ export class IngestService {
     // device holds: publishes go out in call order on the bus's one connection.
     for (const s of fresh) void this.publish(deviceId, s);
     return rows.length;
+  }
+
+  private liveFailures = 0;
+
+  /** One warning per burst of live-store failures (an outage fails every request). */
+  private liveStoreFailed(err: unknown): void {
+    if (this.liveFailures++ % 1000 === 0) {
+      this.logger.warn({ err: String(err), failures: this.liveFailures }, 'live store not updated (samples are still stored)');
+    }
   }
 
   /** `fsr.sample` for one fresh sample; never rejects (a failure is logged). */
