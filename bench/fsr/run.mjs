@@ -33,8 +33,13 @@ async function measured(pid, run) {
   return { ...r, cpuUsPerRequest: ((cpuSeconds(pid) - c0) * 1e6) / Math.max(1, r.requests) };
 }
 
+// BENCH_FSR_JOURNAL=dir|off: the FSR sample journal in that directory (off: none, the default with a DATABASE_URL);
+// BENCH_FSR_JOURNAL_SYNC=fdatasync|write.
+const JOURNAL = process.env.BENCH_FSR_JOURNAL;
 const { db, platform } = await startPlatform(createScratchDatabase, {
   FSR_RATE_LIMIT: '100000000',
+  ...(JOURNAL ? { FSR_JOURNAL_DIR: JOURNAL } : {}),
+  ...(process.env.BENCH_FSR_JOURNAL_SYNC ? { FSR_JOURNAL_SYNC: process.env.BENCH_FSR_JOURNAL_SYNC } : {}),
   ...(REDIS ? { REDIS_URL: REDIS, BUS_PREFIX: `bench:${process.pid}:` } : {}),
 });
 const raw = await startService('bench/fsr/raw-baseline.mjs', {});
@@ -151,6 +156,7 @@ latencies.sort((a, b) => a - b);
 postLatencies.sort((a, b) => a - b);
 const result = {
   mode: REDIS ? 'redis' : 'memory',
+  journal: JOURNAL && JOURNAL !== 'off' ? (process.env.BENCH_FSR_JOURNAL_SYNC ?? 'write') : 'off',
   ingest: {
     connections: CONNECTIONS,
     durationMs: DURATION,
@@ -171,7 +177,7 @@ const result = {
     ingestToDeliveryMs: { p50: round(percentile(latencies, 50)), p99: round(percentile(latencies, 99)), max: round(latencies.at(-1) ?? NaN) },
   },
 };
-console.log(`POST /api/fsr_data (${result.mode}): ${result.ingest.service.rps} req/s, p99 ${result.ingest.service.p99ms} ms, server CPU ${result.ingest.service.cpuUsPerRequest} µs/request`);
+console.log(`POST /api/fsr_data (${result.mode}, journal ${result.journal}): ${result.ingest.service.rps} req/s, p99 ${result.ingest.service.p99ms} ms, server CPU ${result.ingest.service.cpuUsPerRequest} µs/request`);
 console.log(`raw node:http baseline: ${result.ingest.rawBaseline.rps} req/s, p99 ${result.ingest.rawBaseline.p99ms} ms, server CPU ${result.ingest.rawBaseline.cpuUsPerRequest} µs/request`);
 console.log(`throughput ratio (service / baseline): ${result.ingest.throughputRatio}`);
 console.log(

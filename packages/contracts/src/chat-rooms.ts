@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasNul } from './storable';
 
 // Wire contracts of the chat rooms (issue 6): the couple chat with its AI participant (seed 000) and
 // the trainer-member "distributor" chat (seed 003). Field names follow the seeds (snake_case),
@@ -6,7 +7,7 @@ import { z } from 'zod';
 
 /** PostgreSQL's text cannot hold U+0000: a string with one is refused here, not by the database. */
 const NO_NUL = { error: 'must not contain NUL (U+0000)' } as const;
-const noNul = (s: string) => !s.includes('\u0000');
+const noNul = (s: string) => !hasNul(s);
 
 const text = (field: string, max: number) =>
   z

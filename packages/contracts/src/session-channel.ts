@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasNul } from './storable';
 import { JudgementSchema } from './pose';
 
 /** STOMP destinations of the app's session channel (seed 004 §4). */
@@ -21,7 +22,7 @@ export const ClientEventMessageSchema = z.object({
   payload: z.object({
     name: z.string({ error: 'payload.name is required' }).min(1, { error: 'payload.name must not be empty' }).max(128, { error: 'payload.name is too long' })
       // PostgreSQL's text cannot hold U+0000.
-      .refine((s) => !s.includes('\u0000'), { error: 'payload.name must not contain NUL (U+0000)' }),
+      .refine((s) => !hasNul(s), { error: 'payload.name must not contain NUL (U+0000)' }),
     ts: z.number().optional(),
   }),
 });

@@ -320,6 +320,9 @@ function nonEmpty(value: string | undefined): string | undefined {
 }
 
 // Client-chosen text echoed in an ERROR `message` header is cut short: the header is a summary.
+// The cut never splits a surrogate pair (a lone half would go out as U+FFFD).
 function describe(text: string): string {
-  return text.length > 64 ? `${text.slice(0, 64)}...` : text;
+  if (text.length <= 64) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[63] ?? '') ? 63 : 64;
+  return `${text.slice(0, end)}...`;
 }

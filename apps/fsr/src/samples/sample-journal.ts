@@ -11,10 +11,9 @@ export type JournalSync = 'fdatasync' | 'write';
 export interface SampleJournalOptions {
   readonly dir: string;
   /**
-   * `fdatasync` (default): the 202 waits for the append to reach the disk (survives SIGKILL and a
-   * machine crash). `write`: it waits for the write into the OS page cache only (survives SIGKILL
-   * and any process crash, not a power loss). Appends waiting at the same time share one write and
-   * one sync (group commit).
+   * `write` (default): the 202 waits for the write into the OS page cache (survives SIGKILL and any
+   * process crash, not a power loss). `fdatasync`: it waits for the disk too (survives a machine
+   * crash). Appends waiting at the same time share one write and one sync (group commit).
    */
   readonly sync?: JournalSync;
   /** A segment file is closed and a new one begun past this size; closed segments are deleted once committed. */
@@ -66,7 +65,7 @@ export class SampleJournal {
     old: Segment[],
     mark: number,
   ) {
-    this.sync = options.sync ?? 'fdatasync';
+    this.sync = options.sync ?? 'write';
     this.segmentBytes = options.segmentBytes ?? 4 * 1024 * 1024;
     this.nextSeq = startSeq;
     this.settledUpTo = mark;

@@ -63,6 +63,13 @@ describe('HTTP edge: request timeouts and graceful shutdown', () => {
     assert.equal(bodyOf(text).code, 'VALIDATION_ERROR');
   });
 
+  it('a promise rejection nobody caught is logged and the process keeps serving', async () => {
+    assert.equal((await http(svc.baseUrl, 'GET', '/hello/stray')).status, 200);
+    await eventually(async () => (svc.output().includes('unhandled promise rejection (contained)') ? true : undefined), 5_000, 'the log line');
+    assert.equal(svc.child.exitCode, null);
+    assert.deepEqual((await http(svc.baseUrl, 'GET', '/hello')).json, { hello: 'world' });
+  });
+
   it('a well-behaved request meanwhile is served', async () => {
     assert.deepEqual((await http(svc.baseUrl, 'GET', '/hello')).json, { hello: 'world' });
   });

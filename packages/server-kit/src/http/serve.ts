@@ -36,6 +36,12 @@ export async function serve(app: INestApplication, options: ServeOptions): Promi
       process.exit(1);
     }
   };
+  // A promise some handler forgot to catch is a bug to log, not a reason to drop every client of
+  // this process (Node's default for an unhandled rejection is to exit).
+  process.on('unhandledRejection', (reason) => {
+    const err = reason instanceof Error ? { name: reason.name, message: reason.message, stack: reason.stack } : String(reason);
+    console.error(JSON.stringify({ level: 'error', service: options.name, msg: 'unhandled promise rejection (contained)', err }));
+  });
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
   return port;

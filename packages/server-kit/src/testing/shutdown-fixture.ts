@@ -22,6 +22,13 @@ class HelloController {
   hello(): { hello: string } {
     return { hello: 'world' };
   }
+
+  /** A handler that leaves a promise rejection nobody catches. */
+  @Get('stray')
+  stray(): { ok: true } {
+    void Promise.reject(new Error('stray rejection'));
+    return { ok: true };
+  }
 }
 
 @Module({
