@@ -101,4 +101,16 @@ describe('timestamps out of range (issue 13 reproducers)', () => {
     assert.equal(parseTextMessage(frame({ timestamp: (NOW_MS - day + 1000) / 1000 }), opts).kind, 'frame');
     assert.equal(parseTextMessage(frame({ timestamp: 1730892.345 }), opts).kind, 'error', 'milliseconds sent as seconds');
   });
+
+  it('refuses a JSON frame whose image_base64 is only a data URL prefix (found by the fuzz tier)', () => {
+    const r = parseTextMessage(JSON.stringify({ type: 'frame', frameNumber: 3, image_base64: 'data:,', timestamp: 0 }), 4096);
+    assert.equal(r.kind, 'error');
+    assert.equal(r.kind === 'error' && r.code, 'INVALID_IMAGE');
+  });
+
+  it('echoes frameNumber on an error only when it is a safe integer (found by the fuzz tier)', () => {
+    const r = parseTextMessage('{"type":"frame","frameNumber":1e300}', 4096);
+    assert.equal(r.kind, 'error');
+    assert.equal(r.kind === 'error' && r.frameNumber, undefined);
+  });
 });

@@ -79,13 +79,15 @@ export function parseTextMessage(text: string, options: number | ParseOptions): 
       kind: 'error',
       code: 'INVALID_FRAME',
       message: `${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'invalid'}`,
-      ...(typeof fn === 'number' && Number.isInteger(fn) && fn >= 0 ? { frameNumber: fn } : {}),
+      ...(typeof fn === 'number' && Number.isSafeInteger(fn) && fn >= 0 ? { frameNumber: fn } : {}),
     };
   }
   const m = parsed.data;
   if (m.type === 'auth') return { kind: 'auth', token: m.token };
   // Strip a data URL prefix some clients add.
   const b64 = m.image_base64.startsWith('data:') ? m.image_base64.slice(m.image_base64.indexOf(',') + 1) : m.image_base64;
+  // A bare data URL prefix ("data:,") leaves nothing to decode: refused like a binary frame without image bytes.
+  if (b64.length === 0) return { kind: 'error', code: 'INVALID_IMAGE', message: 'image_base64 holds no image bytes', frameNumber: m.frameNumber };
   if (b64.length % 4 === 1 || !BASE64.test(b64)) {
     return { kind: 'error', code: 'INVALID_BASE64', message: 'image_base64 is not valid base64', frameNumber: m.frameNumber };
   }
