@@ -22,9 +22,14 @@ type Msg = Record<string, unknown> & { type: string };
 
 /** One socket of the app's data-plane client. */
 class Socket {
+  /** Every socket the test opened, to count what each node received. */
+  static readonly all: Socket[] = [];
   readonly messages: Msg[] = [];
   closeCode: number | undefined;
-  private constructor(readonly ws: WebSocket) {
+  /** Frames this socket sent, and when (client clock) each of their answers arrived. */
+  sent = 0;
+  readonly answeredAt: number[] = [];
+  private constructor(readonly ws: WebSocket, readonly url: string) {
     ws.on('message', (d, isBinary) => void (!isBinary && this.messages.push(JSON.parse(d.toString()) as Msg)));
     ws.on('close', (code) => (this.closeCode = code));
   }
@@ -32,19 +37,24 @@ class Socket {
   static open(url: string): Promise<Socket | undefined> {
     return new Promise((resolve) => {
       const ws = new WebSocket(url);
-      const s = new Socket(ws);
+      const s = new Socket(ws, url);
       ws.once('open', () => resolve(s));
       ws.once('error', () => resolve(undefined));
+      Socket.all.push(s);
     });
   }
   /** Sends one binary frame and waits for its answer (undefined when the socket closed first). */
   async frame(n: number, t: number, jpeg: Buffer, timeoutMs = 20_000): Promise<Msg | undefined> {
     if (this.closeCode !== undefined || this.ws.readyState !== WebSocket.OPEN) return undefined;
     this.ws.send(encodeBinaryFrame(n, t, jpeg));
+    this.sent++;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const m = this.messages.find((x) => (x.type === 'analysis' || x.type === 'error') && x.frameNumber === n);
-      if (m) return m;
+      if (m) {
+        this.answeredAt.push(Date.now());
+        return m;
+      }
       if (this.closeCode !== undefined) return undefined;
       if (Date.now() > deadline) throw new Error(`no answer to frame ${n}`);
       await new Promise((r) => setTimeout(r, 10));
@@ -69,6 +79,8 @@ describe('inference node killed or drained under a live stream', () => {
     INFERENCE_TOKEN_SECRET: 'fault-inference-secret-fault-inference-sec',
     PORT: '0',
   };
+  /** How often a node checkpoints a streaming session (besides every rep); it bounds what a kill loses. */
+  const CHECKPOINT_INTERVAL_MS = 500;
   let frames: Buffer[] = [];
   let clock = Date.now();
   let frameNo = 0;
@@ -80,8 +92,10 @@ describe('inference node killed or drained under a live stream', () => {
       NODE_ID: nodeId,
       POSE_WORKERS: '1',
       MAX_IMAGE_BYTES: '300000',
-      CHECKPOINT_INTERVAL_MS: '500',
-      USAGE_REPORT_MS: '1000',
+      CHECKPOINT_INTERVAL_MS: String(CHECKPOINT_INTERVAL_MS),
+      // Long enough that a kill usually falls well after the last periodic report (what it missed
+      // must come through the checkpoint), short enough that the killed node did report before.
+      USAGE_REPORT_MS: '2000',
       DRAIN_TIMEOUT_MS: '3000',
       LOG_LEVEL: 'info',
     }, 120_000);
@@ -90,6 +104,19 @@ describe('inference node killed or drained under a live stream', () => {
     return p;
   };
   const nodeOf = (wsUrl: string) => [...nodes].find(([, p]) => wsUrl.startsWith(p.baseUrl.replace('http://', 'ws://')))?.[0];
+  /** Frames these sockets sent (each one answered, so the node received it). */
+  const sentOn = (sockets: Socket[]) => sockets.reduce((n, s) => n + s.sent, 0);
+  /**
+   * The data plane's usage of the session once `node`'s final report (sent when its stream closed
+   * at `closedAt`) is in the ledger: every report of the session before it is in by then too.
+   */
+  const usageAfterClose = (node: string, closedAt: number) =>
+    eventually(async () => {
+      const r = await http<{ usage: { server: { nodeId: string | null; framesIn: number; reportedAt: string } | null } }>(cp.baseUrl, 'GET', `/internal/sessions/${session.sessionId}`);
+      const u = r.json.usage.server;
+      return u && u.nodeId === node && Date.parse(u.reportedAt) >= closedAt ? u : undefined;
+    }, 5_000, `the final usage report of ${node}`);
+  let framesInAfterKill = 0;
 
   before(async () => {
     assert.ok(existsSync(CLIP), `the shared clips are missing: ${CLIP}`);
@@ -168,18 +195,29 @@ describe('inference node killed or drained under a live stream', () => {
     // the stage goes on too: a second squat on the new node is rep 2
     const reps = await streamUntilRep(repsBefore + 1);
     assert.equal(reps, repsBefore + 1);
-    // the killed node's frames reached the ledger (periodic usage), the new node's once it closes
+    // Usage: the killed node's frames reach the ledger through its periodic reports and, for
+    // those it had not reported yet, through the checkpoint the new node restored (it reports
+    // them with its own). Only frames after the killed node's last checkpoint can be lost: the
+    // node checkpoints every rep and after any frame CHECKPOINT_INTERVAL_MS after the last one,
+    // and this client was killed right after its last answer, so those frames are among the
+    // ones answered in the last CHECKPOINT_INTERVAL_MS before the kill (+1: the frame on the
+    // window's edge, node and client clocks being a socket hop apart).
+    const dead = Socket.all.filter((s) => nodeOf(s.url) === first);
+    assert.ok(dead.every((s) => s.answeredAt.length === s.sent), 'every frame sent to the killed node was answered');
+    const lostBound = dead.flatMap((s) => s.answeredAt).filter((t) => t > killedAt - CHECKPOINT_INTERVAL_MS).length + 1;
+    const closedAt = Date.now();
     socket!.ws.close(1000);
-    const usage = await eventually(async () => {
-      const r = await http<{ usage: { server: { framesIn: number } | null } }>(cp.baseUrl, 'GET', `/internal/sessions/${session.sessionId}`);
-      return r.json.usage.server && r.json.usage.server.framesIn > 0 ? r.json.usage.server : undefined;
-    }, 5_000, 'server usage');
-    assert.ok(usage.framesIn <= frameNo, `no double counting: ${usage.framesIn} of ${frameNo} frames sent`);
-    console.log(`FAULT inference-node-kill usage_frames_in=${usage.framesIn} frames_sent=${frameNo}`);
+    const usage = await usageAfterClose(node, closedAt);
+    const received = sentOn(Socket.all);
+    console.log(`FAULT inference-node-kill usage_frames_in=${usage.framesIn} frames_received=${received} frames_sent=${frameNo} lost=${received - usage.framesIn} lost_bound=${lostBound}`);
+    assert.ok(usage.framesIn <= received, `no frame counted twice: ${usage.framesIn} counted, ${received} received`);
+    assert.ok(usage.framesIn >= received - lostBound, `at most the frames after the last checkpoint are lost: ${usage.framesIn} counted, ${received} received, bound ${lostBound}`);
+    framesInAfterKill = usage.framesIn;
   });
 
   it('SIGTERM: readiness turns 503 at once, the client gets 1012 and resumes on another node with its reps', async () => {
     await startNode('node-c');
+    const opened = Socket.all.length;
     const r = await http<typeof session>(cp.baseUrl, 'POST', `/api/session/${session.sessionId}/refresh`);
     session = r.json;
     const draining = nodeOf(session.wsUrl)!;
@@ -207,6 +245,12 @@ describe('inference node killed or drained under a live stream', () => {
     await watch;
     assert.ok(saw503, 'readiness answered 503 while draining');
     console.log(`FAULT inference-node-drain reps_before=${repsBefore} reps_after=${String(answer.reps)} recovery_ms=${Date.now() - t0}`);
+    // A drain loses no usage: the draining node checkpoints and reports on close, exactly once.
+    const closedAt = Date.now();
     socket!.ws.close(1000);
+    const usage = await usageAfterClose(to, closedAt);
+    const received = sentOn(Socket.all.slice(opened));
+    console.log(`FAULT inference-node-drain usage_frames_in=${usage.framesIn - framesInAfterKill} frames_received=${received}`);
+    assert.equal(usage.framesIn - framesInAfterKill, received);
   });
 });

@@ -39,4 +39,12 @@ describe('isSaneCheckpoint', () => {
     assert.ok(!isSaneCheckpoint({ ...checkpoint(), counters: { framesIn: -1, framesAnalysed: 0, framesDropped: 0 } }, 's-1'));
     assert.ok(!isSaneCheckpoint(null, 's-1'));
   });
+
+  it('takes the usage watermark when it is counts no higher than the counters, and an older checkpoint without one', () => {
+    assert.ok(isSaneCheckpoint(checkpoint({ reported: { framesIn: 2, framesAnalysed: 2, framesDropped: 0 } }), 's-1'));
+    assert.ok(isSaneCheckpoint(checkpoint(), 's-1'), 'written by a node before the watermark');
+    assert.ok(!isSaneCheckpoint(checkpoint({ reported: { framesIn: 4, framesAnalysed: 2, framesDropped: 0 } }), 's-1'), 'more reported than received');
+    assert.ok(!isSaneCheckpoint(JSON.parse(JSON.stringify(checkpoint({ reported: { framesIn: Number.NaN, framesAnalysed: 0, framesDropped: 0 } }))), 's-1'));
+    assert.ok(!isSaneCheckpoint({ ...checkpoint(), reported: null }, 's-1'));
+  });
 });

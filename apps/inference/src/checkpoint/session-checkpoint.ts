@@ -12,6 +12,13 @@ export interface SessionCheckpoint {
   readonly savedAt: number;
   readonly analyzer: SquatAnalyzerSnapshot;
   readonly counters: { readonly framesIn: number; readonly framesAnalysed: number; readonly framesDropped: number };
+  /**
+   * The counters as of the session's last `session.usage` report (its usage watermark): the node
+   * that restores this reports `counters - reported` with its next delta, so frames the writer
+   * received but never reported are not lost with it. Absent in checkpoints of older nodes (then
+   * everything up to `counters` counts as reported, as those nodes assumed).
+   */
+  readonly reported?: { readonly framesIn: number; readonly framesAnalysed: number; readonly framesDropped: number };
   readonly lastTimeMs: number | null;
   readonly useClientTime: boolean | null;
 }
@@ -28,6 +35,7 @@ export function isSaneCheckpoint(x: unknown, sessionId: string): x is SessionChe
   if (typeof x !== 'object' || x === null) return false;
   const c = x as Partial<Record<keyof SessionCheckpoint, unknown>>;
   const counters = c.counters as Record<string, unknown> | undefined;
+  const reported = c.reported as Record<string, unknown> | undefined;
   const analyzer = c.analyzer as { version?: unknown; lastMs?: unknown } | undefined;
   return (
     c.version === 1 &&
@@ -42,6 +50,10 @@ export function isSaneCheckpoint(x: unknown, sessionId: string): x is SessionChe
     count(counters.framesIn) &&
     count(counters.framesAnalysed) &&
     count(counters.framesDropped) &&
+    (reported === undefined ||
+      (typeof reported === 'object' &&
+        reported !== null &&
+        (['framesIn', 'framesAnalysed', 'framesDropped'] as const).every((k) => count(reported[k]) && (reported[k] as number) <= (counters[k] as number)))) &&
     typeof analyzer === 'object' &&
     analyzer !== null &&
     analyzer.version === 1 &&

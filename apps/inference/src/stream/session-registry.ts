@@ -6,7 +6,7 @@ import { SessionCheckpointStore } from '../checkpoint/checkpoint-store';
 import type { InferenceConfig } from '../config/inference.config';
 import { INF_CONFIG } from '../inference.tokens';
 import { PoseEngine } from '../pose/pose-engine';
-import { StreamSession } from './stream-session';
+import { StreamSession, type StreamCounters } from './stream-session';
 
 /** Maps a pose failure to the wire's error code; internals never leave the server. */
 export function poseErrorToWire(err: unknown): Pick<InferenceErrorMessage, 'code' | 'message'> {
@@ -38,8 +38,10 @@ export class SessionRegistry implements OnModuleDestroy {
   private readonly sessions = new Map<string, StreamSession>();
   private readonly sweeper: NodeJS.Timeout;
   /** Per session: the checkpoint write in flight, and whether another is wanted after it. */
-  private readonly saving = new Map<string, { done: Promise<void>; again: boolean }>();
+  private readonly saving = new Map<string, { done: Promise<boolean>; again: boolean }>();
   private lastSavedAt = new Map<string, number>();
+  /** Per session: the usage report being taken (they run one after the other). */
+  private readonly reporting = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(INF_CONFIG) private readonly config: InferenceConfig,
@@ -96,16 +98,18 @@ export class SessionRegistry implements OnModuleDestroy {
 
   /**
    * Writes the session's state now (one write in flight per session; a request during a write
-   * makes one more write of the newest state after it). Never throws.
+   * makes one more write of the newest state after it). Never throws: resolves true when the
+   * newest state at the time of the call is stored, false when its write failed.
    */
-  checkpoint(s: StreamSession): Promise<void> {
+  checkpoint(s: StreamSession): Promise<boolean> {
     const inFlight = this.saving.get(s.sessionId);
     if (inFlight) {
       inFlight.again = true;
       return inFlight.done;
     }
-    const entry = { done: Promise.resolve(), again: false };
+    const entry = { done: Promise.resolve(false), again: false };
     entry.done = (async () => {
+      let saved = false;
       do {
         entry.again = false;
         // savedAt moves forward even when two writes fall in one millisecond
@@ -116,15 +120,49 @@ export class SessionRegistry implements OnModuleDestroy {
         try {
           await this.checkpoints.save(c, this.config.SESSION_STATE_TTL_MS);
           s.stateSavedAt = savedAt;
+          saved = true;
         } catch (err) {
           s.dirty = true;
+          saved = false;
           this.logger.warn({ sessionId: s.sessionId, err: err instanceof Error ? err.message : String(err) }, 'checkpoint not saved');
         }
       } while (entry.again);
       this.saving.delete(s.sessionId);
+      return saved;
     })();
     this.saving.set(s.sessionId, entry);
     return entry.done;
+  }
+
+  /**
+   * The session's usage since its last report, to publish as the next `session.usage` delta, or
+   * undefined when there is none (or it must wait). One at a time per session.
+   *
+   * Why this order: the watermark (`reported`) is checkpointed BEFORE the delta is handed out, and
+   * a delta whose checkpoint failed is not handed out (the next report carries it). So every
+   * checkpoint a successor can restore records as reported at least every delta ever published,
+   * and the successor reports from there: a frame is never counted twice. A node that dies
+   * between the write and the publish loses that one delta (never a double count), and a node that
+   * dies between reports loses only what came after its last checkpoint (every rep and every
+   * CHECKPOINT_INTERVAL_MS), not what came after its last report. The ledger needs nothing new:
+   * its job id (session, node, at) still only stops a redelivered event from counting twice.
+   */
+  takeUsage(s: StreamSession, final: boolean): Promise<StreamCounters | undefined> {
+    const next = (this.reporting.get(s.sessionId) ?? Promise.resolve()).then(async () => {
+      const from = s.reported;
+      const delta = s.unreported;
+      if (delta.framesIn === 0 && delta.framesAnalysed === 0 && delta.framesDropped === 0) return final ? delta : undefined;
+      s.reported = s.counters;
+      if (await this.checkpoint(s)) return delta;
+      s.reported = from;
+      return undefined;
+    });
+    const tail = next.then(() => undefined);
+    this.reporting.set(s.sessionId, tail);
+    void tail.then(() => {
+      if (this.reporting.get(s.sessionId) === tail) this.reporting.delete(s.sessionId);
+    });
+    return next;
   }
 
   /** Checkpoints every session whose state changed since its last checkpoint (detach, drain). */

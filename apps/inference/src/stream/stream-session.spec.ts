@@ -156,4 +156,20 @@ describe('StreamSession: one bad frame never poisons the session (issue 13 repro
     assert.equal(other.stateSavedAt, 42);
     assert.equal(JSON.stringify(other.checkpoint('node-a', 42)), JSON.stringify(s.checkpoint('node-a', 42)));
   });
+
+  it('carries the usage watermark: the new session reports what the old one had not', async () => {
+    const { est, s } = setup();
+    for (let n = 1; n <= 3; n++) {
+      s.offer(frame(n));
+      est.release();
+      await s.idle();
+    }
+    s.reported = { framesIn: 1, framesAnalysed: 1, framesDropped: 0 };
+    const other = new StreamSession('s-1', new SquatAnalyzer(), new GatedEstimator(), poseErrorToWire, () => 0);
+    other.restore(JSON.parse(JSON.stringify(s.checkpoint('node-a', 42))) as ReturnType<StreamSession['checkpoint']>);
+    assert.deepEqual(other.unreported, { framesIn: 2, framesAnalysed: 2, framesDropped: 0 });
+    const { reported: _, ...older } = s.checkpoint('node-a', 43);
+    other.restore(older);
+    assert.deepEqual(other.unreported, { framesIn: 0, framesAnalysed: 0, framesDropped: 0 }, 'an older node reported everything it checkpointed');
+  });
 });

@@ -25,6 +25,8 @@ export interface StreamCounters {
   readonly framesDropped: number;
 }
 
+const NO_FRAMES: StreamCounters = { framesIn: 0, framesAnalysed: 0, framesDropped: 0 };
+
 /**
  * One session's stream state, kept across reconnects: the analyzer (reps, stage), the counters,
  * and the newest-frame-wins slot. At most one frame is being analysed and at most one waits; a
@@ -46,6 +48,11 @@ export class StreamSession {
   stateSavedAt = 0;
   /** True when frames changed the state since it was last checkpointed. */
   dirty = false;
+  /**
+   * The counters as of the last `session.usage` report of this session, on any node (the usage
+   * watermark): the next report is `counters - reported`. Checkpointed with the state.
+   */
+  reported: StreamCounters = NO_FRAMES;
   /** Called after every analysed frame (the registry checkpoints from here). */
   afterFrame: ((repCounted: boolean) => void) | undefined;
 
@@ -96,6 +103,7 @@ export class StreamSession {
       savedAt,
       analyzer: this.analyzer.snapshot(),
       counters: this.counters,
+      reported: this.reported,
       lastTimeMs: Number.isFinite(this.lastTimeMs) ? this.lastTimeMs : null,
       useClientTime: this.useClientTime ?? null,
     };
@@ -107,10 +115,21 @@ export class StreamSession {
     this.framesIn = c.counters.framesIn;
     this.framesAnalysed = c.counters.framesAnalysed;
     this.framesDropped = c.counters.framesDropped;
+    this.reported = c.reported ?? c.counters;
     this.lastTimeMs = c.lastTimeMs ?? -Infinity;
     this.useClientTime = c.useClientTime ?? undefined;
     this.stateSavedAt = c.savedAt;
     this.dirty = false;
+  }
+
+  /** What the session received since its last usage report (zero when nothing happened). */
+  get unreported(): StreamCounters {
+    const r = this.reported;
+    return {
+      framesIn: Math.max(0, this.framesIn - r.framesIn),
+      framesAnalysed: Math.max(0, this.framesAnalysed - r.framesAnalysed),
+      framesDropped: Math.max(0, this.framesDropped - r.framesDropped),
+    };
   }
 
   get reps(): number {

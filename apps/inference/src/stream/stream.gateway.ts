@@ -21,8 +21,7 @@ const SESSION_PATH = /^\/ws\/(?<sessionId>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA
 interface LiveStream {
   readonly ws: WebSocket;
   readonly session: StreamSession;
-  /** The session's counters and the time at the last `session.usage` (reports are deltas). */
-  reported: StreamSession['counters'];
+  /** When this stream last reported `session.usage` (its duration is the stream's own). */
   reportedAt: number;
   usageTimer: NodeJS.Timeout | undefined;
   expiry: NodeJS.Timeout | undefined;
@@ -113,7 +112,6 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
     const stream: LiveStream = {
       ws,
       session,
-      reported: session.counters,
       reportedAt: Date.now(),
       usageTimer: undefined,
       expiry: undefined,
@@ -133,16 +131,14 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
         this.onMessage(stream, data, isBinary),
       );
     ws.on('message', (data, isBinary) => (ready ? handle(data, isBinary) : early.push([data, isBinary])));
-    ws.on('close', () => {
-      this.onClose(stream);
-      markGone();
-    });
+    // gone: closed and its final usage report out (what a drain waits for)
+    ws.on('close', () => void this.onClose(stream).then(markGone));
     // ws itself closes the socket after an error (e.g. 1009 for a message over maxPayload).
     ws.on('error', (err) => this.logger.warn({ sessionId, err: err.message }, 'stream socket error'));
     void this.registry.open(sessionId).then(({ restored }) => {
       if (stream.closed) return;
-      // Usage counts what this stream adds: the baseline is the state it starts from.
-      stream.reported = session.counters;
+      // Usage goes on from the session's watermark (restored with the checkpoint): what the node
+      // before this one received but did not report is reported with this stream's next delta.
       stream.reportedAt = Date.now();
       session.attach({
         send: (m) => {
@@ -150,7 +146,7 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
         },
         analysed: (a) => this.publishStatus(stream, a),
       });
-      stream.usageTimer = setInterval(() => this.reportUsage(stream, false), this.config.USAGE_REPORT_MS);
+      stream.usageTimer = setInterval(() => void this.reportUsage(stream, false), this.config.USAGE_REPORT_MS);
       stream.usageTimer.unref();
       this.logger.log({ sessionId, restored, reps: session.reps, resumed: session.counters.framesAnalysed > 0 }, 'stream opened');
       ready = true;
@@ -211,7 +207,7 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
       .catch((err: unknown) => this.logger.warn({ sessionId: stream.session.sessionId, err: String(err) }, 'ai.status not published'));
   }
 
-  private onClose(stream: LiveStream): void {
+  private onClose(stream: LiveStream): Promise<void> {
     stream.closed = true;
     if (stream.expiry) clearTimeout(stream.expiry);
     if (stream.usageTimer) clearInterval(stream.usageTimer);
@@ -222,42 +218,39 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
       void this.registry.checkpointChanged([stream.session]);
     }
     this.announcer.load = this.live.size;
-    this.reportUsage(stream, true);
+    return this.reportUsage(stream, true);
   }
 
   /**
-   * `session.usage` with what this stream added since its last report: every USAGE_REPORT_MS
-   * while it streams and once when it closes. Deltas with distinct `at`, so the ledger adds them
-   * up and a redelivered event (same job id) counts once.
+   * `session.usage` with what the session received since its last report (on any node; see
+   * SessionRegistry.takeUsage for why a frame counts once): every USAGE_REPORT_MS while it streams,
+   * once when it closes. Deltas with distinct `at`, so the ledger adds them up and a redelivered
+   * event (same job id) counts once. Never throws.
    */
-  private reportUsage(stream: LiveStream, final: boolean): void {
-    const c = stream.session.counters;
-    const r = stream.reported;
+  private async reportUsage(stream: LiveStream, final: boolean): Promise<void> {
+    const delta = await this.registry.takeUsage(stream.session, final);
+    // once taken, a delta is published: its frames are checkpointed as reported
+    if (!delta) return;
     const now = Date.now();
-    const framesIn = Math.max(0, c.framesIn - r.framesIn);
-    if (!final && framesIn === 0) return;
     const at = Math.max(now, this.lastUsageAt + 1);
     this.lastUsageAt = at;
     const usage = {
       sessionId: stream.session.sessionId,
       nodeId: this.config.NODE_ID,
-      framesIn,
-      framesAnalysed: Math.max(0, c.framesAnalysed - r.framesAnalysed),
-      framesDropped: Math.max(0, c.framesDropped - r.framesDropped),
+      ...delta,
       durationMs: Math.max(0, now - stream.reportedAt),
       at,
     };
-    stream.reported = c;
     stream.reportedAt = now;
     if (final) this.logger.log(usage, 'stream closed');
-    void this.bus.publish('session.usage', usage).catch((err: unknown) => this.logger.warn({ sessionId: usage.sessionId, err: String(err) }, 'session.usage not published'));
+    await this.bus.publish('session.usage', usage).catch((err: unknown) => this.logger.warn({ sessionId: usage.sessionId, err: String(err) }, 'session.usage not published'));
   }
 
   /**
    * SIGTERM: readiness fails at once and the control plane is told this node drains; no new
-   * streams or frames; in-flight frames finish; every session is checkpointed; every client is
-   * told to reconnect (1012: refresh, then the wsUrl it answers); the node waits until they left
-   * or DRAIN_TIMEOUT_MS ran out.
+   * streams or frames; in-flight frames finish; every session's usage is reported and every
+   * session is checkpointed; every client is told to reconnect (1012: refresh, then the wsUrl it
+   * answers); the node waits until they left (their final usage out) or DRAIN_TIMEOUT_MS ran out.
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.draining = true;
@@ -267,11 +260,13 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
     const streams = [...this.live.values()];
     const budget = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
     await Promise.race([Promise.all(streams.map((s) => s.session.idle())), budget(this.config.DRAIN_TIMEOUT_MS)]);
-    await Promise.race([this.registry.checkpointChanged(), budget(this.config.DRAIN_TIMEOUT_MS)]);
+    // Usage is reported (its watermark checkpointed) before clients are told to move, so the node
+    // they move to never restores a watermark older than what this one reported.
+    await Promise.race([Promise.all([...streams.map((s) => this.reportUsage(s, false)), this.registry.checkpointChanged()]), budget(this.config.DRAIN_TIMEOUT_MS)]);
     for (const s of streams) closeSocket(s.ws, CLOSE_CODES.SERVICE_RESTART, 'node is restarting; reconnect');
     await Promise.race([Promise.all(streams.map((s) => s.gone)), budget(this.config.DRAIN_TIMEOUT_MS)]);
     for (const s of streams) if (!s.closed) s.ws.terminate();
-    // Give the usage events a moment to leave.
-    await new Promise((r) => setTimeout(r, 100));
+    // a stream cut off gets a short moment for its final report
+    await Promise.race([Promise.all(streams.map((s) => s.gone)), budget(1_000)]);
   }
 }
