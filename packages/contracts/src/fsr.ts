@@ -39,7 +39,8 @@ const ratio = (field: string) =>
     .number({ error: (iss) => (iss.input === undefined ? `${field} is required` : `${field} must be a number between 0 and 100`) })
     .min(0, { error: `${field} must be between 0 and 100` })
     .max(100, { error: `${field} must be between 0 and 100` })
-    .refine((v) => !(v > 0 && v < FSR_RATIO_MIN_NONZERO), { error: `${field} must be 0 or at least 1e-38 (smaller values cannot be stored)` });
+    // out-of-range values already have their message above; this adds only the underflow rule
+    .refine((v) => v < 0 || v > 100 || isStorableRatio(v), { error: `${field} must be 0 or at least 1e-38 (smaller values cannot be stored)` });
 
 const ratios = {
   ratio1: ratio('ratio1'),

@@ -76,7 +76,7 @@ export class StompConnection {
       limits: { maxFrameBytes: settings.maxFrameBytes },
       sessionId: identity.sessionId.slice(0, 8),
     });
-    this.connectTimer = setTimeout(() => this.closeSocket(CLOSE_CODES.POLICY_VIOLATION, 'no CONNECT frame in time'), settings.connectTimeoutMs);
+    this.connectTimer = setTimeout(() => this.shut(CLOSE_CODES.POLICY_VIOLATION, 'no CONNECT frame in time'), settings.connectTimeoutMs);
     ws.on('message', (data) => containSocketFault(ws, 'message', reportFault, () => this.onData(toBuffer(data))));
     ws.on('close', () => this.onSocketClosed());
     ws.on('error', () => this.onSocketClosed());
@@ -112,7 +112,7 @@ export class StompConnection {
 
   /** Ends the connection from the server side (shutdown, session finished). */
   end(code: number, reason: string): void {
-    this.closeSocket(code, reason);
+    this.shut(code, reason);
   }
 
   private onData(data: Buffer): void {
@@ -150,7 +150,7 @@ export class StompConnection {
         case 'heartbeat':
           break;
         case 'close':
-          this.closeSocket(CLOSE_FOR[a.reason], a.message ?? a.reason);
+          this.shut(CLOSE_FOR[a.reason], a.message ?? a.reason);
           return;
       }
     }
@@ -175,11 +175,12 @@ export class StompConnection {
     if (this.expectEveryMs <= 0) return;
     if (this.readTimer) clearTimeout(this.readTimer);
     // Like stompjs, allow twice the interval before calling the peer dead.
-    this.readTimer = setTimeout(() => this.closeSocket(CLOSE_CODES.HEARTBEAT_TIMEOUT, 'heart-beat timeout'), this.expectEveryMs * 2);
+    this.readTimer = setTimeout(() => this.shut(CLOSE_CODES.HEARTBEAT_TIMEOUT, 'heart-beat timeout'), this.expectEveryMs * 2);
     this.readTimer.unref();
   }
 
-  private closeSocket(code: number, reason: string): void {
+  /** Closes the socket once (the shared closeSocket cuts the reason and never throws). */
+  private shut(code: number, reason: string): void {
     if (this.closed) return;
     closeSocket(this.ws, code, reason);
     // A peer that never answers the close handshake is dropped.
