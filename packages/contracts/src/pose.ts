@@ -34,6 +34,22 @@ export interface Keypoint {
   readonly score: number;
 }
 
+/** The foot points BlazePose adds to COCO-17 (MediaPipe Pose landmarks 29-32): heels and toes (foot_index). */
+export const FOOT_POINTS = ['left_heel', 'right_heel', 'left_foot_index', 'right_foot_index'] as const;
+export type FootPointName = (typeof FOOT_POINTS)[number];
+
+/** One foot point, normalised like a Keypoint; score is the model's visibility in [0, 1]. */
+export interface FootKeypoint {
+  readonly name: FootPointName;
+  readonly x: number;
+  readonly y: number;
+  readonly score: number;
+}
+
+/** The pose models the data plane can run (`POSE_MODEL`). Only the BlazePose ones see the feet. */
+export const POSE_MODELS = ['blazepose-lite', 'blazepose-full', 'movenet-lightning'] as const;
+export type PoseModelName = (typeof POSE_MODELS)[number];
+
 /** Squat stage as the analyzer tracks it. */
 export const SquatStageSchema = z.enum(['standing', 'descent', 'bottom', 'ascent']);
 export type SquatStage = z.infer<typeof SquatStageSchema>;

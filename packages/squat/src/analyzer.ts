@@ -1,4 +1,4 @@
-import { COCO17, type Keypoint, type KeypointName, type SquatStage } from '@squirret/contracts';
+import { COCO17, type FootKeypoint, type Keypoint, type KeypointName, type SquatStage } from '@squirret/contracts';
 import type { FrameAnalysis, RepSummary } from './analysis.types';
 import { computeFeatures, detectView, frameLengths, isUpright, type BodyReference, type FrameFeatures, type SquatView } from './features';
 import { judgeFrame, judgeRep } from './judge';
@@ -103,8 +103,12 @@ export class SquatAnalyzer {
     return this.stageMachine.stage;
   }
 
-  /** Analyzes one frame. Keypoints are matched by name; missing or unconfident ones are tolerated. */
-  push(keypoints: readonly Keypoint[], tMs: number): FrameAnalysis {
+  /**
+   * Analyzes one frame. Keypoints are matched by name; missing or unconfident ones are tolerated.
+   * `feet` are the heel and toe points when the pose model gives them (BlazePose); MoveNet passes none.
+   */
+  push(keypoints: readonly Keypoint[], tMs: number, feet?: readonly FootKeypoint[]): FrameAnalysis {
+    void feet; // judged from heels and toes once the feet-aware model lands (issue 14)
     if (!Number.isFinite(tMs)) throw new RangeError(`tMs must be a finite number, got ${tMs}`);
     const raw: Array<RawPoint | undefined> = new Array<RawPoint | undefined>(COCO17.length);
     for (const k of keypoints) {
