@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Judgement, Keypoint, SquatStage } from './pose';
+import type { FootKeypoint, Judgement, Keypoint, Landmark, PoseModelName, SquatStage } from './pose';
 
 /** The seed's JSON frame: `{"type":"frame","frameNumber","image_base64","timestamp"}` (timestamp in epoch seconds). */
 export const FrameMessageSchema = z.object({
@@ -79,6 +79,14 @@ export interface AnalysisMessage {
   readonly inferenceMs: number;
   /** Frames of this session replaced by a newer one before they were analysed (newest frame wins). */
   readonly dropped: number;
+  /** The model that made this frame's pose. */
+  readonly poseModel?: PoseModelName;
+  /** Heels and toes (BlazePose only; absent with MoveNet). */
+  readonly feet?: readonly FootKeypoint[];
+  /** All 33 BlazePose landmarks with visibility (BlazePose only). */
+  readonly landmarks?: readonly Landmark[];
+  /** Calibrated confidence in [0, 1] of each joint's verdict; null where the joint is not judged. */
+  readonly confidence?: Readonly<Record<'lumbar' | 'knee' | 'ankle', number | null>>;
 }
 
 /** Sent when a repetition completes. */

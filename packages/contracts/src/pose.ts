@@ -46,6 +46,22 @@ export interface FootKeypoint {
   readonly score: number;
 }
 
+/** One of BlazePose's 33 landmarks (MediaPipe Pose order): x, y normalised like a Keypoint, z in the same scale, relative to the hips. */
+export interface Landmark {
+  readonly x: number;
+  readonly y: number;
+  readonly z: number;
+  /** The model's visibility in [0, 1]. */
+  readonly visibility: number;
+}
+
+/** One of BlazePose's 33 world landmarks: metres, origin between the hips. */
+export interface WorldLandmark {
+  readonly x: number;
+  readonly y: number;
+  readonly z: number;
+}
+
 /** The pose models the data plane can run (`POSE_MODEL`). Only the BlazePose ones see the feet. */
 export const POSE_MODELS = ['blazepose-lite', 'blazepose-full', 'movenet-lightning'] as const;
 export type PoseModelName = (typeof POSE_MODELS)[number];
