@@ -32,6 +32,8 @@ function accepts(port: number): Promise<boolean> {
 /** An nginx started on a private prefix for a test or a benchmark. */
 export interface RunningGateway {
   readonly port: number;
+  /** The master's pid (its workers are its children: /proc/<pid>/task/<pid>/children). */
+  readonly pid: number;
   /** http://127.0.0.1:<port> */
   readonly baseUrl: string;
   /** ws://127.0.0.1:<port> */
@@ -85,6 +87,7 @@ export async function startGateway(topology: Omit<GatewayTopology, 'listen' | 't
   }
   return {
     port: listenPort,
+    pid: child.pid ?? -1,
     baseUrl: `http://127.0.0.1:${listenPort}`,
     wsBase: `ws://127.0.0.1:${listenPort}`,
     configPath,
