@@ -26,9 +26,9 @@ const { Hs256Jwt, hmacKey } = require('@squirret/auth');
 const { freePort, startGateway } = require('@squirret/gateway');
 
 const CAPACITY = Number(process.env.BENCH_CAPACITY ?? 6);
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
-const INF_MS = Number(process.env.BENCH_INFERENCE_MS ?? 8_000);
-const CHAT_MS = Number(process.env.BENCH_CHAT_MS ?? 6_000);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const INF_MS = Number(process.env.BENCH_INFERENCE_MS ?? 12_000); // measured time per way, split over the rounds
+const CHAT_MS = Number(process.env.BENCH_CHAT_MS ?? 9_000);
 const INF_CLIENTS = Number(process.env.BENCH_INFERENCE_CLIENTS ?? 4); // per node
 const CHAT_ROOMS = Number(process.env.BENCH_ROOMS ?? 20);
 const PER_ROOM = Number(process.env.BENCH_PER_ROOM ?? 5);
@@ -158,9 +158,10 @@ async function driveInference(via, ms) {
           ws.on('message', (d) => {
             const m = JSON.parse(d.toString());
             if (m.type !== 'analysis') return;
-            if (Date.now() < end) {
+            const at = sentAt.get(m.frameNumber);
+            if (Date.now() < end && at !== undefined) {
               analysed++;
-              lat.push(performance.now() - sentAt.get(m.frameNumber));
+              lat.push(performance.now() - at);
             }
             send();
           });
