@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { COMPOSE_CONFIG_PATH, renderGatewayConfig } from './render';
-import { COMPOSE_TOPOLOGY, parseNodeRoute, type GatewayTopology, type InferenceNodeRoute } from './topology';
+import { COMPOSE_CONFIG_PATH, K8S_CONFIG_PATH, renderGatewayConfig } from './render';
+import { COMPOSE_TOPOLOGY, K8S_TOPOLOGY, parseNodeRoute, type GatewayTopology, type InferenceNodeRoute } from './topology';
 
-const usage = `usage: squirret-gateway-render --compose [--out FILE]
+const usage = `usage: squirret-gateway-render (--compose | --k8s) [--out FILE]
    or: squirret-gateway-render --listen 8080 --control-plane HOST:PORT --fsr HOST:PORT --chat HOST:PORT
          (--node ID=HOST:PORT ... | --node-dns '{nodeId}.inference.NS.svc.cluster.local:8082' --resolver HOST)
          [--workers N] [--out FILE]
@@ -14,6 +14,7 @@ function main(): void {
   const { values } = parseArgs({
     options: {
       compose: { type: 'boolean' },
+      k8s: { type: 'boolean' },
       listen: { type: 'string' },
       'control-plane': { type: 'string', multiple: true },
       fsr: { type: 'string', multiple: true },
@@ -26,8 +27,8 @@ function main(): void {
     },
   });
   let topology: GatewayTopology;
-  if (values.compose) {
-    topology = COMPOSE_TOPOLOGY;
+  if (values.compose || values.k8s) {
+    topology = values.compose ? COMPOSE_TOPOLOGY : K8S_TOPOLOGY;
   } else {
     const nodes: InferenceNodeRoute[] = [];
     for (const spec of values.node ?? []) {
@@ -46,7 +47,7 @@ function main(): void {
     };
   }
   const text = renderGatewayConfig(topology);
-  const out = values.out ?? (values.compose ? COMPOSE_CONFIG_PATH : undefined);
+  const out = values.out ?? (values.compose ? COMPOSE_CONFIG_PATH : values.k8s ? K8S_CONFIG_PATH : undefined);
   if (out) writeFileSync(out, text);
   else process.stdout.write(text);
 }

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { COMPOSE_CONFIG_PATH, renderGatewayConfig } from './render';
-import { COMPOSE_TOPOLOGY, TopologyError, parseNodeRoute, type GatewayTopology } from './topology';
+import { COMPOSE_CONFIG_PATH, K8S_CONFIG_PATH, renderGatewayConfig } from './render';
+import { COMPOSE_TOPOLOGY, K8S_TOPOLOGY, TopologyError, parseNodeRoute, type GatewayTopology } from './topology';
 
 const base: GatewayTopology = {
   listen: '127.0.0.1:8080',
@@ -15,6 +15,12 @@ const base: GatewayTopology = {
 describe('gateway config rendering', () => {
   it('the committed infra/nginx/nginx.conf is the template rendered for docker-compose (npm run render -w packages/gateway)', () => {
     assert.equal(readFileSync(COMPOSE_CONFIG_PATH, 'utf8'), renderGatewayConfig(COMPOSE_TOPOLOGY));
+  });
+
+  it('the committed infra/nginx/nginx.k8s.conf is the template rendered for Kubernetes (per-pod DNS)', () => {
+    const conf = readFileSync(K8S_CONFIG_PATH, 'utf8');
+    assert.equal(conf, renderGatewayConfig(K8S_TOPOLOGY));
+    assert.match(conf, /default \$inference_node\.inference\.squirret\.svc\.cluster\.local:8082;/);
   });
 
   it('maps each node id to its own upstream, and lists every replica of a service', () => {

@@ -6,6 +6,8 @@ import { validateTopology, type GatewayTopology } from './topology';
 export const TEMPLATE_PATH = resolve(__dirname, '../../../infra/nginx/nginx.conf.template');
 /** The committed config for docker-compose.yml, rendered from the template (a test checks for drift). */
 export const COMPOSE_CONFIG_PATH = resolve(__dirname, '../../../infra/nginx/nginx.conf');
+/** The committed config for Kubernetes (per-pod DNS; a ConfigMap for the gateway Deployment). */
+export const K8S_CONFIG_PATH = resolve(__dirname, '../../../infra/nginx/nginx.k8s.conf');
 
 const servers = (list: readonly string[]): string => list.map((s) => `    server ${s};`).join('\n');
 

@@ -102,3 +102,18 @@ export const COMPOSE_TOPOLOGY: GatewayTopology = {
   chat: ['chat:8084'],
   inference: { nodes: [{ id: 'inference-1', address: 'inference-1:8082' }, { id: 'inference-2', address: 'inference-2:8082' }] },
 };
+
+/**
+ * Kubernetes' topology (namespace `squirret`): the services by their Service names (resolved once at
+ * start, through the pod's search path), the data plane per pod: the inference StatefulSet's
+ * headless Service `inference` gives each pod `<pod>.inference.squirret.svc.cluster.local`, NODE_ID is
+ * the pod name, so the id in the path is the pod's DNS label. nginx's own resolver (per request)
+ * ignores search paths: the pattern is fully qualified. Rendered to infra/nginx/nginx.k8s.conf.
+ */
+export const K8S_TOPOLOGY: GatewayTopology = {
+  listen: '8080',
+  controlPlane: ['control-plane:8081'],
+  fsr: ['fsr:8083'],
+  chat: ['chat:8084'],
+  inference: { dns: { pattern: '{nodeId}.inference.squirret.svc.cluster.local:8082', resolver: 'kube-dns.kube-system.svc.cluster.local', validSec: 5 } },
+};
