@@ -3,6 +3,12 @@ import { availableParallelism } from 'node:os';
 import { env, loadConfig, type Env } from '@squirret/config';
 import { z } from 'zod';
 
+/** hostname-pid, with anything the gateway's route would refuse made a `-` (any hostname boots). */
+function defaultNodeId(): string {
+  const host = hostname().replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 100) || 'inference';
+  return `${host}-${process.pid}`;
+}
+
 /** Every setting of the inference data plane, validated once at boot. */
 export const InferenceConfigSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
@@ -18,7 +24,7 @@ export const InferenceConfigSchema = z.object({
   NODE_ID: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'letters, digits, ".", "_" or "-" (at most 128), starting with a letter or digit')
-    .default(`${hostname()}-${process.pid}`),
+    .default(defaultNodeId()),
   /**
    * The base URL clients reach this node's WebSocket at (wsUrl = <base>/ws/<sessionId>), announced
    * with every heartbeat. Behind the gateway it names the node, e.g. `wss://gw.example.com/inference/{nodeId}`:
