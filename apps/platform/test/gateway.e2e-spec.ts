@@ -89,7 +89,8 @@ describe('the nginx gateway in front of the services and two addressable inferen
   const gwPost = (path: string, body?: unknown, headers: Record<string, string> = {}) => http<Body>(gw.baseUrl, 'POST', path, body, headers);
   const addr = (p: RunningProcess) => `127.0.0.1:${p.port}`;
   /** The node whose own log says it opened this session's stream. */
-  const servedBy = (sessionId: string) => [...nodes].filter(([, p]) => p.output().includes(`"sessionId":"${sessionId}"`) && p.output().includes('stream opened')).map(([id]) => id);
+  const servedBy = (sessionId: string) =>
+    [...nodes].filter(([, p]) => p.output().split('\n').some((l) => l.includes(`"sessionId":"${sessionId}"`) && l.includes('stream opened'))).map(([id]) => id);
   const nodeInUrl = (wsUrl: string) => /\/inference\/([^/]+)\/ws\/[0-9a-f-]{36}$/.exec(wsUrl)?.[1];
 
   before(async () => {
