@@ -361,7 +361,22 @@ console.log(
 console.log(
   `   ${pad(`chat deliveries/s (${CHAT_ROOMS * PER_ROOM} clients, ${CHAT_ROOMS} rooms)`, 46)}${pad(round(chD, 0), 12)}${pad(round(chG, 0), 12)}${pad(`${round(overhead.chat * 100, 1)}%`, 12)}${pad(`${round(mean(chatRuns, 'direct', 'p50ms'), 1)} / ${round(mean(chatRuns, 'gateway', 'p50ms'), 1)}`, 18)}${pad(`${round(mean(chatRuns, 'gateway', 'gwCpuPercent'), 1)}% / ${round(mean(chatRuns, 'gateway', 'serviceCpuPercent'), 1)}%`, 22)}${round(cpuShare.chat * 100, 2)}%`,
 );
+// Work per CPU-second, from the gateway runs: what a core of each part does (the per-node figures
+// of the scale plan; they hold up on a shared machine better than throughput does).
+const perCpuSecond = (runs, unit, k) => {
+  const g = runs.filter((r) => r.via === 'gateway' || k === 'serviceCpuPercent');
+  return g.reduce((a, r) => a + r[unit], 0) / g.reduce((a, r) => a + r[k] / 100, 0);
+};
+const perCpu = {
+  inferenceFramesPerNodeCpuSec: perCpuSecond(infRuns, 'framesPerSec', 'serviceCpuPercent'),
+  inferenceFramesPerNginxCpuSec: perCpuSecond(infRuns, 'framesPerSec', 'gwCpuPercent'),
+  chatDeliveriesPerChatCpuSec: perCpuSecond(chatRuns, 'deliveriesPerSec', 'serviceCpuPercent'),
+  chatDeliveriesPerNginxCpuSec: perCpuSecond(chatRuns, 'deliveriesPerSec', 'gwCpuPercent'),
+};
+console.log(
+  `   per CPU-second: inference ${round(perCpu.inferenceFramesPerNodeCpuSec, 1)} frames per node CPU-s, ${round(perCpu.inferenceFramesPerNginxCpuSec, 0)} per nginx CPU-s; chat ${round(perCpu.chatDeliveriesPerChatCpuSec, 0)} deliveries per chat CPU-s (PostgreSQL and Redis not counted), ${round(perCpu.chatDeliveriesPerNginxCpuSec, 0)} per nginx CPU-s`,
+);
 console.log('   target: overhead <= 10% on both; per round:', infRuns.map((r) => `${r.via[0]} ${round(r.framesPerSec, 1)}`).join(', '), '|', chatRuns.map((r) => `${r.via[0]} ${round(r.deliveriesPerSec, 0)}`).join(', '));
 console.log('\n3. node-b drained (SIGTERM) under load, clients follow the README flow (refresh, connect to the new wsUrl)');
 console.log(`   sessions ${drain.sessions}, on node-b ${drain.onDrainedNode}, close code ${drain.closeCodes.join('/')}, moved ${drain.moved} to ${drain.movedTo.join('/')}, lost ${drain.lost} (target 0), resume p50 ${round(drain.resumeP50ms, 0)} ms max ${round(drain.resumeMaxms, 0)} ms, node-a streams kept ${drain.stayedStreaming}, node-b exit ${drain.drainedNodeExit}`);
-console.log(JSON.stringify({ capacity: CAPACITY, rounds: ROUNDS, placement, inference: infRuns, chat: chatRuns, overhead, cpuShare, drain }));
+console.log(JSON.stringify({ capacity: CAPACITY, rounds: ROUNDS, placement, inference: infRuns, chat: chatRuns, overhead, cpuShare, perCpu, drain }));
