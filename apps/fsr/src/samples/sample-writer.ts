@@ -56,6 +56,8 @@ export interface SampleWriterStats {
   readonly flushes: number;
   readonly failures: number;
   readonly rejected: number;
+  /** The most rows held at once (past it ingest answers 503). */
+  readonly maxRows: number;
 }
 
 /**
@@ -275,6 +277,7 @@ export class SampleWriter {
       flushes: this.flushes,
       failures: this.failures,
       rejected: this.rejectedRows,
+      maxRows: this.options.bufferMaxRows,
     };
   }
 }
