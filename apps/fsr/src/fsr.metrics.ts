@@ -74,7 +74,7 @@ export class FsrMetrics {
       this.set(writer.stats().buffered);
     });
     gauge(metrics, FSR_METRICS.bufferMax, 'Rows the writer holds at most (FSR_BUFFER_MAX_ROWS); past it ingest answers 503', function (this: Gauge) {
-      this.set(writer.stats().maxRows);
+      this.set(writer.maxRows);
     });
     writer.listen({
       persisted: (n) => this.persisted.inc(n),

@@ -194,5 +194,10 @@ describe('metrics on /metrics after real traffic, and the queue board behind the
     const q = api.json.queues.find((x) => x.name === 'control-plane');
     assert.ok(q, JSON.stringify(api.json).slice(0, 300));
     assert.equal(q.readOnlyMode, true);
+    // read-only: the board's actions are refused
+    for (const action of ['/internal/queues/api/queues/control-plane/retry/failed', '/internal/queues/api/queues/control-plane/clean/completed', '/internal/queues/api/queues/control-plane/pause']) {
+      const r = await http(cp.baseUrl, 'PUT', action, undefined, key);
+      assert.ok(r.status >= 400 && r.status < 500, `${action}: ${r.status} ${r.text.slice(0, 200)}`);
+    }
   });
 });

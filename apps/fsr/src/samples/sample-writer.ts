@@ -56,8 +56,6 @@ export interface SampleWriterStats {
   readonly flushes: number;
   readonly failures: number;
   readonly rejected: number;
-  /** The most rows held at once (past it ingest answers 503). */
-  readonly maxRows: number;
 }
 
 /**
@@ -270,6 +268,11 @@ export class SampleWriter {
     }
   }
 
+  /** The most rows held at once (past it ingest answers 503). */
+  get maxRows(): number {
+    return this.options.bufferMaxRows;
+  }
+
   stats(): SampleWriterStats {
     return {
       buffered: this.buffer.length + this.inFlight,
@@ -277,7 +280,6 @@ export class SampleWriter {
       flushes: this.flushes,
       failures: this.failures,
       rejected: this.rejectedRows,
-      maxRows: this.options.bufferMaxRows,
     };
   }
 }
