@@ -2,6 +2,9 @@ import { Counter, Gauge } from 'prom-client';
 import type { MetricsService } from '../metrics/metrics';
 import type { JobQueue } from './job-queue';
 
+/** What the metrics read of a queue (any job map). */
+export type CountedQueue = Pick<JobQueue<Record<string, never>>, 'name' | 'counts'>;
+
 /** The job queue series (dashboards and alert rules name these). */
 export const JOB_METRICS = {
   jobs: 'jobs_queue_jobs',
@@ -12,7 +15,7 @@ export const JOB_METRICS = {
  * Exports a queue's depth by state (`jobs_queue_jobs{queue,state}`: waiting, active, delayed,
  * failed; read from the queue at scrape time) and the attempts that failed in this process.
  */
-export function registerJobQueueMetrics(metrics: MetricsService, queue: JobQueue<Record<string, unknown>>): void {
+export function registerJobQueueMetrics(metrics: MetricsService, queue: CountedQueue): void {
   if (metrics.registry.getSingleMetric(JOB_METRICS.jobs)) return;
   let last = { waiting: 0, active: 0, delayed: 0, failed: 0, failedAttempts: 0 };
   const read = async () => {
