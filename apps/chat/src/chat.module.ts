@@ -11,6 +11,7 @@ import type { ChatConfig } from './config/chat.config';
 import { ChatSocketsRegistry } from './conversations/chat-sockets.registry';
 import { MessageLimits } from './conversations/message-limits';
 import { MessageWriter } from './conversations/message-writer';
+import { ChatMetrics } from './chat.metrics';
 import { MessagesRepository } from './conversations/messages.repository';
 import { RoomRelay } from './conversations/room-relay.service';
 import { DemoDataSeeder } from './distributor/demo-data';
@@ -89,6 +90,7 @@ export class ChatModule {
         MessageWriter,
         MessageLimits,
         RoomRelay,
+        ChatMetrics,
         ChatSocketsRegistry,
         CoupleRoomsRepository,
         CoupleSessionsRepository,

@@ -3,6 +3,7 @@ import { KitModule, createHttpApp, type LoggingOptions } from '@squirret/server-
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ControlPlaneModule, type ControlPlaneDeps } from './control-plane.module';
 import { serveControlPlaneOpenApi } from './openapi/build-openapi';
+import { mountQueueBoard } from './queue-board/queue-board';
 
 @Module({})
 class ControlPlaneRootModule {}
@@ -22,5 +23,6 @@ export async function createControlPlaneApp(deps: ControlPlaneDeps, logging?: Lo
     trustProxy: deps.config.TRUST_PROXY,
   });
   serveControlPlaneOpenApi(app);
+  await mountQueueBoard(app, [deps.jobs], deps.config.INTERNAL_API_KEY);
   return app;
 }

@@ -27,6 +27,7 @@ import { SESSIONS_STORE } from './sessions/sessions.store';
 import { UsageRepository } from './usage/usage.repository';
 import { UsageService } from './usage/usage.service';
 import type { UsageJobs } from './usage/usage.jobs';
+import { ControlPlaneMetrics } from './control-plane.metrics';
 
 /** The control plane's I/O, built by its runtime (standalone) or by the all-in-one process. */
 export interface ControlPlaneDeps {
@@ -87,6 +88,7 @@ export class ControlPlaneModule {
         UsageService,
         SessionsService,
         ControlPlaneHealth,
+        ControlPlaneMetrics,
       ],
     };
   }

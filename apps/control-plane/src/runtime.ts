@@ -32,7 +32,7 @@ export async function createControlPlaneDeps(
   const bus = shared.bus ?? ownBus!;
   const jobs: JobQueue<UsageJobs> = config.REDIS_URL
     ? new BullMqJobQueue<UsageJobs>({ redisUrl: config.REDIS_URL, queueName: CONTROL_PLANE_QUEUE, prefix: `${config.BUS_PREFIX}bull` })
-    : new InProcessJobQueue<UsageJobs>();
+    : new InProcessJobQueue<UsageJobs>(undefined, CONTROL_PLANE_QUEUE);
   const redis = shared.redis ?? (bus instanceof RedisBus ? bus.limiterRedis : undefined);
   const sessionRateLimiter = new RateLimiter(
     { name: 'session-issue', points: config.SESSION_RATE_LIMIT, durationSec: config.SESSION_RATE_WINDOW_SEC },

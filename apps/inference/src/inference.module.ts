@@ -2,6 +2,7 @@ import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/c
 import type { Bus } from '@squirret/bus';
 import { HealthRegistry } from '@squirret/server-kit';
 import { NodeAnnouncer } from './allocation/node-announcer';
+import { InferenceMetrics } from './inference.metrics';
 import { checkpointProviders } from './checkpoint/checkpoint.provider';
 import { PoseEngine } from './pose/pose-engine';
 import { SessionRegistry } from './stream/session-registry';
@@ -57,6 +58,7 @@ export class InferenceModule {
         { provide: INF_BUS, useValue: deps.bus },
         ...checkpointProviders(deps.config),
         NodeAnnouncer,
+        InferenceMetrics,
         PoseEngine,
         SessionRegistry,
         StreamGateway,

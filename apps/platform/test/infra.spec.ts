@@ -11,7 +11,7 @@ const APPS = ['control-plane', 'inference', 'fsr', 'chat'] as const;
 describe('infra files', () => {
   it('docker-compose.yml parses and has postgres, redis, the four apps and the gateway', () => {
     const doc = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { build?: { dockerfile: string }; environment?: Record<string, string> }> };
-    assert.deepEqual(Object.keys(doc.services).sort(), ['chat', 'control-plane', 'fsr', 'gateway', 'inference-1', 'inference-2', 'postgres', 'redis']);
+    assert.deepEqual(Object.keys(doc.services).sort(), ['chat', 'control-plane', 'fsr', 'gateway', 'grafana', 'inference-1', 'inference-2', 'postgres', 'prometheus', 'redis']);
     for (const app of APPS) {
       const svc = doc.services[app === 'inference' ? 'inference-1' : app]!;
       assert.equal(svc.build?.dockerfile, `apps/${app}/Dockerfile`);

@@ -9,6 +9,7 @@ export * from './health/health';
 export * from './jobs/job-queue';
 export * from './jobs/in-process-queue';
 export * from './jobs/bullmq-queue';
+export * from './jobs/job-metrics';
 export * from './rate-limit/rate-limiter';
 export * from './security/internal-key.guard';
 export * from './http/create-app';

@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type Keypoint } from '@squirret/contracts';
 import { PoseError, PosePool } from '@squirret/pose';
 import type { InferenceConfig } from '../config/inference.config';
 import { INF_CONFIG } from '../inference.tokens';
+import { InferenceMetrics } from '../inference.metrics';
 import type { FrameEstimator } from '../stream/stream-session';
 
 /**
@@ -20,7 +21,10 @@ export class PoseEngine implements FrameEstimator, OnApplicationBootstrap, OnApp
   private failure: string | undefined;
   backend: string | undefined;
 
-  constructor(@Inject(INF_CONFIG) private readonly config: InferenceConfig) {
+  constructor(
+    @Inject(INF_CONFIG) private readonly config: InferenceConfig,
+    @Optional() private readonly metrics?: InferenceMetrics,
+  ) {
     this.pool =
       config.POSE_WORKERS > 0
         ? new PosePool({
@@ -74,7 +78,11 @@ export class PoseEngine implements FrameEstimator, OnApplicationBootstrap, OnApp
 
   async estimate(image: Uint8Array): Promise<{ keypoints: Keypoint[]; inferenceMs: number }> {
     if (!this.pool) throw new PoseError('POOL_NOT_STARTED', 'this node runs without a pose model (POSE_WORKERS=0)');
-    const r = await this.pool.estimate(image);
+    const r = await this.pool.estimate(image).catch((err: unknown) => {
+      this.metrics?.dropped.inc({ reason: err instanceof PoseError ? err.code.toLowerCase() : 'error' });
+      throw err;
+    });
+    this.metrics?.pose(r);
     return { keypoints: r.keypoints, inferenceMs: r.inferenceMs };
   }
 }

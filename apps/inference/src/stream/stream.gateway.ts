@@ -9,6 +9,7 @@ import type { FrameAnalysis } from '@squirret/squat';
 import type { Counter } from 'prom-client';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { NodeAnnouncer } from '../allocation/node-announcer';
+import { InferenceMetrics } from '../inference.metrics';
 import type { InferenceConfig } from '../config/inference.config';
 import { INF_BUS, INF_CONFIG } from '../inference.tokens';
 import { parseBinaryMessage, parseTextMessage } from './frame-parser';
@@ -56,6 +57,7 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
     @Inject(INF_CONFIG) private readonly config: InferenceConfig,
     metrics: MetricsService,
     private readonly health: HealthRegistry,
+    private readonly stageMetrics: InferenceMetrics,
   ) {
     this.tokens = new InferenceTokenVerifier(config.INFERENCE_TOKEN_SECRET, config.TOKEN_CLOCK_SKEW_SEC);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.WS_MAX_MESSAGE_BYTES, perMessageDeflate: false });
@@ -96,6 +98,7 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
       return;
     }
     if (this.draining) {
+      this.refusals.inc({ reason: 'draining' });
       closeSocket(ws, CLOSE_CODES.SERVICE_RESTART, 'node is restarting; reconnect');
       return;
     }
@@ -140,8 +143,10 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
       // Usage goes on from the session's watermark (restored with the checkpoint): what the node
       // before this one received but did not report is reported with this stream's next delta.
       stream.reportedAt = Date.now();
-      session.attach({
+      session.onAnalysed = (ms) => this.stageMetrics.analysis.observe(ms / 1000);
+    session.attach({
         send: (m) => {
+          this.stageMetrics.answered(m);
           boundedSend(ws, JSON.stringify(m), this.config.WS_MAX_BUFFERED_BYTES);
         },
         analysed: (a) => this.publishStatus(stream, a),
@@ -231,6 +236,7 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
     const delta = await this.registry.takeUsage(stream.session, final);
     // once taken, a delta is published: its frames are checkpointed as reported
     if (!delta) return;
+    if (delta.framesDropped > 0) this.stageMetrics.dropped.inc({ reason: 'replaced' }, delta.framesDropped);
     const now = Date.now();
     const at = Math.max(now, this.lastUsageAt + 1);
     this.lastUsageAt = at;
