@@ -14,6 +14,8 @@ const deviceId = params.get('deviceId') ?? undefined;
 /** An answer slower than this frees the slot anyway (the frame is counted as lost). */
 const ANSWER_TIMEOUT_MS = 5000;
 const FPS_WINDOW_MS = 3000;
+/** How many times one clip frame is sent again after the node skipped it (OVERLOADED). */
+const MAX_CLIP_RETRIES = 5;
 
 const ui = {
   start: $('start'),
@@ -49,7 +51,7 @@ function describeStomp(msg) {
     const ai = p.ai ? `허리 ${JUDGEMENT[p.ai.lumbar] ?? p.ai.lumbar} · 무릎 ${JUDGEMENT[p.ai.knee] ?? p.ai.knee} · 발목 ${JUDGEMENT[p.ai.ankle] ?? p.ai.ankle}` : '';
     return `DATA 좌우 균형 ${Number(p.value ?? 0).toFixed(2)}${p.hasFsr ? '' : ' (깔창 없음)'} · ${ai}`;
   }
-  if (msg.type === 'voice') return `🔊 ${msg.text}`;
+  if (msg.type === 'voice') return `음성: ${msg.text}`;
   if (msg.type === 'PONG') return `PONG ${msg.payload?.serverTs ?? ''}`;
   return JSON.stringify(msg);
 }
@@ -96,20 +98,49 @@ function addRep(rep) {
   }
   $('rep-history').prepend(li);
   // The last rep's verdicts beside the live ones.
-  for (const joint of ['lumbar', 'knee', 'ankle']) $(`verdict-${joint}`).dataset.lastRep = rep[joint];
+  for (const [joint, j] of [['lumbar', rep.lumbar], ['knee', rep.knee], ['ankle', rep.ankle], ['depth', rep.depthJudgement]]) {
+    const el = $(`verdict-${joint}`);
+    el.dataset.lastRep = j;
+    el.querySelector('.last-rep').textContent = ` · 직전 반복: ${JUDGEMENT[j] ?? j}`;
+  }
   const d = $('verdict-depth');
   d.dataset.judgement = rep.depthJudgement;
-  d.dataset.lastRep = rep.depthJudgement;
   d.querySelector('.value').textContent = JUDGEMENT[rep.depthJudgement] ?? rep.depthJudgement;
 }
 
 /** One streaming run: counters, the in-flight frame and the pump. */
 function newRun() {
-  return { sent: 0, answered: 0, lost: 0, frameNumber: 0, inFlight: undefined, answers: [], done: false, pumping: false };
+  return {
+    sent: 0,
+    answered: 0,
+    analysed: 0,
+    errors: 0,
+    retries: 0,
+    lost: 0,
+    /** A clip frame the node skipped (OVERLOADED): sent again, so a clip is analysed whole. */
+    retry: undefined,
+    frameNumber: 0,
+    inFlight: undefined,
+    answers: [],
+    done: false,
+    pumping: false,
+    // Sums for the averages a test or a person reads: round trip, the server's share (all, model), and the
+    // page's taking of a frame (waiting for a new camera frame, drawing it, JPEG encoding).
+    rttMs: 0,
+    serverMs: 0,
+    inferenceMs: 0,
+    takeMs: 0,
+  };
 }
 
 function onMessage(msg) {
   if (msg.type === 'analysis') {
+    if (run?.inFlight?.frameNumber === msg.frameNumber) {
+      run.serverMs += msg.processingMs;
+      run.inferenceMs += msg.inferenceMs;
+      text('server-ms', `${Math.round(msg.processingMs)} / ${Math.round(msg.inferenceMs)} ms`);
+    }
+    if (run?.inFlight?.frameNumber === msg.frameNumber) run.analysed += 1;
     release(msg.frameNumber);
     text('reps', String(msg.reps));
     const stage = $('stage-value');
@@ -123,7 +154,18 @@ function onMessage(msg) {
   } else if (msg.type === 'rep') {
     addRep(msg);
   } else if (msg.type === 'error') {
-    if (msg.frameNumber !== undefined) release(msg.frameNumber);
+    const f = run?.inFlight;
+    if (f && msg.frameNumber === f.frameNumber) {
+      run.errors += 1;
+      const errors = $('errors');
+      errors.textContent = `${run.errors} (${msg.code})`;
+      errors.dataset.lastCode = msg.code;
+      if (msg.code === 'OVERLOADED' && source?.kind === 'clip' && f.retries < MAX_CLIP_RETRIES) {
+        run.retry = { ...f.frame, retries: f.retries + 1 };
+        run.retries += 1;
+      }
+      release(msg.frameNumber);
+    }
     if (msg.code !== 'OVERLOADED') setState(ui.state.dataset.state, `${msg.code}: ${msg.message}`);
   }
 }
@@ -137,6 +179,7 @@ function release(frameNumber) {
   run.answers.push(now);
   while (run.answers.length && run.answers[0] < now - FPS_WINDOW_MS) run.answers.shift();
   const rtt = now - f.sentAt;
+  run.rttMs += rtt;
   text('rtt', `${rtt.toFixed(0)} ms`);
   $('rtt').dataset.ms = rtt.toFixed(1);
   const fps = run.answers.length > 1 ? ((run.answers.length - 1) * 1000) / (now - run.answers[0]) : 0;
@@ -150,17 +193,20 @@ async function pump() {
   if (!run || run.done || run.pumping || run.inFlight || !session?.open) return;
   run.pumping = true;
   try {
-    const frame = await source.next();
+    const t0 = performance.now();
+    const frame = run.retry ?? (await source.next());
+    run.retry = undefined;
     if (!frame) {
       run.done = true;
       if (source.kind === 'clip') setState('clip-done', `${run.sent}개 프레임`);
       return;
     }
     if (!session?.open) return;
+    run.takeMs += performance.now() - t0;
     const n = run.frameNumber++;
     session.send(encodeFrame(n, frame.timestampMs, frame.jpeg));
     run.sent += 1;
-    run.inFlight = { frameNumber: n, sentAt: performance.now() };
+    run.inFlight = { frameNumber: n, sentAt: performance.now(), frame, retries: frame.retries ?? 0 };
     text('frames', `${run.sent} / ${run.answered}`);
     const mine = run;
     setTimeout(() => {
@@ -179,6 +225,7 @@ async function start() {
   ui.stop.disabled = false;
   ui.source.disabled = true;
   $('rep-history').replaceChildren();
+  for (const el of document.querySelectorAll('.verdicts .last-rep')) el.textContent = '';
   text('reps', '0');
   ui.overlay.dataset.drawn = '0';
   clearSkeleton(ui.overlay);

@@ -22,8 +22,17 @@ function scaled(width, height) {
   return { width: Math.round(width * k), height: Math.round(height * k) };
 }
 
+function workCanvas(width, height) {
+  const c = document.createElement('canvas');
+  c.width = width;
+  c.height = height;
+  return c;
+}
+
 async function toJpeg(canvas) {
-  const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: JPEG_QUALITY });
+  const blob = await new Promise((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('JPEG encode failed'))), 'image/jpeg', JPEG_QUALITY),
+  );
   return blob.arrayBuffer();
 }
 
@@ -45,7 +54,7 @@ export class CameraSource {
     const { width, height } = scaled(this.video.videoWidth, this.video.videoHeight);
     this.width = width;
     this.height = height;
-    this.canvas = new OffscreenCanvas(width, height);
+    this.canvas = workCanvas(width, height);
     this.ctx = this.canvas.getContext('2d');
     const onFrame = () => {
       this.presented += 1;
@@ -97,13 +106,15 @@ export class ClipSource {
     if (!res.ok) throw new Error(`클립을 불러오지 못했습니다 (${res.status})`);
     this.decoder = new ImageDecoder({ data: await res.arrayBuffer(), type: 'image/gif' });
     await this.decoder.tracks.ready;
+    // frameCount grows while the data is parsed: wait for all of it.
+    await this.decoder.completed;
     this.frameCount = this.decoder.tracks.selectedTrack.frameCount;
     const first = (await this.decoder.decode({ frameIndex: 0 })).image;
     const { width, height } = scaled(first.displayWidth, first.displayHeight);
     first.close();
     this.width = width;
     this.height = height;
-    this.canvas = new OffscreenCanvas(width, height);
+    this.canvas = workCanvas(width, height);
     this.ctx = this.canvas.getContext('2d');
     this.display.width = width;
     this.display.height = height;
