@@ -100,7 +100,7 @@ describe('the live console in headless Chromium', () => {
   async function openConsole(problems: string[], query = `?deviceId=${DEVICE}`): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     const page = await context.newPage();
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message} ${e.stack ?? ''}`));
     page.on('request', (r) => {
       const u = new URL(r.url());
       if (u.hostname !== '127.0.0.1' && u.protocol !== 'data:' && u.protocol !== 'blob:') problems.push(`requested ${r.url()}`);

@@ -124,6 +124,8 @@ function newRun() {
     answers: [],
     done: false,
     pumping: false,
+    /** The socket may open before the camera or the clip is ready: no frame is taken before. */
+    sourceReady: false,
     // Sums for the averages a test or a person reads: round trip, the server's share (all, model), and the
     // page's taking of a frame (waiting for a new camera frame, drawing it, JPEG encoding).
     rttMs: 0,
@@ -190,33 +192,41 @@ function release(frameNumber) {
 }
 
 async function pump() {
-  if (!run || run.done || run.pumping || run.inFlight || !session?.open) return;
-  run.pumping = true;
+  const r = run;
+  const src = source;
+  if (!r || !r.sourceReady || r.done || r.pumping || r.inFlight || !session?.open) return;
+  r.pumping = true;
   try {
     const t0 = performance.now();
-    const frame = run.retry ?? (await source.next());
-    run.retry = undefined;
+    const frame = r.retry ?? (await src.next());
+    r.retry = undefined;
+    if (run !== r) return; // stopped meanwhile
     if (!frame) {
-      run.done = true;
-      if (source.kind === 'clip') setState('clip-done', `${run.sent}개 프레임`);
+      r.done = true;
+      if (src.kind === 'clip') setState('clip-done', `${r.sent}개 프레임`);
       return;
     }
-    if (!session?.open) return;
-    run.takeMs += performance.now() - t0;
-    const n = run.frameNumber++;
+    if (!session?.open) {
+      // The socket went while the frame was taken: a clip keeps it for the next socket.
+      if (src.kind === 'clip') r.retry = frame;
+      return;
+    }
+    r.takeMs += performance.now() - t0;
+    const n = r.frameNumber++;
     session.send(encodeFrame(n, frame.timestampMs, frame.jpeg));
-    run.sent += 1;
-    run.inFlight = { frameNumber: n, sentAt: performance.now(), frame, retries: frame.retries ?? 0 };
-    text('frames', `${run.sent} / ${run.answered}`);
-    const mine = run;
+    r.sent += 1;
+    r.inFlight = { frameNumber: n, sentAt: performance.now(), frame, retries: frame.retries ?? 0 };
+    text('frames', `${r.sent} / ${r.answered}`);
     setTimeout(() => {
-      if (mine.inFlight?.frameNumber === n) {
-        mine.lost += 1;
+      if (r.inFlight?.frameNumber === n) {
+        r.lost += 1;
         release(n);
       }
     }, ANSWER_TIMEOUT_MS);
+  } catch (err) {
+    if (run === r) setState('error', `프레임을 만들지 못했습니다: ${err.message}`);
   } finally {
-    if (run) run.pumping = false;
+    r.pumping = false;
   }
 }
 
@@ -246,7 +256,8 @@ async function start() {
       onState: setState,
       onMessage,
       onOpen: () => {
-        // A new socket: whatever was in flight on the old one is not coming back.
+        // A new socket: whatever was in flight on the old one is not coming back (a clip sends it again).
+        if (run?.inFlight && source?.kind === 'clip' && !run.retry) run.retry = run.inFlight.frame;
         if (run) run.inFlight = undefined;
         void pump();
       },
@@ -260,6 +271,8 @@ async function start() {
     await session.start();
     if (!session.sessionId) return;
     await source.open();
+    if (!run) return;
+    run.sourceReady = true;
     ui.stage.style.aspectRatio = `${source.width} / ${source.height}`;
     ui.overlay.width = source.width;
     ui.overlay.height = source.height;
