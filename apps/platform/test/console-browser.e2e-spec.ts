@@ -17,7 +17,7 @@ const CLIP = 'aitrainer_olympic_squat_vid.gif';
 const DEVICE = 'console-e2e';
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'console');
 /** The fake camera loops its file: the hold after the rep is longer than any wait below, so one pass is all the page can have seen. */
-const HOLD_MS = 90_000;
+const HOLD_MS = 100_000;
 const REP_WAIT_MS = 60_000;
 
 /** The page's counters of one run (console.js `newRun`). */
@@ -193,7 +193,7 @@ describe('the live console in headless Chromium', () => {
       console.log(
         `CONSOLE fps=${fps.toFixed(1)} last_rtt_ms=${rtt} mean_rtt_ms=${avg(fin.rttMs, fin.answered)} mean_server_ms=${avg(fin.serverMs, fin.answered)} ` +
           `mean_model_ms=${avg(fin.inferenceMs, fin.answered)} mean_take_ms=${avg(fin.takeMs, fin.sent)} sent=${fin.sent} answered=${fin.answered} ` +
-          `dropped=${await textOf(page, 'console-dropped')} insole_posts=${insoles.posted} rep1_depth=${await page.getAttribute('[data-testid="rep-1"]', 'data-depth-judgement')}`,
+          `dropped_server=${await attr(page, 'console-dropped', 'data-server')} camera_frames_not_sent=${await attr(page, 'console-dropped', 'data-skipped')} insole_posts=${insoles.posted} rep1_depth=${await page.getAttribute('[data-testid="rep-1"]', 'data-depth-judgement')}`,
       );
       await page.click('[data-testid="console-stop"]');
       await waitState(page, 'stopped');

@@ -149,7 +149,10 @@ function onMessage(msg) {
     stage.dataset.stage = msg.stage;
     stage.textContent = STAGE[msg.stage] ?? msg.stage;
     text('score', msg.score === null ? '-' : String(Math.round(msg.score)));
-    text('dropped', String(msg.dropped));
+    // The server's count (frames replaced before analysis) and the camera frames the page never sent.
+    text('dropped', `${msg.dropped} · ${source?.skipped ?? 0}`);
+    $('dropped').dataset.server = String(msg.dropped);
+    $('dropped').dataset.skipped = String(source?.skipped ?? 0);
     text('model', msg.poseModel ?? 'movenet-lightning');
     showVerdicts(msg);
     drawSkeleton(ui.overlay, source?.width ?? ui.overlay.width, source?.height ?? ui.overlay.height, msg);

@@ -43,6 +43,8 @@ export class CameraSource {
     this.kind = 'camera';
     this.presented = 0;
     this.taken = 0;
+    /** Camera frames never sent: newer ones replaced them while a frame was in flight. */
+    this.skipped = 0;
     this.waiters = [];
   }
 
@@ -71,6 +73,7 @@ export class CameraSource {
       await new Promise((r) => this.waiters.push(r));
     }
     if (!this.stream) return undefined;
+    if (this.presented !== Infinity && this.taken > 0) this.skipped += Math.max(0, this.presented - this.taken - 1);
     this.taken = this.presented;
     const timestampMs = Date.now();
     this.ctx.drawImage(this.video, 0, 0, this.width, this.height);
@@ -98,6 +101,7 @@ export class ClipSource {
     this.display = display;
     this.kind = 'clip';
     this.index = 0;
+    this.skipped = 0;
   }
 
   async open() {
