@@ -286,6 +286,7 @@ describe('the live console in headless Chromium', () => {
     try {
       await page.click('[data-testid="console-start"]');
       await waitState(page, 'streaming');
+      const sustainedFrom = { at: Date.now(), stats: await runStats(page) };
       const token = await page.evaluate<string>('window.__console.session.token');
       const firstExp = (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number }).exp;
       await eventually(async () => ((await sessionStats(page)).inBandRefreshes! >= 1 ? true : undefined), 40_000, 'an in-band refresh');
@@ -294,6 +295,14 @@ describe('the live console in headless Chromium', () => {
       assert.equal(await attr(page, 'console-state', 'data-last-close'), null, 'no close: the in-band token kept the socket');
       const before = await runStats(page);
       await answeredAtLeast(page, before.answered + 3);
+
+      const sustained = await runStats(page);
+      const seconds = (Date.now() - sustainedFrom.at) / 1000;
+      console.log(
+        `CONSOLE sustained over ${seconds.toFixed(0)} s (one in-band refresh inside): ${((sustained.answered - sustainedFrom.stats.answered) / seconds).toFixed(2)} frames/s, ` +
+          `mean rtt ${(sustained.rttMs / Math.max(1, sustained.answered)).toFixed(0)} ms, mean server ${(sustained.serverMs / Math.max(1, sustained.answered)).toFixed(0)} ms, ` +
+          `mean model ${(sustained.inferenceMs / Math.max(1, sustained.answered)).toFixed(0)} ms`,
+      );
 
       // Now refreshes fail (the control plane unreachable): the token runs out and the server closes 4001.
       await page.route('**/api/session/*/refresh', (route) => route.abort());
@@ -313,10 +322,39 @@ describe('the live console in headless Chromium', () => {
     }
   });
 
+  it('the overlay draws the feet (heels, toes) when the analysis message has them (BlazePose), and only the body without', async () => {
+    const problems: string[] = [];
+    const page = await openConsole(problems);
+    try {
+      const drawn = await page.evaluate<{ without: [string, string]; withFeet: [string, string]; painted: [number, number] }>(`(async () => {
+        const { drawSkeleton } = await import('/console/static/overlay.js');
+        const names = ['nose','left_eye','right_eye','left_ear','right_ear','left_shoulder','right_shoulder','left_elbow','right_elbow','left_wrist','right_wrist','left_hip','right_hip','left_knee','right_knee','left_ankle','right_ankle'];
+        const keypoints = names.map((name, i) => ({ name, x: 0.4 + (i % 2) * 0.2, y: 0.05 + i * 0.05, score: 0.9 }));
+        const feet = [['left_heel', 0.38, 0.93], ['right_heel', 0.62, 0.93], ['left_foot_index', 0.34, 0.97], ['right_foot_index', 0.66, 0.97]]
+          .map(([name, x, y]) => ({ name, x, y, score: 0.8 }));
+        const msg = { keypoints, lumbar: 'good', knee: 'bad', ankle: 'good' };
+        const c = document.createElement('canvas');
+        const bottom = () => { const d = c.getContext('2d').getImageData(0, 180, 200, 20).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; };
+        drawSkeleton(c, 200, 200, msg);
+        const without = [c.dataset.points, c.dataset.feet];
+        const p0 = bottom();
+        drawSkeleton(c, 200, 200, { ...msg, feet });
+        return { without, withFeet: [c.dataset.points, c.dataset.feet], painted: [p0, bottom()] };
+      })()`);
+      assert.deepEqual(drawn.without, ['17', '0']);
+      assert.deepEqual(drawn.withFeet, ['21', '4']);
+      assert.ok(drawn.painted[1] > drawn.painted[0], `the feet paint the bottom of the picture: ${drawn.painted.join(' → ')}`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('serves the page, its modules and the STOMP bundle from the platform (no CDN), and the clips only by name', async () => {
     const page = await http(base, 'GET', '/console');
     assert.equal(page.status, 200);
-    assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self';/);
+    assert.match(page.headers.get('content-security-policy') ?? '', /connect-src 'self' ws: wss:/);
     assert.doesNotMatch(page.text, /https?:\/\/(?!127\.0\.0\.1)/, 'no outside address in the page');
     const stomp = await http(base, 'GET', '/console/static/stomp.umd.min.js');
     assert.equal(stomp.status, 200);
