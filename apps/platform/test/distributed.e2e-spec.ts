@@ -37,7 +37,7 @@ describe('each app started on its own with DATABASE_URL and REDIS_URL', () => {
     procs.push(cp);
     const noNode = await http<{ code: string }>(cp.baseUrl, 'POST', '/api/session', { userId: 'u' });
     assert.deepEqual([noNode.status, noNode.json.code], [503, 'NO_CAPACITY']);
-    // The live console is the control plane's too (the gateway routes /console here).
+    // The live console is the control plane's too (the gateway's catch-all sends /console here).
     const page = await http(cp.baseUrl, 'GET', '/console');
     assert.equal(page.status, 200);
     assert.match(page.text, /data-testid="console-start"/);

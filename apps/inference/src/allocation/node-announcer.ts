@@ -5,6 +5,14 @@ import { INF_BUS, INF_CONFIG } from '../inference.tokens';
 import type { InferenceConfig } from '../config/inference.config';
 
 /**
+ * The configured public base with `{nodeId}` replaced by this node's id and no trailing slash
+ * (the control plane appends `/ws/<sessionId>`).
+ */
+export function publicWsBase(template: string, nodeId: string): string {
+  return template.replaceAll('{nodeId}', encodeURIComponent(nodeId)).replace(/\/+$/, '');
+}
+
+/**
  * Announces this data-plane node on the bus (`inference.node`) every HEARTBEAT_MS with a TTL of
  * NODE_TTL_MS (three beats by default), so the control plane can allocate sessions to it and
  * forgets it soon after it dies; a draining node says so at once (and is skipped at once).
@@ -28,7 +36,7 @@ export class NodeAnnouncer implements OnApplicationBootstrap, OnApplicationShutd
 
   /** The configured public base, else this server's own address once it listens (undefined before). */
   publicBase(): string | undefined {
-    if (this.config.PUBLIC_WS_BASE) return this.config.PUBLIC_WS_BASE;
+    if (this.config.PUBLIC_WS_BASE) return publicWsBase(this.config.PUBLIC_WS_BASE, this.config.NODE_ID);
     const address: unknown = this.http.httpAdapter?.getHttpServer()?.address();
     if (typeof address !== 'object' || address === null || !('port' in address)) return undefined;
     return `ws://${this.config.HOST}:${String((address as { port: number }).port)}`;

@@ -3,6 +3,12 @@ import { availableParallelism } from 'node:os';
 import { env, loadConfig, type Env } from '@squirret/config';
 import { z } from 'zod';
 
+/** hostname-pid, with anything the gateway's route would refuse made a `-` (any hostname boots). */
+function defaultNodeId(): string {
+  const host = hostname().replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 100) || 'inference';
+  return `${host}-${process.pid}`;
+}
+
 /** Every setting of the inference data plane, validated once at boot. */
 export const InferenceConfigSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
@@ -11,12 +17,24 @@ export const InferenceConfigSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
   BUS_PREFIX: z.string().default('squirret:'),
   INFERENCE_TOKEN_SECRET: env.secret(),
-  NODE_ID: z.string().min(1).max(128).default(`${hostname()}-${process.pid}`),
   /**
-   * The base URL clients reach this node's WebSocket at (wsUrl = <base>/ws/<sessionId>).
-   * Unset: ws://<HOST>:<bound port>, read once the server listens.
+   * This node's id on the bus and in the gateway's route (`/inference/<NODE_ID>/…`): letters,
+   * digits, `.`, `_`, `-` (a Kubernetes pod name or a compose service name fits).
    */
-  PUBLIC_WS_BASE: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').optional(),
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'letters, digits, ".", "_" or "-" (at most 128), starting with a letter or digit')
+    .default(defaultNodeId()),
+  /**
+   * The base URL clients reach this node's WebSocket at (wsUrl = <base>/ws/<sessionId>), announced
+   * with every heartbeat. Behind the gateway it names the node, e.g. `wss://gw.example.com/inference/{nodeId}`:
+   * `{nodeId}` is replaced by NODE_ID, so one setting serves every replica (a StatefulSet whose NODE_ID
+   * is the pod name). Unset: ws://<HOST>:<bound port>, read once the server listens (direct connection).
+   */
+  PUBLIC_WS_BASE: z
+    .string()
+    .regex(/^wss?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'must be a ws:// or wss:// URL without query or fragment')
+    .optional(),
   /** Concurrent sessions this node accepts. */
   CAPACITY: env.int(8 * availableParallelism(), 1),
   /** Heartbeat on `inference.node`, and how long after the last one the control plane forgets a node. */
