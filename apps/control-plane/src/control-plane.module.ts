@@ -4,6 +4,7 @@ import type { Bus } from '@squirret/bus';
 import { HealthRegistry, RateLimiter, type JobQueue } from '@squirret/server-kit';
 import type { DataSource } from 'typeorm';
 import { SessionAdminController } from './admin/session-admin.controller';
+import { ConsolePagesController } from './console/console-pages.controller';
 import { AiStatusController } from './ai-status/ai-status.controller';
 import { NODE_ALLOCATOR } from './allocation/node-allocator';
 import { NodeRegistry } from './allocation/node-registry';
@@ -62,7 +63,7 @@ export class ControlPlaneModule {
     const c = deps.config;
     return {
       module: ControlPlaneModule,
-      controllers: [AppSessionsController, InferenceSessionsController, AiStatusController, SessionAdminController],
+      controllers: [AppSessionsController, InferenceSessionsController, AiStatusController, SessionAdminController, ConsolePagesController],
       providers: [
         { provide: CP_CONFIG, useValue: c },
         { provide: CP_DATA_SOURCE, useValue: deps.dataSource },

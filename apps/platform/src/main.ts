@@ -13,6 +13,7 @@ runMain(async () => {
   const ws = `ws://${config.HOST}:${port}`;
   say('Squirret platform is up (all-in-one)');
   say(`  REST          ${http}  (POST /internal/session, /auth/upgrade, /api/session, …)`);
+  say(`  live console  ${http}/console   (camera or sample clip; ?deviceId= picks the insole)`);
   say(`  inference ws  ${ws}/ws/<sessionId>?token=<wsToken>`);
   say(`  health        ${http}/health/live  ${http}/health/ready`);
   say(`  metrics       ${http}/metrics`);

@@ -37,6 +37,11 @@ describe('each app started on its own with DATABASE_URL and REDIS_URL', () => {
     procs.push(cp);
     const noNode = await http<{ code: string }>(cp.baseUrl, 'POST', '/api/session', { userId: 'u' });
     assert.deepEqual([noNode.status, noNode.json.code], [503, 'NO_CAPACITY']);
+    // The live console is the control plane's too (the gateway's catch-all sends /console here).
+    const page = await http(cp.baseUrl, 'GET', '/console');
+    assert.equal(page.status, 200);
+    assert.match(page.text, /data-testid="console-start"/);
+    assert.equal((await http(cp.baseUrl, 'GET', '/console/static/stomp.umd.min.js')).status, 200);
 
     const inf = await startProcess('apps/inference/dist/src/main.js', { ...common, NODE_ID: 'node-e2e', PUBLIC_WS_BASE: 'ws://inference.local:8000', POSE_WORKERS: '0' });
     procs.push(inf);

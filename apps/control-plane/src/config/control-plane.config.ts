@@ -1,5 +1,10 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { env, loadConfig, type Env } from '@squirret/config';
 import { z } from 'zod';
+
+/** The shared clips beside the repository (`../shared/datasets/squat_clips_gif`), from `apps/control-plane/dist/src/config`. */
+const SHARED_CLIPS_DIR = resolve(__dirname, '../../../../../../shared/datasets/squat_clips_gif');
 
 /** Every setting of the control plane, validated once at boot. See `.env.example` for each. */
 export const ControlPlaneConfigSchema = z.object({
@@ -19,6 +24,11 @@ export const ControlPlaneConfigSchema = z.object({
   SESSION_RATE_WINDOW_SEC: env.int(60, 1),
   BODY_LIMIT_BYTES: env.int(16 * 1024, 256),
   TRUST_PROXY: env.bool(false),
+  /**
+   * Folder of sample GIF clips the console (`/console`) offers besides the camera; unset: the shared
+   * datasets' `squat_clips_gif` when it exists beside the repository, else no clips. Read, never copied.
+   */
+  CONSOLE_CLIPS_DIR: z.string().min(1).optional().transform((v) => v ?? (existsSync(SHARED_CLIPS_DIR) ? SHARED_CLIPS_DIR : undefined)),
 });
 
 export type ControlPlaneConfig = z.infer<typeof ControlPlaneConfigSchema>;
