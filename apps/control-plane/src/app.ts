@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { KitModule, createHttpApp, type LoggingOptions } from '@squirret/server-kit';
+import { KitModule, createHttpApp, serveApiDocs, type LoggingOptions } from '@squirret/server-kit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ControlPlaneModule, type ControlPlaneDeps } from './control-plane.module';
 import { serveControlPlaneOpenApi } from './openapi/build-openapi';
@@ -22,5 +22,6 @@ export async function createControlPlaneApp(deps: ControlPlaneDeps, logging?: Lo
     trustProxy: deps.config.TRUST_PROXY,
   });
   serveControlPlaneOpenApi(app);
+  serveApiDocs(app, { title: 'Squirret control plane', openapi: [{ name: 'Control plane', url: '/openapi.json' }], asyncapi: true });
   return app;
 }

@@ -39,6 +39,7 @@ describe('infra files', () => {
       ['= /auth/upgrade', 'control_plane'],
       ['/api/session', 'control_plane'],
       ['/internal/', 'control_plane'],
+      ['/docs', 'control_plane'],
       ['/api/fsr_data', 'fsr'],
       ['= /ws/fsr-data', 'fsr'],
       ['= /ws', 'chat'],

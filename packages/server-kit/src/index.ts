@@ -19,3 +19,4 @@ export * from './ws/upgrade-router';
 export * from './ws/bounded-send';
 export * from './openapi/openapi';
 export * from './ws/close';
+export * from './docs/api-docs';
