@@ -47,7 +47,9 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((e: unknown) => {
-    console.error(e instanceof Error ? e.message : e);
+    // fetch's own message is only "fetch failed"; the reason (ECONNREFUSED …) is its cause
+    const cause = e instanceof Error && e.cause instanceof Error ? ` (${e.cause.message}: is the platform running there? --url)` : '';
+    console.error(`${e instanceof Error ? e.message : String(e)}${cause}`);
     process.exit(1);
   });
 }
