@@ -127,7 +127,7 @@ export const ASYNCAPI_SERVER_PAYLOADS = {
       content: str(),
       room_id: int(),
       topic: nullable(str()),
-      user_a_id: str(),
+      user_a_id: nullable(str()),
       user_b_id: nullable(str()),
       started_at: str(),
       participants: arr(obj({ user_id: str(), speaker_type: { type: 'string', enum: ['A', 'B', 'AI'] } })),
