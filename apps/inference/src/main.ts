@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { createBus } from '@squirret/bus';
-import { KitModule, createHttpApp, runMain, serve } from '@squirret/server-kit';
+import { KitModule, createHttpApp, runMain, serve, serveApiDocs } from '@squirret/server-kit';
 import { loadInferenceConfig } from './config/inference.config';
 import { InferenceModule } from './inference.module';
 
@@ -22,5 +22,6 @@ runMain(async () => {
     },
     { bodyLimitBytes: config.BODY_LIMIT_BYTES, trustProxy: config.TRUST_PROXY },
   );
+  serveApiDocs(app, { title: 'Squirret inference node', openapi: [], asyncapi: true });
   await serve(app, { name: 'inference', host: config.HOST, port: config.PORT, onClose: () => bus.close() });
 });

@@ -17,7 +17,7 @@ runMain(async () => {
   say(`  inference ws  ${ws}/ws/<sessionId>?token=<wsToken>`);
   say(`  health        ${http}/health/live  ${http}/health/ready`);
   say(`  metrics       ${http}/metrics`);
-  say(`  OpenAPI       ${http}/openapi.json`);
+  say(`  OpenAPI       ${http}/openapi.json   API docs ${http}/docs (REST and the WebSocket protocols)`);
   say(`  couple chat   POST ${http}/api/rooms, ${ws}/api/sessions/ws/<room_id>?token=<Spring token>`);
   say(`  trainer chat  ${http}/distributor/chat/rooms#token=<trainer token>`);
   if (platform.devSpringSecret) {

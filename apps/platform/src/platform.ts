@@ -8,7 +8,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '@squirret/database
 import { FSR_INGEST_ROUTES, FsrModule, createFsrDeps, fsrFastRoutes, loadFsrConfig } from '@squirret/fsr';
 import { InferenceModule, loadInferenceConfig } from '@squirret/inference';
 import type { Env } from '@squirret/config';
-import { KitModule, buildOpenApi, createHttpApp, serveOpenApi } from '@squirret/server-kit';
+import { KitModule, buildOpenApi, createHttpApp, serveApiDocs, serveOpenApi } from '@squirret/server-kit';
 import { loadOrCreateDevSecrets } from './dev-secrets';
 import { loadPlatformConfig, type PlatformConfig } from './platform.config';
 
@@ -95,6 +95,12 @@ export async function buildPlatform(source: Env, log: (msg: string) => void = ()
       description: 'The HTTP endpoints of the all-in-one process: control plane, FSR and chat (seed 004 and the chat seeds).',
     }),
   );
+  serveApiDocs(app, {
+    title: 'Squirret platform',
+    description: 'The all-in-one process: control plane, inference data plane, FSR service and chat on one port.',
+    openapi: [{ name: 'Platform (all-in-one): control plane, FSR, chat', url: '/openapi.json' }],
+    asyncapi: true,
+  });
   return {
     app,
     config,

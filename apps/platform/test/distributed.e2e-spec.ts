@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createScratchDatabase, type ScratchDatabase } from '@squirret/database';
-import { eventually, http, startProcess, type RunningProcess } from '@squirret/testing';
+import { assertApiDocsServed, eventually, http, startProcess, type RunningProcess } from '@squirret/testing';
 import { WebSocket } from 'ws';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -56,6 +56,14 @@ describe('each app started on its own with DATABASE_URL and REDIS_URL', () => {
       procs.push(p);
       const ready = await http<{ status: string }>(p.baseUrl, 'GET', '/health/ready');
       assert.equal(ready.json.status, 'ready', script);
+    }
+    // every app serves /docs: the control plane and fsr with their OpenAPI documents, all four with the AsyncAPI one
+    const [, , fsr, chat] = procs.slice(-4);
+    for (const [p, openapi] of [[cp, ['/openapi.json']], [inf, []], [fsr!, ['/openapi.json']], [chat!, []]] as const) {
+      await assertApiDocsServed(async (url) => {
+        const r = await fetch(`${p.baseUrl}${url}`);
+        return { status: r.status, contentType: r.headers.get('content-type') ?? '', body: await r.text() };
+      }, openapi);
     }
   });
 

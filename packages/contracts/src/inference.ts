@@ -32,6 +32,15 @@ export type InferenceClientMessage = z.infer<typeof InferenceClientMessageSchema
  */
 export const BINARY_FRAME = { magic: 'SQF1', headerBytes: 16 } as const;
 
+/** Builds a binary frame: the 16-byte header (magic, frameNumber, epoch ms) then the image bytes. */
+export function encodeBinaryFrame(frameNumber: number, timestampMs: number, image: Uint8Array): Buffer {
+  const header = Buffer.alloc(BINARY_FRAME.headerBytes);
+  header.write(BINARY_FRAME.magic, 0, 'ascii');
+  header.writeUInt32LE(frameNumber >>> 0, 4);
+  header.writeDoubleLE(timestampMs, 8);
+  return Buffer.concat([header, image]);
+}
+
 /** Codes of the error messages the data plane sends (`{"type":"error","code","message","frameNumber?"}`). */
 export const INFERENCE_ERROR_CODES = {
   MALFORMED_JSON: 'MALFORMED_JSON',

@@ -20,3 +20,4 @@ export * from './ws/upgrade-router';
 export * from './ws/bounded-send';
 export * from './openapi/openapi';
 export * from './ws/close';
+export * from './docs/api-docs';
