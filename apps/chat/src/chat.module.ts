@@ -1,12 +1,12 @@
 import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import type { Bus } from '@squirret/bus';
-import { HealthRegistry } from '@squirret/server-kit';
+import { HealthRegistry, type RateLimiter } from '@squirret/server-kit';
 import type { DataSource } from 'typeorm';
 import { ChatAdminController } from './admin/chat-admin.controller';
 import type { ChatAssistant } from './assistant/chat-assistant';
 import { MediatorService } from './assistant/mediator.service';
 import { RuleBasedMediator } from './assistant/rule-based-mediator';
-import { CHAT_ASSISTANT, CHAT_BUS, CHAT_CLOCK, CHAT_CONFIG, CHAT_DATA_SOURCE, systemClock, type Clock } from './chat.tokens';
+import { CHAT_ASSISTANT, CHAT_BUS, CHAT_CLOCK, CHAT_CONFIG, CHAT_DATA_SOURCE, CHAT_MESSAGE_LIMITER, systemClock, type Clock } from './chat.tokens';
 import type { ChatConfig } from './config/chat.config';
 import { ChatSocketsRegistry } from './conversations/chat-sockets.registry';
 import { MessageLimits } from './conversations/message-limits';
@@ -37,6 +37,8 @@ export interface ChatDeps {
   readonly config: ChatConfig;
   readonly bus: Bus;
   readonly dataSource: DataSource;
+  /** The per-user message rate limiter (built by the runtime on the process's Redis, if any). */
+  readonly messageRateLimiter: RateLimiter;
   readonly clock?: Clock;
   /** The couple chat's AI participant; default: the rule-based mediator from config. */
   readonly assistant?: ChatAssistant;
@@ -76,6 +78,7 @@ export class ChatModule {
         { provide: CHAT_BUS, useValue: deps.bus },
         { provide: CHAT_DATA_SOURCE, useValue: deps.dataSource },
         { provide: CHAT_CLOCK, useValue: deps.clock ?? systemClock },
+        { provide: CHAT_MESSAGE_LIMITER, useValue: deps.messageRateLimiter },
         ClientEventsRepository,
         SessionChannelService,
         SessionChannelGateway,

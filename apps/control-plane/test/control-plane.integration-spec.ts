@@ -165,7 +165,7 @@ describe('control plane on real PostgreSQL + Redis (BullMQ jobs, shared rate lim
     const [a, b] = apps as [NestFastifyApplication, NestFastifyApplication];
     // TRUST_PROXY is off, so the limiter keys on the socket address (the same for inject()) and
     // ignores X-Forwarded-For. Start this client's window afresh, then alternate instances.
-    await probe.redis.del(`${prefix}rl:session-issue:127.0.0.1`);
+    await probe.connections.commands.del(`${prefix}rl:session-issue:127.0.0.1`);
     const codes: number[] = [];
     for (let i = 0; i < 6; i++) {
       codes.push((await post(i % 2 ? b : a, '/internal/session', undefined, { 'x-forwarded-for': `10.0.0.${i}` })).statusCode);

@@ -1,5 +1,5 @@
 import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
-import type { Bus } from '@squirret/bus';
+import type { Bus, RedisConnections } from '@squirret/bus';
 import { HealthRegistry } from '@squirret/server-kit';
 import { NodeAnnouncer } from './allocation/node-announcer';
 import { checkpointProviders } from './checkpoint/checkpoint.provider';
@@ -13,6 +13,8 @@ import { INF_BUS, INF_CONFIG } from './inference.tokens';
 export interface InferenceDeps {
   readonly config: InferenceConfig;
   readonly bus: Bus;
+  /** The process's Redis connections (none in memory mode); the checkpoint store uses one. */
+  readonly redis?: RedisConnections | undefined;
 }
 
 class InferenceHealth implements OnModuleInit {
@@ -55,7 +57,7 @@ export class InferenceModule {
       providers: [
         { provide: INF_CONFIG, useValue: deps.config },
         { provide: INF_BUS, useValue: deps.bus },
-        ...checkpointProviders(deps.config),
+        ...checkpointProviders(deps.config, deps.redis),
         NodeAnnouncer,
         PoseEngine,
         SessionRegistry,
