@@ -139,11 +139,9 @@ describe('STOMP session channel /ws', () => {
     assert.equal(pong.headers.destination, QUEUE, 'StompClientLib routes by destination');
     assert.equal(pong.headers.subscription, QUEUE);
     assert.match(pong.headers['content-type'] ?? '', /^application\/json/);
-    // An insole sample of the default device, as the FSR service publishes it.
-    await bus.publish('fsr.sample', { deviceId: 'default', side: 'left', ratios: [30, 30, 10, 10, 10, 10], at: Date.now() });
-    await bus.publish('fsr.sample', { deviceId: 'default', side: 'right', ratios: [10, 10, 10, 10, 5, 5], at: Date.now() });
+    // The default device's balance, as the FSR service publishes it (left 100, right 50: (100 - 50) / 150).
+    await bus.publish('fsr.balance', { deviceId: 'default', value: 0.333, left: true, right: true, at: Date.now() });
     const data = await c.next((f) => f.command === 'MESSAGE' && json<Msg>(f).type === 'DATA' && json<Msg>(f).payload?.hasFsr === true, 5_000, 'DATA with FSR');
-    // left 100, right 50: (100 - 50) / 150
     assert.equal(json<Msg>(data).payload?.value, 0.333);
     // One `at` for both: a voice tick sees both fresh or neither (a busy machine can delay the second publish).
     const at = Date.now();
