@@ -17,8 +17,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
 const { db, platform } = await startPlatform(createScratchDatabase, {
   SESSION_RATE_LIMIT: '100000000',
-  CAPACITY: '100000000',
-  POSE_WORKERS: '0',
+  INFERENCE_CAPACITY: '100000000',
+  INFERENCE_POSE_WORKERS: '0',
 });
 const raw = await startService('bench/control-plane/raw-baseline.mjs', { INFERENCE_TOKEN_SECRET: SECRET });
 await new Promise((r) => setTimeout(r, 500));

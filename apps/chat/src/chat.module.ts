@@ -46,9 +46,9 @@ export interface ChatDeps {
 
 /** The assistant the config describes when none is given: the rule-based mediator, or one that never speaks. */
 function defaultAssistant(c: ChatConfig): ChatAssistant {
-  const turns = c.MEDIATOR_ENABLED ? c.MEDIATOR_TURNS : Number.MAX_SAFE_INTEGER;
-  const mediator = new RuleBasedMediator({ turns, heatedWords: c.MEDIATOR_ENABLED ? c.MEDIATOR_HEATED_WORDS : [] });
-  return c.MEDIATOR_ENABLED ? mediator : { onMessage: () => [], onIdle: () => [], onContinue: () => [], summarize: (v, t) => mediator.summarize(v, t) };
+  const turns = c.CHAT_MEDIATOR_ENABLED ? c.CHAT_MEDIATOR_TURNS : Number.MAX_SAFE_INTEGER;
+  const mediator = new RuleBasedMediator({ turns, heatedWords: c.CHAT_MEDIATOR_ENABLED ? c.CHAT_MEDIATOR_HEATED_WORDS : [] });
+  return c.CHAT_MEDIATOR_ENABLED ? mediator : { onMessage: () => [], onIdle: () => [], onContinue: () => [], summarize: (v, t) => mediator.summarize(v, t) };
 }
 
 class ChatHealth implements OnModuleInit {

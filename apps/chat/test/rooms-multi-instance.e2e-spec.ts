@@ -35,7 +35,7 @@ describe('two chat instances sharing rooms through Redis', () => {
       SESSION_TOKEN_SECRET: 'multi-session-secret-multi-session-secret-x',
       SPRING_JWT_SECRET: SPRING_SECRET,
       CHAT_RATE_LIMIT: '1000',
-      MEDIATOR_ENABLED: 'false',
+      CHAT_MEDIATOR_ENABLED: 'false',
     };
     // One after the other: the first applies the migrations.
     procs.push(await startProcess('apps/chat/dist/src/main.js', env));

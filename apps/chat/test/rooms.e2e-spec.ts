@@ -55,10 +55,10 @@ describe('couple chat: /api/rooms and ws /api/sessions/ws/{room_id}', () => {
       CHAT_MAX_FRAME_BYTES: '4096',
       CHAT_RATE_LIMIT: '25',
       CHAT_RATE_WINDOW_SEC: '60',
-      MEDIATOR_TURNS: '4',
-      MEDIATOR_IDLE_SEC: '2',
-      MEDIATOR_SWEEP_MS: '200',
-      MEDIATOR_HEATED_WORDS: '짜증,최악',
+      CHAT_MEDIATOR_TURNS: '4',
+      CHAT_MEDIATOR_IDLE_SEC: '2',
+      CHAT_MEDIATOR_SWEEP_MS: '200',
+      CHAT_MEDIATOR_HEATED_WORDS: '짜증,최악',
     });
     base = platform.baseUrl;
     wsBase = base.replace('http://', 'ws://');
@@ -194,7 +194,7 @@ describe('couple chat: /api/rooms and ws /api/sessions/ws/{room_id}', () => {
     const sid = session.session_id as number;
     const question = (c: ChatClient, from = 0) => c.next((m) => m.type === 'system' && m.content === '대화를 계속하시겠습니까?', 'the question', 10_000, from);
 
-    // 4 turns (MEDIATOR_TURNS=4) → the question, to both.
+    // 4 turns (CHAT_MEDIATOR_TURNS=4) → the question, to both.
     for (const [c, text] of [[alice, '하나'], [bob, '둘'], [alice, '셋'], [bob, '넷']] as const) {
       c.send({ content: text });
       await c.next((m) => m.type === 'ack' && m.clientId === null, 'ack', 10_000, c.received.length - 1);
@@ -222,7 +222,7 @@ describe('couple chat: /api/rooms and ws /api/sessions/ws/{room_id}', () => {
     alice.send({ type: 'response', content: '네', session_id: sid });
     await alice.next((m) => m.type === 'message' && m.speaker_type === 'AI', 'continue line', 10_000, alice.received.indexOf(calm) + 1);
 
-    // Silence (MEDIATOR_IDLE_SEC=2): the question comes without anyone writing.
+    // Silence (CHAT_MEDIATOR_IDLE_SEC=2): the question comes without anyone writing.
     const quiet = alice.received.length;
     alice.send({ content: '음…' });
     await question(alice, quiet);

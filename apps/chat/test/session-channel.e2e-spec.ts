@@ -38,10 +38,10 @@ describe('STOMP session channel /ws', () => {
       SESSION_TOKEN_SECRET: SESSION_SECRET,
       INFERENCE_TOKEN_SECRET: 'stomp-e2e-inference-secret-stomp-e2e-infer',
       SESSION_RATE_LIMIT: '1000',
-      POSE_WORKERS: '0',
-      DATA_PUSH_MS: '200',
-      VOICE_EVERY_TICKS: '10', // voice every 2 s, about the last 2 s
-      STOMP_CONNECT_TIMEOUT_MS: '1500',
+      INFERENCE_POSE_WORKERS: '0',
+      CHAT_DATA_PUSH_MS: '200',
+      CHAT_VOICE_EVERY_TICKS: '10', // voice every 2 s, about the last 2 s
+      CHAT_STOMP_CONNECT_TIMEOUT_MS: '1500',
     });
     base = platform.baseUrl;
     wsBase = base.replace('http://', 'ws://');

@@ -75,8 +75,8 @@ describe('inference data plane /ws/{sessionId} on real footage', () => {
       INFERENCE_TOKEN_SECRET: INFERENCE_SECRET,
       SESSION_RATE_LIMIT: '1000',
       TOKEN_CLOCK_SKEW_SEC: '0',
-      MAX_IMAGE_BYTES: '300000',
-      DRAIN_TIMEOUT_MS: '3000',
+      INFERENCE_MAX_IMAGE_BYTES: '300000',
+      INFERENCE_DRAIN_TIMEOUT_MS: '3000',
     }, 120_000);
     base = platform.baseUrl;
     await eventually(async () => ((await http(base, 'GET', '/health/ready')).status === 200 ? true : undefined), 90_000, 'model warm-up and readiness');

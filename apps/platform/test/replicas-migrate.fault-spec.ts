@@ -32,7 +32,7 @@ describe('replicas started at once all migrate and come up (fault)', () => {
       SESSION_TOKEN_SECRET: 'replicas-session-secret-replicas-session-secret',
       INFERENCE_TOKEN_SECRET: 'replicas-inference-secret-replicas-inference-x',
       SPRING_JWT_SECRET: 'replicas-spring-secret-replicas-spring-secret-x',
-      MEDIATOR_ENABLED: 'false',
+      CHAT_MEDIATOR_ENABLED: 'false',
     };
     const started = await Promise.allSettled(APPS.flatMap((app) => Array.from({ length: REPLICAS }, () => startProcess(`apps/${app}/dist/src/main.js`, env, 90_000))));
     for (const s of started) if (s.status === 'fulfilled') procs.push(s.value);

@@ -24,8 +24,8 @@ describe('seed 004 cURL quickstart against the all-in-one process', () => {
       SESSION_TOKEN_SECRET: SESSION_SECRET,
       INFERENCE_TOKEN_SECRET: INFERENCE_SECRET,
       SESSION_RATE_LIMIT: '1000',
-      POSE_WORKERS: '0',
-      HEARTBEAT_MS: '200',
+      INFERENCE_POSE_WORKERS: '0',
+      INFERENCE_HEARTBEAT_MS: '200',
     });
     base = platform.baseUrl;
     await eventually(async () => ((await http(base, 'GET', '/health/ready')).status === 200 ? true : undefined), 15_000, 'readiness');

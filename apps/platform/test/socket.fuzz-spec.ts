@@ -70,9 +70,9 @@ describe('socket fuzzer against the all-in-one process', () => {
     FSR_RATE_LIMIT: '1000000',
     CHAT_RATE_LIMIT: '1000000',
     CHAT_MAX_MESSAGE_CHARS: '500',
-    POSE_WORKERS: '0',
-    DATA_PUSH_MS: '200',
-    STOMP_CONNECT_TIMEOUT_MS: '2000',
+    INFERENCE_POSE_WORKERS: '0',
+    CHAT_DATA_PUSH_MS: '200',
+    CHAT_STOMP_CONNECT_TIMEOUT_MS: '2000',
     LOG_LEVEL: 'warn',
   });
   const start = async () => {

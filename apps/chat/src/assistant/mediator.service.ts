@@ -42,8 +42,8 @@ export class MediatorService implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    if (!this.config.MEDIATOR_ENABLED) return;
-    this.timer = setInterval(() => void this.sweepIdle(), this.config.MEDIATOR_SWEEP_MS);
+    if (!this.config.CHAT_MEDIATOR_ENABLED) return;
+    this.timer = setInterval(() => void this.sweepIdle(), this.config.CHAT_MEDIATOR_SWEEP_MS);
     this.timer.unref();
   }
 
@@ -117,7 +117,7 @@ export class MediatorService implements OnModuleInit, OnApplicationShutdown {
         .localRooms()
         .filter((k) => k.startsWith('couple:'))
         .map((k) => Number(k.slice('couple:'.length)));
-      for (const s of await this.sessions.idle(roomIds, this.config.MEDIATOR_IDLE_SEC)) {
+      for (const s of await this.sessions.idle(roomIds, this.config.CHAT_MEDIATOR_IDLE_SEC)) {
         await this.apply(s, await this.assistant.onIdle(view(s)));
       }
     } catch (err) {

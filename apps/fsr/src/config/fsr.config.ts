@@ -1,4 +1,4 @@
-import { env, loadConfig, type Env } from '@squirret/config';
+import { baseConfigShape, databaseUrl, env, loadConfig, type Env } from '@squirret/config';
 import { z } from 'zod';
 
 /**
@@ -7,14 +7,8 @@ import { z } from 'zod';
  * the same environment.
  */
 export const FsrConfigSchema = z.object({
-  HOST: z.string().default('127.0.0.1'),
-  PORT: env.port(8083),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
-  BUS_PREFIX: z.string().default('squirret:'),
-  BODY_LIMIT_BYTES: env.int(16 * 1024, 256),
-  TRUST_PROXY: env.bool(false),
+  ...baseConfigShape({ port: 8083 }),
+  DATABASE_URL: databaseUrl(),
   INTERNAL_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
 
   /** Device used when a sample names none (the seed's single insole). */
