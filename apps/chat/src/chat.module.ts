@@ -1,8 +1,9 @@
-import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import type { Bus } from '@squirret/bus';
-import { HealthRegistry, type RateLimiter } from '@squirret/server-kit';
+import { DependencyHealth, type RateLimiter } from '@squirret/server-kit';
 import type { DataSource } from 'typeorm';
 import { ChatAdminController } from './admin/chat-admin.controller';
+import { ChatAdminService } from './admin/chat-admin.service';
 import type { ChatAssistant } from './assistant/chat-assistant';
 import { MediatorService } from './assistant/mediator.service';
 import { RuleBasedMediator } from './assistant/rule-based-mediator';
@@ -51,20 +52,6 @@ function defaultAssistant(c: ChatConfig): ChatAssistant {
   return c.CHAT_MEDIATOR_ENABLED ? mediator : { onMessage: () => [], onIdle: () => [], onContinue: () => [], summarize: (v, t) => mediator.summarize(v, t) };
 }
 
-class ChatHealth implements OnModuleInit {
-  constructor(
-    private readonly health: HealthRegistry,
-    @Inject(CHAT_BUS) private readonly bus: Bus,
-    @Inject(CHAT_DATA_SOURCE) private readonly ds: DataSource,
-  ) {}
-
-  onModuleInit(): void {
-    this.health.register('chat.bus', () => this.bus.ping());
-    this.health.register('chat.database', async () => {
-      await this.ds.query('SELECT 1');
-    });
-  }
-}
 
 /** The chat service: the app's STOMP session channel, the couple chat (seed 000) and the trainer-member chat (seed 003). */
 @Module({})
@@ -82,7 +69,7 @@ export class ChatModule {
         ClientEventsRepository,
         SessionChannelService,
         SessionChannelGateway,
-        ChatHealth,
+        DependencyHealth.provider('chat', { database: CHAT_DATA_SOURCE, bus: CHAT_BUS }),
         // chat rooms (issue 6)
         { provide: CHAT_ASSISTANT, useValue: deps.assistant ?? defaultAssistant(deps.config) },
         SpringAuthService,
@@ -100,6 +87,7 @@ export class ChatModule {
         CoupleChatService,
         CoupleChatGateway,
         PtRepository,
+        ChatAdminService,
         DistributorService,
         DistributorChatService,
         DistributorChatGateway,

@@ -1,6 +1,6 @@
-import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import type { Bus, RedisConnections } from '@squirret/bus';
-import { HealthRegistry } from '@squirret/server-kit';
+import { DependencyHealth, HealthRegistry } from '@squirret/server-kit';
 import { NodeAnnouncer } from './allocation/node-announcer';
 import { checkpointProviders } from './checkpoint/checkpoint.provider';
 import { PoseEngine } from './pose/pose-engine';
@@ -17,16 +17,16 @@ export interface InferenceDeps {
   readonly redis?: RedisConnections | undefined;
 }
 
-class InferenceHealth implements OnModuleInit {
+/** The data plane's own readiness: the pose model warmed up and the node announced (the bus check is DependencyHealth's). */
+@Injectable()
+class InferenceReadiness implements OnModuleInit {
   constructor(
     private readonly health: HealthRegistry,
-    @Inject(INF_BUS) private readonly bus: Bus,
     private readonly announcer: NodeAnnouncer,
     private readonly engine: PoseEngine,
   ) {}
 
   onModuleInit(): void {
-    this.health.register('inference.bus', () => this.bus.ping());
     if (this.engine.enabled) {
       // Not ready (and not announced as ready) until every pose worker has warmed up.
       this.announcer.ready = false;
@@ -62,7 +62,8 @@ export class InferenceModule {
         PoseEngine,
         SessionRegistry,
         StreamGateway,
-        InferenceHealth,
+        DependencyHealth.provider('inference', { bus: INF_BUS }),
+        InferenceReadiness,
       ],
       exports: [NodeAnnouncer],
     };

@@ -70,11 +70,23 @@ export type HistoryQuery = z.infer<typeof HistoryQuerySchema>;
 /** Room ids in paths: a couple room's integer id. */
 export const CoupleRoomIdSchema = positiveId('room_id');
 
-/** Room ids of the distributor chat: `pt_<pt session id>` (seed 003). */
+/**
+ * The distributor chat's room id `pt_<pt session id>` (docs/contracts/distributor-chat.md), both
+ * ways: the one place that spells the format.
+ */
+export const PT_ROOM_ID = {
+  prefix: 'pt_',
+  pattern: /^pt_[1-9][0-9]{0,15}$/,
+  format: (ptSessionId: number | string): string => `pt_${ptSessionId}`,
+  /** The PT session id of a room id that matches `pattern`. */
+  parse: (roomId: string): number => Number(roomId.slice('pt_'.length)),
+} as const;
+
+/** Room ids of the distributor chat in paths and queries: `pt_<pt session id>`. */
 export const PtRoomIdSchema = z
   .string()
-  .regex(/^pt_[1-9][0-9]{0,15}$/, { error: 'room_id must look like pt_<session id>' })
-  .transform((v) => Number(v.slice(3)));
+  .regex(PT_ROOM_ID.pattern, { error: 'room_id must look like pt_<session id>' })
+  .transform(PT_ROOM_ID.parse);
 
 /** `POST /internal/chat/rooms/{room_id}/members`: adds a user to a couple room. */
 export const AddRoomMemberRequestSchema = z.strictObject({ user_id: ChatUserIdSchema });

@@ -5,7 +5,7 @@ import type { ChatConfig } from '../config/chat.config';
 import { MessageWriter } from '../conversations/message-writer';
 import { MessagesRepository } from '../conversations/messages.repository';
 import { RoomRelay } from '../conversations/room-relay.service';
-import { coupleRoomKey } from '../conversations/room-key';
+import { coupleRoomIdOf, coupleRoomKey } from '../conversations/room-key';
 import type { NewMessage, SessionTurns } from '../conversations/stored-message';
 import { CoupleSessionsRepository, type CoupleSession } from '../rooms/couple-sessions.repository';
 import { AI_SENDER_ID } from '../rooms/couple-wire';
@@ -115,8 +115,8 @@ export class MediatorService implements OnModuleInit, OnApplicationShutdown {
     try {
       const roomIds = this.relay.fanout
         .localRooms()
-        .filter((k) => k.startsWith('couple:'))
-        .map((k) => Number(k.slice('couple:'.length)));
+        .map(coupleRoomIdOf)
+        .filter((id): id is number => id !== undefined);
       for (const s of await this.sessions.idle(roomIds, this.config.CHAT_MEDIATOR_IDLE_SEC)) {
         await this.apply(s, await this.assistant.onIdle(view(s)));
       }

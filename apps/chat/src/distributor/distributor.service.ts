@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { HistoryQuery, TrainerRoomList } from '@squirret/contracts';
+import { PT_ROOM_ID, type HistoryQuery, type TrainerRoomList } from '@squirret/contracts';
 import { CHAT_CONFIG } from '../chat.tokens';
 import type { ChatConfig } from '../config/chat.config';
 import { MessagesRepository } from '../conversations/messages.repository';
@@ -71,10 +71,10 @@ export class DistributorService {
   /** The caller's seat in a PT room, or ROOM_NOT_FOUND / NOT_A_MEMBER. */
   async seat(user: SpringIdentity, ptId: number): Promise<PtSeat> {
     const pt = await this.pts.find(ptId);
-    if (!pt) throw RoomErrors.notFound(`pt_${ptId}`);
+    if (!pt) throw RoomErrors.notFound(PT_ROOM_ID.format(ptId));
     if (pt.trainerId === user.userId) return { pt, role: 'trainer', name: pt.trainerName };
     if (pt.memberId === user.userId) return { pt, role: 'member', name: pt.memberName };
-    throw RoomErrors.notMember(`pt_${ptId}`);
+    throw RoomErrors.notMember(PT_ROOM_ID.format(ptId));
   }
 
   async history(user: SpringIdentity, ptId: number, query: HistoryQuery): Promise<{ messages: Record<string, unknown>[]; has_more: boolean; room_id: string; you: { user_id: string; role: string }; peer_name: string }> {

@@ -30,7 +30,7 @@ export class AiStatusController {
       knee: body.knee,
       ankle: body.ankle,
       source: 'internal-api',
-      at: this.clock.now().getTime(),
+      at: this.clock.now(),
     });
     return { status: 'PUBLISHED', sessionId, lumbar: body.lumbar, knee: body.knee, ankle: body.ankle };
   }
