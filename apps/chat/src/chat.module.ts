@@ -53,7 +53,7 @@ function defaultAssistant(c: ChatConfig): ChatAssistant {
 }
 
 
-/** The chat service: the app's STOMP session channel, the couple chat (seed 000) and the trainer-member chat (seed 003). */
+/** The chat service: the app's STOMP session channel, the couple chat (docs/contracts/couple-chat.md) and the trainer-member chat (docs/contracts/distributor-chat.md). */
 @Module({})
 export class ChatModule {
   static forRoot(deps: ChatDeps): DynamicModule {
@@ -70,7 +70,7 @@ export class ChatModule {
         SessionChannelService,
         SessionChannelGateway,
         DependencyHealth.provider('chat', { database: CHAT_DATA_SOURCE, bus: CHAT_BUS }),
-        // chat rooms (issue 6)
+        // chat rooms (docs/chat-rooms.md)
         { provide: CHAT_ASSISTANT, useValue: deps.assistant ?? defaultAssistant(deps.config) },
         SpringAuthService,
         SpringAuthGuard,

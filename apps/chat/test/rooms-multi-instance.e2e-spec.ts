@@ -16,7 +16,7 @@ const assertContiguous = (ms: Wire[], what: string) => {
 };
 
 /**
- * Two chat processes sharing rooms through real Redis and PostgreSQL (issue 6 §5): clients on
+ * Two chat processes sharing rooms through real Redis and PostgreSQL (docs/chat-rooms.md §5): clients on
  * each see every message once, in order, whichever process stored it.
  */
 describe('two chat instances sharing rooms through Redis', () => {

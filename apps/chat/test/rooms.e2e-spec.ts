@@ -10,7 +10,7 @@ const ORIGIN = 'https://app.example.com';
 type Body = Record<string, unknown>;
 
 /**
- * Couple chat (seed 000, issue 6) on the started all-in-one process: Spring tokens, rooms over
+ * Couple chat (docs/contracts/couple-chat.md) on the started all-in-one process: Spring tokens, rooms over
  * REST, two members and the AI mediator over real WebSockets, persistence, resume, history,
  * unread counts, limits and bad input.
  */
@@ -70,7 +70,7 @@ describe('couple chat: /api/rooms and ws /api/sessions/ws/{room_id}', () => {
     await db?.drop();
   });
 
-  it('answers 401 in the seed error body without a valid Spring token, and CORS only for configured origins', async () => {
+  it('answers 401 in the error body (docs/contracts/ios-api.md §0) without a valid Spring token, and CORS only for configured origins', async () => {
     const now = Math.floor(Date.now() / 1000);
     const expired = tokens.sign('x', {}, -60);
     const forged = new SpringTokens('another-secret-another-secret-another-secret').sign('x');
@@ -98,7 +98,7 @@ describe('couple chat: /api/rooms and ws /api/sessions/ws/{room_id}', () => {
     assert.equal(get.headers.get('access-control-allow-origin'), ORIGIN);
   });
 
-  it('POST /api/rooms answers 201 with the seed body; GET /api/rooms lists only the caller couple’s rooms', async () => {
+  it('POST /api/rooms answers 201 with the error body (docs/contracts/ios-api.md §0); GET /api/rooms lists only the caller couple’s rooms', async () => {
     const p = couple();
     const other = couple();
     const r = await http<Body>(base, 'POST', '/api/rooms', { room_name: '커플 대화방', couple_id: p.id }, bearer(p.a));

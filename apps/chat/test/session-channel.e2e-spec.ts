@@ -17,7 +17,7 @@ const APP = '/app/session.message';
 type Msg = Record<string, unknown> & { type: string; payload?: Record<string, unknown> };
 
 /**
- * The app's STOMP session channel (seed 004 §1, §2, §4, §6) on the started all-in-one process,
+ * The app's STOMP session channel (docs/contracts/ios-api.md §1, §2, §4, §6) on the started all-in-one process,
  * with the real @stomp/stompjs client and a byte-for-byte StompClientLib client.
  */
 describe('STOMP session channel /ws', () => {

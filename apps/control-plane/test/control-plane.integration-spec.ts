@@ -132,7 +132,7 @@ describe('control plane on real PostgreSQL + Redis (BullMQ jobs, shared rate lim
     assert.deepEqual({ framesIn: server?.framesIn, framesAnalysed: server?.framesAnalysed, framesDropped: server?.framesDropped, durationMs: server?.durationMs }, want);
   });
 
-  it('refuses a NUL byte in userId / email with 400 VALIDATION_ERROR in the seed body (was a 500 from PostgreSQL)', async () => {
+  it('refuses a NUL byte in userId / email with 400 VALIDATION_ERROR in the error body (docs/contracts/ios-api.md §0) (was a 500 from PostgreSQL)', async () => {
     const [a] = apps as [NestFastifyApplication];
     const cases: [string, unknown][] = [
       ['/api/session', { userId: 'user\u0000123' }],

@@ -63,7 +63,7 @@ class Socket {
 }
 
 /**
- * A data-plane node dies or drains under a live stream (issue 13, item 7): the client does what
+ * A data-plane node dies or drains under a live stream (docs/robustness.md §7): the client does what
  * the README tells the app to do on 1006 / 1012 (refresh, then connect to the wsUrl it answers)
  * and its session continues on the other node from the checkpoint: reps are not back at 0.
  * Everything runs on a private Redis and PostgreSQL, each app as its own process.

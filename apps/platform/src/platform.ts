@@ -94,7 +94,7 @@ export async function buildPlatform(source: Env, log: (msg: string) => void = ()
     app,
     buildOpenApi(app, {
       title: 'Squirret platform (all-in-one)',
-      description: 'The HTTP endpoints of the all-in-one process: control plane, FSR and chat (seed 004 and the chat seeds).',
+      description: 'The HTTP endpoints of the all-in-one process: control plane, FSR and chat (docs/contracts/ios-api.md and the chat seeds).',
     }),
   );
   return {

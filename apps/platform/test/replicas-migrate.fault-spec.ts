@@ -8,7 +8,7 @@ const REPLICAS = 2;
 
 /**
  * Two instances of every app with a database (inference has none) started at the same moment on
- * an empty private database (issue 13 §6): migrations run under each app's advisory lock, so all
+ * an empty private database (docs/robustness.md §6): migrations run under each app's advisory lock, so all
  * come up (before: one exited 1 with `relation "chat_migrations" already exists`).
  */
 describe('replicas started at once all migrate and come up (fault)', () => {

@@ -56,7 +56,7 @@ export type FsrSampleEvent = z.infer<typeof FsrSampleEventSchema>;
  * latest sample, published when a foot's latest moves. `value` is (left - right) / (left + right)
  * over each counted foot's summed ratios, in [-1, 1], rounded to 3 places; `at` is the newest
  * counted sample's time (a consumer judges freshness by it). The session channel's DATA push
- * forwards it (docs/contracts/session-channel.md).
+ * forwards it (docs/contracts/ios-api.md §4.3).
  */
 export const FsrBalanceEventSchema = z.object({
   deviceId: z.string(),
@@ -119,7 +119,7 @@ export const BUS_EVENTS = {
   'fsr.device': FsrDeviceEventSchema,
   'client.event': ClientEventSchema,
   'session.push': SessionPushEventSchema,
-  /** Chat rooms (issue 6): stored messages and presence notices, shared by every chat instance. */
+  /** Chat rooms (docs/chat-rooms.md): stored messages and presence notices, shared by every chat instance. */
   'chat.room': ChatRoomEventSchema,
 } as const;
 

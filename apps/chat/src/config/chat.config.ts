@@ -20,7 +20,7 @@ export const ChatConfigSchema = z.object({
   /** An FSR sample older than this no longer counts as the device's latest. */
   CHAT_FSR_FRESH_MS: env.int(5_000, 100),
 
-  // ---- chat rooms (issue 6) ----
+  // ---- chat rooms (docs/chat-rooms.md) ----
   /** When set, /internal/chat/* needs it in X-Internal-Api-Key (the all-in-one process shares the control plane's). */
   INTERNAL_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   /** HS256 secret shared with the Spring service that issues user tokens; unset: every room request is 401. */

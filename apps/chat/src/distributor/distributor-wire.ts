@@ -6,7 +6,7 @@ import { roomKeyIdOf } from '../conversations/room-key';
 export const publicPtRoomId = (roomKey: string): string => PT_ROOM_ID.format(roomKeyIdOf(roomKey));
 
 /**
- * A stored message in seed 003's shape `{type: "chat"|"spread"|"system", content, user_id,
+ * A stored message in docs/contracts/distributor-chat.md's shape `{type: "chat"|"spread"|"system", content, user_id,
  * room_id}`, plus its id (ack, resume, history), the sender's name and role, and the time.
  */
 export function distributorWireObject(m: StoredMessage): Record<string, unknown> {

@@ -18,7 +18,7 @@ export interface PtSeat {
 }
 
 /**
- * The trainer-member chat (seed 003): a trainer reaches only their own members' rooms, a member
+ * The trainer-member chat (docs/contracts/distributor-chat.md): a trainer reaches only their own members' rooms, a member
  * only their trainer's; which side one is on comes from the PT session in PostgreSQL and the
  * caller's id from the token (never from a `user_id` query parameter).
  */
@@ -32,7 +32,7 @@ export class DistributorService {
     private readonly auth: SpringAuthService,
     @Inject(CHAT_CONFIG) config: ChatConfig,
   ) {
-    // sv-SE writes "YYYY-MM-DD HH:MM", the seed's format.
+    // sv-SE writes "YYYY-MM-DD HH:MM", the contract's format.
     this.minuteFormat = new Intl.DateTimeFormat('sv-SE', {
       timeZone: config.CHAT_TIMEZONE,
       year: 'numeric',

@@ -9,7 +9,7 @@ export const AI_VOICE: Readonly<Record<'lumbar' | 'knee' | 'ankle', string>> = {
 };
 
 /**
- * The DATA push (docs/contracts/session-channel.md, "DATA"). `value` is the device's left-right
+ * The DATA push (docs/contracts/ios-api.md §4.3). `value` is the device's left-right
  * balance as the FSR service published it (`fsr.balance`), when its newest sample is at most
  * `freshMs` old; 0 and `hasFsr: false` otherwise. AI fields are the latest judgement, "null" when
  * none is known. Nothing is computed here.

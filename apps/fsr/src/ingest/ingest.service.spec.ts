@@ -74,7 +74,7 @@ describe('IngestService', () => {
     assert.equal(writer.stats().buffered, 0);
   });
 
-  it('issue 13: refuses a batch ts the schema let through but that is no sane time (year 0000, unreadable), taking nothing', async () => {
+  it('docs/robustness.md: refuses a batch ts the schema let through but that is no sane time (year 0000, unreadable), taking nothing', async () => {
     const { service, writer } = setup();
     for (const ts of ['0000-01-01T00:00:00Z', 'not a time', 1]) {
       await assert.rejects(

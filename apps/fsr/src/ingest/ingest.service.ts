@@ -40,7 +40,7 @@ export class IngestService {
     @Inject(FSR_SAMPLE_JOURNAL) private readonly journal: SampleJournal | null = null,
   ) {}
 
-  /** One sample of the seed's form, taken now. */
+  /** One sample of the contract's form, taken now. */
   async ingestOne(deviceId: string, sessionId: string | null, sample: Omit<FsrSampleRequest, 'deviceId' | 'sessionId'>): Promise<number> {
     const now = this.clock.now();
     return this.accept({ deviceId, sessionId, samples: [{ side: sample.side, ratios: ratiosOf(sample), at: now }] }, now);

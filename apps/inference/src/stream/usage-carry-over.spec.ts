@@ -55,7 +55,7 @@ const sum = (deltas: (StreamCounters | undefined)[]) =>
     { framesIn: 0, framesAnalysed: 0, framesDropped: 0 },
   );
 
-describe('usage carried over in the checkpoint (issue 13 item 7)', () => {
+describe('usage carried over in the checkpoint (docs/robustness.md §7)', () => {
   it('a node killed between reports: its successor reports what it had not, up to its last checkpoint', async () => {
     const store = new FlakyStore();
     const a = node('node-a', store);

@@ -10,7 +10,7 @@ const status = (at: number): BusPayload<'ai.status'> => ({ sessionId: 's-fault',
 const dropsOf = (topic: string) => droppedBusPublishes().get(topic) ?? 0;
 
 /**
- * A Redis restart seen by the bus and the rate limiters (issue 13 §5), on a private Redis: while it
+ * A Redis restart seen by the bus and the rate limiters (docs/robustness.md §5), on a private Redis: while it
  * is away publishes are dropped and counted (never queued without bound), limiters answer from
  * memory at once, and afterwards subscriptions resume by themselves and nothing stale is replayed.
  */
