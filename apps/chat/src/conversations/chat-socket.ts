@@ -15,7 +15,7 @@ const reportFault = (err: unknown, where: string) =>
 export interface ChatSocketHandler {
   /** Handles one parsed JSON message; an AppError thrown here is answered as an error message. */
   handle(socket: ChatSocket, message: unknown): Promise<void>;
-  /** Renders a presence notice in the contract's wire shape (undefined: this room kind shows none). */
+  /** Renders a presence notice in the seed's wire shape (undefined: this room kind shows none). */
   renderNotice(socket: ChatSocket, notice: RoomNotice): object | undefined;
   /** Called once a delivered message was sent (the couple chat closes sockets on a session's end). */
   afterDeliver?(socket: ChatSocket, message: StoredMessage): void;

@@ -11,7 +11,7 @@ import { toStreamSample, toStreamSnapshot } from '../fsr.mapper';
 import { FSR_BUS, FSR_CONFIG, FSR_LIVE_STORE } from '../fsr.tokens';
 import type { LiveStore } from '../live/live-store';
 
-/** The stream's path (docs/contracts/ios-api.md §5.3). */
+/** The stream's path (seed 5.3). */
 export const FSR_STREAM_PATH = /^\/ws\/fsr-data$/;
 
 /** Key of the subscribers that asked for no device filter. */

@@ -32,7 +32,7 @@ interface LiveStream {
 }
 
 /**
- * `/ws/{sessionId}?token=`: the data plane's frame socket (docs/contracts/ios-api.md §8.3). The token is verified
+ * `/ws/{sessionId}?token=`: the data plane's frame socket (seed 004 §8.3). The token is verified
  * first (HS256, aud inference-ws, sub = the path's sessionId, exp, nbf); a refusal closes with
  * 1008. Frames (JSON base64 or binary) go through the session's newest-frame-wins slot to the pose
  * pool and the squat analyzer; answers are `analysis` (and `rep`) messages.
