@@ -20,7 +20,7 @@ describe('each app started on its own with DATABASE_URL and REDIS_URL', () => {
     SESSION_TOKEN_SECRET: 'dist-session-secret-dist-session-secret-xx',
     INFERENCE_TOKEN_SECRET: 'dist-inference-secret-dist-inference-secr',
     PORT: '0',
-    HEARTBEAT_MS: '200',
+    INFERENCE_HEARTBEAT_MS: '200',
   };
 
   before(async () => {
@@ -43,7 +43,7 @@ describe('each app started on its own with DATABASE_URL and REDIS_URL', () => {
     assert.match(page.text, /data-testid="console-start"/);
     assert.equal((await http(cp.baseUrl, 'GET', '/console/static/stomp.umd.min.js')).status, 200);
 
-    const inf = await startProcess('apps/inference/dist/src/main.js', { ...common, NODE_ID: 'node-e2e', PUBLIC_WS_BASE: 'ws://inference.local:8000', POSE_WORKERS: '0' });
+    const inf = await startProcess('apps/inference/dist/src/main.js', { ...common, INFERENCE_NODE_ID: 'node-e2e', INFERENCE_PUBLIC_WS_BASE: 'ws://inference.local:8000', INFERENCE_POSE_WORKERS: '0' });
     procs.push(inf);
     const created = await eventually(async () => {
       const r = await http<{ wsUrl: string; sessionId: string }>(cp.baseUrl, 'POST', '/api/session', { userId: 'u' });

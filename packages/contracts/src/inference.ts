@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FootKeypoint, Judgement, Keypoint, Landmark, PoseModelName, SquatStage } from './pose';
 
-/** The seed's JSON frame: `{"type":"frame","frameNumber","image_base64","timestamp"}` (timestamp in epoch seconds). */
+/** The contract's JSON frame: `{"type":"frame","frameNumber","image_base64","timestamp"}` (timestamp in epoch seconds). */
 export const FrameMessageSchema = z.object({
   type: z.literal('frame'),
   frameNumber: z.number({ error: 'frameNumber must be a non-negative integer' }).int().min(0).max(Number.MAX_SAFE_INTEGER),
@@ -70,7 +70,7 @@ export interface JudgementReason {
   readonly message: string;
 }
 
-/** The analysis of one frame: the seed's fields plus stage, reps, keypoints and timings. */
+/** The analysis of one frame: the contract's fields plus stage, reps, keypoints and timings. */
 export interface AnalysisMessage {
   readonly type: 'analysis';
   readonly frameNumber: number;

@@ -43,7 +43,7 @@ export interface ParseOptions {
 type Timestamp = { ok: true; ms: number | undefined } | { ok: false; message: string };
 
 /**
- * Client timestamps: the seed sends epoch seconds; binary frames carry epoch milliseconds.
+ * Client timestamps: the contract sends epoch seconds; binary frames carry epoch milliseconds.
  * Absent or 0: the server's clock. Otherwise a finite time within a day of ours, else refused.
  */
 function toMs(t: number | undefined, unit: 's' | 'ms', nowMs: number): Timestamp {
