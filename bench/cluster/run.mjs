@@ -25,7 +25,7 @@ const { decodeGifFrames } = require('@squirret/pose');
 const { Hs256Jwt, hmacKey } = require('@squirret/auth');
 const { freePort, startGateway } = require('@squirret/gateway');
 
-const CAPACITY = Number(process.env.BENCH_CAPACITY ?? 6);
+const INFERENCE_CAPACITY = Number(process.env.BENCH_CAPACITY ?? 6);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const INF_MS = Number(process.env.BENCH_INFERENCE_MS ?? 12_000); // measured time per way, split over the rounds
 const CHAT_MS = Number(process.env.BENCH_CHAT_MS ?? 9_000);
@@ -52,24 +52,24 @@ const common = {
   SESSION_TOKEN_SECRET: BENCH_SESSION_SECRET,
   INFERENCE_TOKEN_SECRET: BENCH_INFERENCE_SECRET,
   TRUST_PROXY: 'true',
-  HEARTBEAT_MS: '200',
+  INFERENCE_HEARTBEAT_MS: '200',
   LOG_LEVEL: 'warn',
 };
 const procs = [];
 const cp = await startService('apps/control-plane/dist/src/main.js', { ...common, SESSION_RATE_LIMIT: '100000000' });
-const chat = await startService('apps/chat/dist/src/main.js', { ...common, SPRING_JWT_SECRET: SPRING_SECRET, CHAT_RATE_LIMIT: '100000000', CHAT_RATE_WINDOW_SEC: '1', MEDIATOR_ENABLED: 'false' });
+const chat = await startService('apps/chat/dist/src/main.js', { ...common, SPRING_JWT_SECRET: SPRING_SECRET, CHAT_RATE_LIMIT: '100000000', CHAT_RATE_WINDOW_SEC: '1', CHAT_MEDIATOR_ENABLED: 'false' });
 const fsr = await startService('apps/fsr/dist/src/main.js', { ...common, FSR_RATE_LIMIT: '100000000' });
 procs.push(cp, chat, fsr);
 const nodes = new Map();
 for (const id of ['node-a', 'node-b']) {
   const p = await startService('apps/inference/dist/src/main.js', {
     ...common,
-    NODE_ID: id,
-    CAPACITY: String(CAPACITY),
-    PUBLIC_WS_BASE: `ws://127.0.0.1:${gwPort}/inference/{nodeId}`,
-    POSE_WORKERS: '1',
-    MAX_IMAGE_BYTES: '300000',
-    DRAIN_TIMEOUT_MS: '5000',
+    INFERENCE_NODE_ID: id,
+    INFERENCE_CAPACITY: String(INFERENCE_CAPACITY),
+    INFERENCE_PUBLIC_WS_BASE: `ws://127.0.0.1:${gwPort}/inference/{nodeId}`,
+    INFERENCE_POSE_WORKERS: '1',
+    INFERENCE_MAX_IMAGE_BYTES: '300000',
+    INFERENCE_DRAIN_TIMEOUT_MS: '5000',
   });
   procs.push(p);
   nodes.set(id, p);
@@ -118,16 +118,16 @@ const placedRow = (step, results) => {
 };
 {
   const r1 = [];
-  for (let i = 0; i < 2 * CAPACITY; i++) r1.push(await placeOne());
-  placedRow(`${2 * CAPACITY} sessions into 2 empty nodes`, r1);
+  for (let i = 0; i < 2 * INFERENCE_CAPACITY; i++) r1.push(await placeOne());
+  placedRow(`${2 * INFERENCE_CAPACITY} sessions into 2 empty nodes`, r1);
   placedRow('one more, both full', [await placeOne()]);
   // node-a loses half its streams: the next sessions go there, not to the fuller node-b
-  const freed = held.filter((h) => h.node === 'node-a').slice(0, CAPACITY / 2);
+  const freed = held.filter((h) => h.node === 'node-a').slice(0, INFERENCE_CAPACITY / 2);
   for (const h of freed) h.ws.close(1000);
   await settle(600);
   const r3 = [];
-  for (let i = 0; i < CAPACITY / 2; i++) r3.push(await placeOne());
-  placedRow(`${CAPACITY / 2} streams on node-a end, ${CAPACITY / 2} new sessions`, r3);
+  for (let i = 0; i < INFERENCE_CAPACITY / 2; i++) r3.push(await placeOne());
+  placedRow(`${INFERENCE_CAPACITY / 2} streams on node-a end, ${INFERENCE_CAPACITY / 2} new sessions`, r3);
   for (const h of held) h.ws.close(1000);
   await settle(600);
 }
@@ -246,7 +246,7 @@ const chatRuns = [];
 for (let r = 0; r < ROUNDS; r++) for (const via of r % 2 ? ['gateway', 'direct'] : ['direct', 'gateway']) chatRuns.push(await driveChat(via, CHAT_MS / ROUNDS));
 
 // ---- 3. drain a node under load ------------------------------------------------------------------
-// CAPACITY sessions (half on each node) stream at DRAIN_FPS through the gateway; node-b gets SIGTERM.
+// INFERENCE_CAPACITY sessions (half on each node) stream at DRAIN_FPS through the gateway; node-b gets SIGTERM.
 const streams = [];
 let draining = false;
 function connect(st) {
@@ -288,7 +288,7 @@ async function resume(st) {
     await settle(200);
   }
 }
-for (let i = 0; i < CAPACITY; i++) {
+for (let i = 0; i < INFERENCE_CAPACITY; i++) {
   const r = await post('/api/session', { userId: `bench-drain-${i}` });
   const st = { s: r.json, first: nodeOf(r.json.wsUrl), answers: 0, answersAfterMove: 0, moved: false, movedTo: undefined, resumeMs: undefined, closedAt: 0, ws: undefined, n: 0 };
   streams.push(st);
@@ -336,7 +336,7 @@ const mean = (runs, via, k) => {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
 };
 const pad = (s, n) => String(s).padEnd(n);
-console.log(`\nbench:cluster — control plane, 2 inference nodes (1 MoveNet worker each, capacity ${CAPACITY}), chat, FSR, nginx (1 worker); ${ROUNDS} round(s) each way\n`);
+console.log(`\nbench:cluster — control plane, 2 inference nodes (1 MoveNet worker each, capacity ${INFERENCE_CAPACITY}), chat, FSR, nginx (1 worker); ${ROUNDS} round(s) each way\n`);
 console.log('1. placement (sessions placed per node, load = open streams per node after the step)');
 console.log(`   ${pad('step', 44)}${pad('placed a / b', 16)}${pad('refused', 18)}load a / b`);
 for (const p of placement) console.log(`   ${pad(p.step, 44)}${pad(`${p.placed['node-a']} / ${p.placed['node-b']}`, 16)}${pad(p.refused.join(', ') || '-', 18)}${p.loadAfter['node-a']} / ${p.loadAfter['node-b']}`);
@@ -379,4 +379,4 @@ console.log(
 console.log('   target: overhead <= 10% on both; per round:', infRuns.map((r) => `${r.via[0]} ${round(r.framesPerSec, 1)}`).join(', '), '|', chatRuns.map((r) => `${r.via[0]} ${round(r.deliveriesPerSec, 0)}`).join(', '));
 console.log('\n3. node-b drained (SIGTERM) under load, clients follow the README flow (refresh, connect to the new wsUrl)');
 console.log(`   sessions ${drain.sessions}, on node-b ${drain.onDrainedNode}, close code ${drain.closeCodes.join('/')}, moved ${drain.moved} to ${drain.movedTo.join('/')}, lost ${drain.lost} (target 0), resume p50 ${round(drain.resumeP50ms, 0)} ms max ${round(drain.resumeMaxms, 0)} ms, node-a streams kept ${drain.stayedStreaming}, node-b exit ${drain.drainedNodeExit}`);
-console.log(JSON.stringify({ capacity: CAPACITY, rounds: ROUNDS, placement, inference: infRuns, chat: chatRuns, overhead, cpuShare, perCpu, drain }));
+console.log(JSON.stringify({ capacity: INFERENCE_CAPACITY, rounds: ROUNDS, placement, inference: infRuns, chat: chatRuns, overhead, cpuShare, perCpu, drain }));

@@ -49,7 +49,7 @@ describe('simulate:insole against the platform', () => {
       INFERENCE_TOKEN_SECRET: 'e2e-inference-secret-e2e-inference-secret-xx',
       FSR_DEVICE_TOKEN_SECRET: 'e2e-device-secret-e2e-device-secret-xxxxxxx',
       INTERNAL_API_KEY: INTERNAL_KEY,
-      POSE_WORKERS: '0',
+      INFERENCE_POSE_WORKERS: '0',
       LOG_LEVEL: 'warn',
     });
     await eventually(async () => ((await http(platform.baseUrl, 'GET', '/health/ready')).status === 200 ? true : undefined), 15_000, 'readiness');

@@ -44,8 +44,8 @@ export class InferenceMetrics {
     this.endToEnd = h(INFERENCE_METRICS.endToEnd, 'Frame receipt to analysis answer (end to end on the node)');
     this.dropped = metrics.counter({ name: INFERENCE_METRICS.dropped, help: 'Frames not analysed, by reason (replaced: a newer frame won; pool errors by code)', labelNames: ['reason'] });
     gauge(metrics, INFERENCE_METRICS.sessions, 'Live streams on this node', () => announcer.load);
-    gauge(metrics, INFERENCE_METRICS.capacity, 'Concurrent sessions this node accepts (CAPACITY)', () => config.CAPACITY);
-    gauge(metrics, INFERENCE_METRICS.loadRatio, 'Live streams / capacity (the HPA scales on this)', () => announcer.load / config.CAPACITY);
+    gauge(metrics, INFERENCE_METRICS.capacity, 'Concurrent sessions this node accepts (INFERENCE_CAPACITY)', () => config.INFERENCE_CAPACITY);
+    gauge(metrics, INFERENCE_METRICS.loadRatio, 'Live streams / capacity (the HPA scales on this)', () => announcer.load / config.INFERENCE_CAPACITY);
     gauge(metrics, INFERENCE_METRICS.draining, '1 while the node drains (SIGTERM)', () => (announcer.draining ? 1 : 0));
     gauge(metrics, INFERENCE_METRICS.ready, '1 when the node takes sessions (model warm, not draining)', () => (announcer.ready && !announcer.draining ? 1 : 0));
   }

@@ -29,7 +29,7 @@ describe('API docs at /docs', () => {
       DATABASE_URL: db.url,
       SESSION_TOKEN_SECRET: 'docs-e2e-session-secret-docs-e2e-session-sx',
       INFERENCE_TOKEN_SECRET: 'docs-e2e-inference-secret-docs-e2e-inferenc',
-      POSE_WORKERS: '0',
+      INFERENCE_POSE_WORKERS: '0',
       LOG_LEVEL: 'warn',
     });
     base = platform.baseUrl;

@@ -36,8 +36,8 @@ interface RunStats {
 /**
  * The console (/console) in a real browser: headless Debian Chromium driven by playwright-core,
  * the camera a fake device playing an MJPEG made from a real one-rep clip. One all-in-one platform
- * for the file, with the data plane behind a proxy the test can cut (PUBLIC_WS_BASE), room for one
- * session (CAPACITY=1, so a held session makes POST /api/session answer 503) and 30-second data-plane
+ * for the file, with the data plane behind a proxy the test can cut (INFERENCE_PUBLIC_WS_BASE), room for one
+ * session (INFERENCE_CAPACITY=1, so a held session makes POST /api/session answer 503) and 30-second data-plane
  * tokens (so a refresh and an expiry happen within the test).
  */
 describe('the live console in headless Chromium', () => {
@@ -67,13 +67,13 @@ describe('the live console in headless Chromium', () => {
         DATABASE_URL: db.url,
         SESSION_TOKEN_SECRET: 'console-e2e-session-secret-console-e2e-sess',
         INFERENCE_TOKEN_SECRET: 'console-e2e-inference-secret-console-e2e-in',
-        PUBLIC_WS_BASE: `ws://127.0.0.1:${proxyPort}`,
-        CAPACITY: '1',
+        INFERENCE_PUBLIC_WS_BASE: `ws://127.0.0.1:${proxyPort}`,
+        INFERENCE_CAPACITY: '1',
         INFERENCE_TOKEN_TTL_SEC: '30',
         TOKEN_CLOCK_SKEW_SEC: '0',
         SESSION_RATE_LIMIT: '1000',
         CONSOLE_CLIPS_DIR: clips,
-        DRAIN_TIMEOUT_MS: '2000',
+        INFERENCE_DRAIN_TIMEOUT_MS: '2000',
       },
       120_000,
     );

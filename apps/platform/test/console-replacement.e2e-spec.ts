@@ -34,7 +34,7 @@ describe('the console in distributed mode: a draining node, re-placement on the 
   const startNode = async (nodeId: string) => {
     const p = await startProcess(
       'apps/inference/dist/src/main.js',
-      { ...common, NODE_ID: nodeId, POSE_WORKERS: '1', CHECKPOINT_INTERVAL_MS: '500', DRAIN_TIMEOUT_MS: '2000' },
+      { ...common, INFERENCE_NODE_ID: nodeId, INFERENCE_POSE_WORKERS: '1', INFERENCE_CHECKPOINT_INTERVAL_MS: '500', INFERENCE_DRAIN_TIMEOUT_MS: '2000' },
       120_000,
     );
     nodes.set(nodeId, p);

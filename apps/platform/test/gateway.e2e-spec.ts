@@ -77,7 +77,7 @@ describe('the nginx gateway in front of the services and two addressable inferen
     INTERNAL_API_KEY: INTERNAL_KEY,
     PORT: '0',
     TRUST_PROXY: 'true',
-    HEARTBEAT_MS: '200',
+    INFERENCE_HEARTBEAT_MS: '200',
     LOG_LEVEL: 'info',
   };
   const spring = new Hs256Jwt(hmacKey(SPRING_SECRET, 'raw'));
@@ -100,18 +100,18 @@ describe('the nginx gateway in front of the services and two addressable inferen
     gwPort = await freePort();
     const cp = await startProcess('apps/control-plane/dist/src/main.js', { ...common, DATABASE_URL: db.url, SESSION_RATE_LIMIT: '10000' });
     const fsr = await startProcess('apps/fsr/dist/src/main.js', { ...common, DATABASE_URL: db.url, FSR_RATE_LIMIT: '100000' });
-    const chat = await startProcess('apps/chat/dist/src/main.js', { ...common, DATABASE_URL: db.url, SPRING_JWT_SECRET: SPRING_SECRET, DATA_PUSH_MS: '200' });
+    const chat = await startProcess('apps/chat/dist/src/main.js', { ...common, DATABASE_URL: db.url, SPRING_JWT_SECRET: SPRING_SECRET, CHAT_DATA_PUSH_MS: '200' });
     procs.push(cp, fsr, chat);
     // node-a takes one session, node-b two; one after the other (two warm-ups at once only slow each other)
     for (const [id, capacity] of [['node-a', 1], ['node-b', 2]] as const) {
       const p = await startProcess('apps/inference/dist/src/main.js', {
         ...common,
-        NODE_ID: id,
-        CAPACITY: String(capacity),
-        PUBLIC_WS_BASE: `ws://127.0.0.1:${gwPort}/inference/{nodeId}`,
-        POSE_WORKERS: '1',
-        MAX_IMAGE_BYTES: '300000',
-        DRAIN_TIMEOUT_MS: '3000',
+        INFERENCE_NODE_ID: id,
+        INFERENCE_CAPACITY: String(capacity),
+        INFERENCE_PUBLIC_WS_BASE: `ws://127.0.0.1:${gwPort}/inference/{nodeId}`,
+        INFERENCE_POSE_WORKERS: '1',
+        INFERENCE_MAX_IMAGE_BYTES: '300000',
+        INFERENCE_DRAIN_TIMEOUT_MS: '3000',
       }, 120_000);
       procs.push(p);
       nodes.set(id, p);

@@ -42,7 +42,7 @@ describe('metrics on /metrics after real traffic, and the queue board behind the
     INFERENCE_TOKEN_SECRET: 'obs-inference-secret-obs-inference-secret',
     INTERNAL_API_KEY: INTERNAL_KEY,
     PORT: '0',
-    HEARTBEAT_MS: '200',
+    INFERENCE_HEARTBEAT_MS: '200',
   };
   const scrape = async (p: RunningProcess) => {
     const r = await http(p.baseUrl, 'GET', '/metrics');
@@ -54,7 +54,7 @@ describe('metrics on /metrics after real traffic, and the queue board behind the
     db = await createScratchDatabase();
     cp = await startProcess('apps/control-plane/dist/src/main.js', { ...common, DATABASE_URL: db.url });
     procs.push(cp);
-    inf = await startProcess('apps/inference/dist/src/main.js', { ...common, NODE_ID: 'obs-node', POSE_WORKERS: '1', CAPACITY: '4', MAX_IMAGE_BYTES: '300000' }, 120_000);
+    inf = await startProcess('apps/inference/dist/src/main.js', { ...common, INFERENCE_NODE_ID: 'obs-node', INFERENCE_POSE_WORKERS: '1', INFERENCE_CAPACITY: '4', INFERENCE_MAX_IMAGE_BYTES: '300000' }, 120_000);
     procs.push(inf);
     fsr = await startProcess('apps/fsr/dist/src/main.js', { ...common, DATABASE_URL: db.url });
     procs.push(fsr);

@@ -93,7 +93,7 @@ export const ASYNCAPI_SERVER_PAYLOADS = {
   inferenceError: obj(
     { type: konst('error'), code: { type: 'string', enum: Object.values(INFERENCE_ERROR_CODES) }, message: str(), frameNumber: int() },
     ['frameNumber'],
-    'A refused message; the socket stays open (MAX_CONSECUTIVE_ERRORS in a row close it with 4009).',
+    'A refused message; the socket stays open (INFERENCE_MAX_CONSECUTIVE_ERRORS in a row close it with 4009).',
   ),
   data: obj(
     {
@@ -106,7 +106,7 @@ export const ASYNCAPI_SERVER_PAYLOADS = {
       }),
     },
     [],
-    'Every DATA_PUSH_MS (1 s) on the subscribed user queue.',
+    'Every CHAT_DATA_PUSH_MS (1 s) on the subscribed user queue.',
   ),
   voice: obj({ type: konst('voice'), text: str() }, [], 'A sentence to speak, when the FSR or the AI judged something bad.'),
   pong: obj({ type: konst('PONG'), payload: obj({ ts: nullable(num()), serverTs: num() }) }, [], 'Answer to a PING.'),

@@ -18,19 +18,19 @@ export interface GatewayTopology {
  * How `/inference/<nodeId>/…` finds its node: a static map (compose, tests: one entry per node,
  * re-rendered and `nginx -s reload`ed when nodes change), or a DNS pattern resolved per request
  * (Kubernetes: a StatefulSet's pods behind a headless Service, `{nodeId}.inference.<ns>.svc.cluster.local`,
- * NODE_ID = pod name; nodes come and go without touching the gateway).
+ * INFERENCE_NODE_ID = pod name; nodes come and go without touching the gateway).
  */
 export type InferenceRouting =
   | { readonly nodes: readonly InferenceNodeRoute[] }
   | { readonly dns: { readonly pattern: string; readonly resolver: string; readonly validSec?: number } };
 
-/** One data-plane node: the id it announces (NODE_ID) and where the gateway reaches it. */
+/** One data-plane node: the id it announces (INFERENCE_NODE_ID) and where the gateway reaches it. */
 export interface InferenceNodeRoute {
   readonly id: string;
   readonly address: string;
 }
 
-/** NODE_ID's rule (apps/inference config): what the gateway's route accepts. */
+/** INFERENCE_NODE_ID's rule (apps/inference config): what the gateway's route accepts. */
 export const NODE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const HOST = '(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]+\\])';
 const PORT = '(?:[1-9][0-9]{0,4})';
@@ -106,7 +106,7 @@ export const COMPOSE_TOPOLOGY: GatewayTopology = {
 /**
  * Kubernetes' topology (namespace `squirret`): the services by their Service names (resolved once at
  * start, through the pod's search path), the data plane per pod: the inference StatefulSet's
- * headless Service `inference` gives each pod `<pod>.inference.squirret.svc.cluster.local`, NODE_ID is
+ * headless Service `inference` gives each pod `<pod>.inference.squirret.svc.cluster.local`, INFERENCE_NODE_ID is
  * the pod name, so the id in the path is the pod's DNS label. nginx's own resolver (per request)
  * ignores search paths: the pattern is fully qualified. Rendered to infra/nginx/nginx.k8s.conf.
  */

@@ -15,11 +15,11 @@ describe('the public base a node announces', () => {
   });
 
   it('config refuses a node id the gateway cannot route and a base with a query', () => {
-    const base = { INFERENCE_TOKEN_SECRET: SECRET, POSE_WORKERS: '0' };
-    assert.equal(loadInferenceConfig({ ...base, NODE_ID: 'inference-0', PUBLIC_WS_BASE: 'ws://gw/inference/{nodeId}' }).NODE_ID, 'inference-0');
-    assert.throws(() => loadInferenceConfig({ ...base, NODE_ID: 'a/b' }), /NODE_ID/);
-    assert.throws(() => loadInferenceConfig({ ...base, NODE_ID: '-a' }), /NODE_ID/);
-    assert.throws(() => loadInferenceConfig({ ...base, PUBLIC_WS_BASE: 'ws://gw/inference?x=1' }), /PUBLIC_WS_BASE/);
-    assert.throws(() => loadInferenceConfig({ ...base, PUBLIC_WS_BASE: 'http://gw' }), /PUBLIC_WS_BASE/);
+    const base = { INFERENCE_TOKEN_SECRET: SECRET, INFERENCE_POSE_WORKERS: '0' };
+    assert.equal(loadInferenceConfig({ ...base, INFERENCE_NODE_ID: 'inference-0', INFERENCE_PUBLIC_WS_BASE: 'ws://gw/inference/{nodeId}' }).NODE_ID, 'inference-0');
+    assert.throws(() => loadInferenceConfig({ ...base, INFERENCE_NODE_ID: 'a/b' }), /INFERENCE_NODE_ID/);
+    assert.throws(() => loadInferenceConfig({ ...base, INFERENCE_NODE_ID: '-a' }), /INFERENCE_NODE_ID/);
+    assert.throws(() => loadInferenceConfig({ ...base, INFERENCE_PUBLIC_WS_BASE: 'ws://gw/inference?x=1' }), /INFERENCE_PUBLIC_WS_BASE/);
+    assert.throws(() => loadInferenceConfig({ ...base, INFERENCE_PUBLIC_WS_BASE: 'http://gw' }), /INFERENCE_PUBLIC_WS_BASE/);
   });
 });
