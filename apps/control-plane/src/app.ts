@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { KitModule, createHttpApp, type LoggingOptions } from '@squirret/server-kit';
+import { KitModule, createHttpApp, serveApiDocs, type LoggingOptions } from '@squirret/server-kit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ControlPlaneModule, type ControlPlaneDeps } from './control-plane.module';
 import { serveControlPlaneOpenApi } from './openapi/build-openapi';
@@ -24,5 +24,6 @@ export async function createControlPlaneApp(deps: ControlPlaneDeps, logging?: Lo
   });
   serveControlPlaneOpenApi(app);
   await mountQueueBoard(app, [deps.jobs], deps.config.INTERNAL_API_KEY);
+  serveApiDocs(app, { title: 'Squirret control plane', openapi: [{ name: 'Control plane', url: '/openapi.json' }], asyncapi: true });
   return app;
 }

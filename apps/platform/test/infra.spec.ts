@@ -62,8 +62,8 @@ describe('infra files', () => {
     assert.equal(nodes.length, 2);
     const bases = new Set<string>();
     for (const [name, svc] of nodes) {
-      const id = svc.environment?.NODE_ID;
-      assert.equal(id, name, 'NODE_ID is the service name');
+      const id = svc.environment?.INFERENCE_NODE_ID;
+      assert.equal(id, name, 'INFERENCE_NODE_ID is the service name');
       assert.match(String(svc.environment?.PUBLIC_WS_BASE), /\/inference\/\{nodeId\}$/);
       bases.add(String(svc.environment?.PUBLIC_WS_BASE).replace('{nodeId}', id));
       const upstream = new RegExp(`upstream (inference_node_\\d+) \\{ server ${name}:${svc.environment?.PORT}; keepalive \\d+; \\}`).exec(conf);

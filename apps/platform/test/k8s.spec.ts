@@ -6,10 +6,11 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { ChatConfigSchema } from '@squirret/chat';
+import { loadConfig } from '@squirret/config';
 import { ControlPlaneConfigSchema } from '@squirret/control-plane';
 import { FsrConfigSchema } from '@squirret/fsr';
 import { K8S_TOPOLOGY, renderGatewayConfig } from '@squirret/gateway';
-import { INFERENCE_METRICS, InferenceConfigSchema, publicWsBase } from '@squirret/inference';
+import { INFERENCE_METRICS, INFERENCE_RENAMED_KEYS, InferenceConfigSchema, publicWsBase } from '@squirret/inference';
 import { SHUTDOWN_FORCE_EXIT_MS } from '@squirret/server-kit';
 import { REPO_ROOT } from '@squirret/testing';
 import ts from 'typescript';
@@ -87,8 +88,8 @@ function preStopSeconds(c: Container): number {
 function drainBudgetMs(app: App, data: Record<string, string>): number {
   switch (app) {
     case 'inference':
-      // in-flight frames within DRAIN_TIMEOUT_MS, then clients told 1012 within DRAIN_TIMEOUT_MS
-      return 2 * Number(data.DRAIN_TIMEOUT_MS);
+      // in-flight frames within INFERENCE_DRAIN_TIMEOUT_MS, then clients told 1012 within it
+      return 2 * Number(data.INFERENCE_DRAIN_TIMEOUT_MS);
     case 'fsr':
       return Number(data.FSR_SHUTDOWN_FLUSH_MS);
     default:
@@ -312,7 +313,7 @@ for (const dir of ['infra/k8s/base', 'infra/k8s/overlays/production']) {
       assert.match(K8S_TOPOLOGY.inference.dns.pattern, new RegExp(`\\.${ns}\\.svc\\.cluster\\.local:\\d+$`), 'the gateway resolves names in the namespace the manifests render into');
     });
 
-    it('each inference node is reached by the wsUrl it announces: pod name -> NODE_ID -> PUBLIC_WS_BASE -> gateway route -> that pod', () => {
+    it('each inference node is reached by the wsUrl it announces: pod name -> INFERENCE_NODE_ID -> INFERENCE_PUBLIC_WS_BASE -> gateway route -> that pod', () => {
       const inf = workload(objs, 'inference');
       assert.equal(inf.kind, 'StatefulSet', 'inference nodes have stable names');
       const headless = find(objs, 'Service', inf.spec.serviceName);
@@ -320,7 +321,7 @@ for (const dir of ['infra/k8s/base', 'infra/k8s/overlays/production']) {
       assert.equal(headless.spec.publishNotReadyAddresses, true, "placement is the control plane's");
       const c = container(inf);
       const env = new Map((c.env ?? []).map((e) => [e.name, e]));
-      assert.equal(env.get('NODE_ID')?.valueFrom?.fieldRef?.fieldPath, 'metadata.name', 'NODE_ID = pod name');
+      assert.equal(env.get('INFERENCE_NODE_ID')?.valueFrom?.fieldRef?.fieldPath, 'metadata.name', 'INFERENCE_NODE_ID = pod name');
       const conf = gatewayConf(objs);
       const location = /location ~ "(\^\/inference\/[^"]+)"/.exec(conf);
       assert.ok(location, 'a per-node location in the gateway');
@@ -337,9 +338,12 @@ for (const dir of ['infra/k8s/base', 'infra/k8s/overlays/production']) {
           else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.name') raw[e.name] = pod;
           else if (e.valueFrom?.secretKeyRef) raw[e.name] = e.name === 'REDIS_URL' ? 'redis://redis:6379' : 'x'.repeat(48);
         }
-        const cfg = InferenceConfigSchema.parse(raw);
-        assert.equal(cfg.NODE_ID, pod);
-        const wsUrl = new URL(`${publicWsBase(cfg.PUBLIC_WS_BASE ?? '', cfg.NODE_ID)}/ws/${sid}`);
+        // as the app loads it at boot (empty = unset; a deprecated key name would warn)
+        const warnings: string[] = [];
+        const cfg = loadConfig(InferenceConfigSchema, raw, { renamed: INFERENCE_RENAMED_KEYS, warn: (m: string) => warnings.push(m) });
+        assert.deepEqual(warnings, [], `${pod}: no deprecated config key in the manifests`);
+        assert.equal(cfg.INFERENCE_NODE_ID, pod);
+        const wsUrl = new URL(`${publicWsBase(cfg.INFERENCE_PUBLIC_WS_BASE ?? '', cfg.INFERENCE_NODE_ID)}/ws/${sid}`);
         assert.equal(wsUrl.protocol, 'wss:', `${pod}: TLS at the public host`);
         const m = route.exec(wsUrl.pathname);
         assert.ok(m?.groups, `${pod}: the gateway routes ${wsUrl.pathname}`);

@@ -6,7 +6,7 @@ export interface MessageSource {
   range(roomKey: string, after: number, upTo: number, limit: number): Promise<StoredMessage[]>;
 }
 
-/** Turns a stored message into one seed's wire text; shared by every subscriber of that seed, so a message is serialized once per room. */
+/** Turns a stored message into one contract's wire text; shared by every subscriber of that contract, so a message is serialized once per room. */
 export type WireFormat = (message: StoredMessage) => string;
 
 /** A presence notice (not stored): someone joined or left the room. */
