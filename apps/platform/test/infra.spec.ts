@@ -64,8 +64,8 @@ describe('infra files', () => {
     for (const [name, svc] of nodes) {
       const id = svc.environment?.INFERENCE_NODE_ID;
       assert.equal(id, name, 'INFERENCE_NODE_ID is the service name');
-      assert.match(String(svc.environment?.PUBLIC_WS_BASE), /\/inference\/\{nodeId\}$/);
-      bases.add(String(svc.environment?.PUBLIC_WS_BASE).replace('{nodeId}', id));
+      assert.match(String(svc.environment?.INFERENCE_PUBLIC_WS_BASE), /\/inference\/\{nodeId\}$/);
+      bases.add(String(svc.environment?.INFERENCE_PUBLIC_WS_BASE).replace('{nodeId}', id));
       const upstream = new RegExp(`upstream (inference_node_\\d+) \\{ server ${name}:${svc.environment?.PORT}; keepalive \\d+; \\}`).exec(conf);
       assert.ok(upstream, `${name} has an upstream`);
       assert.ok(conf.includes(`    ${id} ${upstream[1]};`), `${id} maps to ${upstream[1]}`);

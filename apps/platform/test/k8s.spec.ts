@@ -1,14 +1,16 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { ChatConfigSchema } from '@squirret/chat';
+import { loadConfig } from '@squirret/config';
 import { ControlPlaneConfigSchema } from '@squirret/control-plane';
 import { FsrConfigSchema } from '@squirret/fsr';
-import { INFERENCE_METRICS, InferenceConfigSchema } from '@squirret/inference';
+import { K8S_TOPOLOGY, renderGatewayConfig } from '@squirret/gateway';
+import { INFERENCE_METRICS, INFERENCE_RENAMED_KEYS, InferenceConfigSchema, publicWsBase } from '@squirret/inference';
 import { SHUTDOWN_FORCE_EXIT_MS } from '@squirret/server-kit';
 import { REPO_ROOT } from '@squirret/testing';
 import ts from 'typescript';
@@ -86,8 +88,8 @@ function preStopSeconds(c: Container): number {
 function drainBudgetMs(app: App, data: Record<string, string>): number {
   switch (app) {
     case 'inference':
-      // in-flight frames within DRAIN_TIMEOUT_MS, then clients told 1012 within DRAIN_TIMEOUT_MS
-      return 2 * Number(data.DRAIN_TIMEOUT_MS);
+      // in-flight frames within INFERENCE_DRAIN_TIMEOUT_MS, then clients told 1012 within it
+      return 2 * Number(data.INFERENCE_DRAIN_TIMEOUT_MS);
     case 'fsr':
       return Number(data.FSR_SHUTDOWN_FLUSH_MS);
     default:
@@ -290,47 +292,92 @@ for (const dir of ['infra/k8s/base', 'infra/k8s/overlays/production']) {
       }
     });
 
-    it('the gateway addresses each inference node by its pod name', () => {
+    it('the gateway ConfigMap is packages/gateway\'s Kubernetes rendering, and its topology is these manifests', () => {
+      // one template, one renderer: the ConfigMap is the committed DNS-mode rendering, byte for byte
+      const conf = gatewayConf(objs);
+      assert.equal(conf, renderGatewayConfig(K8S_TOPOLOGY), 'infra/k8s/base/gateway/nginx.conf is stale: npm run render -w packages/gateway');
+      const ns = workload(objs, 'gateway').metadata.namespace;
+      for (const [app, servers] of [['control-plane', K8S_TOPOLOGY.controlPlane], ['fsr', K8S_TOPOLOGY.fsr], ['chat', K8S_TOPOLOGY.chat]] as const) {
+        const s = find(objs, 'Service', app);
+        assert.equal(s.spec.clusterIP, undefined, `${app}: a ClusterIP Service (one name for its replicas)`);
+        assert.deepEqual(servers, [`${app}:${s.spec.ports[0].port}`], `the gateway reaches ${app} at its Service`);
+      }
+      assert.equal(K8S_TOPOLOGY.listen, String(container(workload(objs, 'gateway')).ports![0]!.containerPort), 'nginx listens on the container port');
+      const gwSvc = find(objs, 'Service', 'gateway');
+      assert.ok(gwSvc.spec.ports.every((p: { targetPort: string }) => p.targetPort === 'http'));
+      for (const probe of ['livenessProbe', 'readinessProbe'] as const) {
+        const path = (container(workload(objs, 'gateway'))[probe] as { httpGet: { path: string } }).httpGet.path;
+        assert.match(conf, new RegExp(`location = ${path} \\{[^}]*return 200`), `gateway ${probe} ${path} is nginx's own answer`);
+      }
+      assert.ok('dns' in K8S_TOPOLOGY.inference, 'per-pod DNS');
+      assert.match(K8S_TOPOLOGY.inference.dns.pattern, new RegExp(`\\.${ns}\\.svc\\.cluster\\.local:\\d+$`), 'the gateway resolves names in the namespace the manifests render into');
+    });
+
+    it('each inference node is reached by the wsUrl it announces: pod name -> INFERENCE_NODE_ID -> INFERENCE_PUBLIC_WS_BASE -> gateway route -> that pod', () => {
       const inf = workload(objs, 'inference');
       assert.equal(inf.kind, 'StatefulSet', 'inference nodes have stable names');
       const headless = find(objs, 'Service', inf.spec.serviceName);
       assert.equal(headless.spec.clusterIP, 'None', 'a headless Service: per-pod DNS');
-      assert.equal(headless.spec.publishNotReadyAddresses, true, 'placement is the control plane\'s');
-      const env = new Map((container(inf).env ?? []).map((e) => [e.name, e]));
-      assert.equal(env.get('NODE_ID')?.valueFrom?.fieldRef?.fieldPath, 'metadata.name', 'NODE_ID = pod name');
-      const base = env.get('PUBLIC_WS_BASE')?.value ?? '';
-      assert.match(base, /^wss:\/\/[a-z0-9.-]+\/inference\/\$\(NODE_ID\)$/, 'PUBLIC_WS_BASE names the node');
+      assert.equal(headless.spec.publishNotReadyAddresses, true, "placement is the control plane's");
+      const c = container(inf);
+      const env = new Map((c.env ?? []).map((e) => [e.name, e]));
+      assert.equal(env.get('INFERENCE_NODE_ID')?.valueFrom?.fieldRef?.fieldPath, 'metadata.name', 'INFERENCE_NODE_ID = pod name');
       const conf = gatewayConf(objs);
-      const route = /location ~ "\^\/inference\/\(\?<node>([^)]+)\)\/\(\?<rest>([^)]+)\)\$" \{\s*proxy_pass http:\/\/\$node\.([a-z0-9-]+)\.([a-z0-9-]+)\.svc\.cluster\.local:(\d+)\/\$rest;/.exec(conf);
-      assert.ok(route, 'a per-node location in the gateway');
-      const [, nodePattern, restPattern, svc, ns, port] = route;
-      assert.equal(svc, headless.metadata.name);
-      assert.equal(ns, inf.metadata.namespace, 'the gateway resolves names in the namespace the manifests render into');
-      assert.equal(Number(port), container(inf).ports![0]!.containerPort);
-      assert.ok(new RegExp(`^${nodePattern}$`).test(`${inf.metadata.name}-0`) && new RegExp(`^${nodePattern}$`).test(`${inf.metadata.name}-12`), 'pod names match');
-      assert.ok(!new RegExp(`^${nodePattern}$`).test('evil.example.com'), 'only our pods can be named');
-      assert.ok(new RegExp(`^${restPattern}$`).test('ws/123e4567-e89b-42d3-a456-426614174000'), 'the seed\'s /ws/<sessionId> ends the URL');
-      for (const [svcName, upstream] of [['control-plane', 'control_plane'], ['fsr', 'fsr'], ['chat', 'chat']] as const) {
-        const s = find(objs, 'Service', svcName);
-        assert.ok(conf.includes(`upstream ${upstream} { server ${svcName}:${s.spec.ports[0].port}; }`), `gateway upstream ${svcName}`);
+      const location = /location ~ "(\^\/inference\/[^"]+)"/.exec(conf);
+      assert.ok(location, 'a per-node location in the gateway');
+      const route = new RegExp(location[1]!);
+      const upstream = /map \$inference_node \$inference_upstream \{ default (\S+); \}/.exec(conf);
+      assert.ok(upstream, 'the node id -> DNS name map');
+      const sid = '123e4567-e89b-42d3-a456-426614174000';
+      for (const ordinal of [0, 12]) {
+        const pod = `${inf.metadata.name}-${ordinal}`;
+        // the node's own config as the kubelet gives it to this pod (ConfigMap, env; secrets filled in)
+        const raw: Record<string, string> = { ...configData(objs) };
+        for (const e of c.env ?? []) {
+          if (e.value !== undefined) raw[e.name] = e.value;
+          else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.name') raw[e.name] = pod;
+          else if (e.valueFrom?.secretKeyRef) raw[e.name] = e.name === 'REDIS_URL' ? 'redis://redis:6379' : 'x'.repeat(48);
+        }
+        // as the app loads it at boot (empty = unset; a deprecated key name would warn)
+        const warnings: string[] = [];
+        const cfg = loadConfig(InferenceConfigSchema, raw, { renamed: INFERENCE_RENAMED_KEYS, warn: (m: string) => warnings.push(m) });
+        assert.deepEqual(warnings, [], `${pod}: no deprecated config key in the manifests`);
+        assert.equal(cfg.INFERENCE_NODE_ID, pod);
+        const wsUrl = new URL(`${publicWsBase(cfg.INFERENCE_PUBLIC_WS_BASE ?? '', cfg.INFERENCE_NODE_ID)}/ws/${sid}`);
+        assert.equal(wsUrl.protocol, 'wss:', `${pod}: TLS at the public host`);
+        const m = route.exec(wsUrl.pathname);
+        assert.ok(m?.groups, `${pod}: the gateway routes ${wsUrl.pathname}`);
+        assert.equal(m.groups.inference_node, pod, 'the id in the path is the pod name');
+        assert.equal(m.groups.inference_path, `/ws/${sid}`, "the node sees the seed's /ws/<sessionId>");
+        const target: string = upstream[1]!.replace('$inference_node', m.groups.inference_node);
+        assert.equal(target, `${pod}.${headless.metadata.name}.${inf.metadata.namespace}.svc.cluster.local:${headless.spec.ports[0].port}`, `${pod}: its per-pod DNS name`);
+        assert.equal(headless.spec.ports[0].port, c.ports![0]!.containerPort);
       }
-      assert.doesNotMatch(conf, /\$request_uri|\$args/, 'query strings (tokens) are never logged');
-      assert.doesNotMatch(conf, /location[^{]*metrics/, '/metrics is not public');
+      for (const other of ['evil.example.com', 'kubernetes.default', 'Inference-0']) assert.ok(!route.test(`/inference/${other}/ws/${sid}`), `only a pod name can be named (${other})`);
+      assert.doesNotMatch(conf, /log_format[^;]*(\$request_uri|\$args|\$query_string)/, 'query strings (tokens) are never logged');
+      assert.match(conf, /location = \/metrics \{\s*return 404/, '/metrics is not public');
+      assert.doesNotMatch(conf, /location[^{]*metrics[^{]*\{\s*proxy_pass/, '/metrics is never proxied');
     });
 
     it("the gateway's nginx.conf passes nginx -t", () => {
       assert.ok(existsSync(NGINX), `${NGINX} is missing: apt-get install nginx`);
       const conf = gatewayConf(objs);
       const dir = mkdtempSync(join(tmpdir(), 'k8s-gateway-'));
-      // cluster names do not resolve here: the same file with loopback for each host
-      const local = conf
-        .replace(/resolver \S+/, 'resolver 127.0.0.1')
-        .replace(/server [a-z-]+:(\d+);/g, 'server 127.0.0.1:$1;')
-        .replace(/pid \S+;/, `pid ${dir}/nginx.pid;`)
-        .replace(/access_log \/dev\/stdout/, `access_log ${dir}/access.log`);
-      writeFileSync(join(dir, 'nginx.conf'), `error_log ${dir}/error.log;\n${local}`);
-      const r = spawnSync(NGINX, ['-t', '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { encoding: 'utf8', cwd: dir });
-      assert.equal(r.status, 0, r.stderr);
+      try {
+        // cluster names do not resolve here: the same file with loopback for each host, and a
+        // private prefix for nginx's own files
+        const local = conf
+          .replace(/resolver \S+/, 'resolver 127.0.0.1')
+          .replace(/server [a-z-]+:(\d+);/g, 'server 127.0.0.1:$1;')
+          .replace(/access_log \/dev\/stdout/, `access_log ${dir}/access.log`)
+          .replace(/^http \{$/m, `http {\n${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((k) => `  ${k}_temp_path ${dir}/${k};`).join('\n')}`);
+        assert.notEqual(local, conf);
+        writeFileSync(join(dir, 'nginx.conf'), local);
+        const r = spawnSync(NGINX, ['-t', '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'), '-g', `pid ${dir}/nginx.pid;`], { encoding: 'utf8', cwd: dir });
+        assert.equal(r.status, 0, r.stderr);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 }

@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { CHAT_METRICS } from '@squirret/chat';
 import { CONTROL_PLANE_METRICS } from '@squirret/control-plane';
 import { FSR_METRICS } from '@squirret/fsr';
+import { COMPOSE_TOPOLOGY } from '@squirret/gateway';
 import { INFERENCE_METRICS } from '@squirret/inference';
 import { KIT_METRICS, MetricsService } from '@squirret/server-kit';
 import { REPO_ROOT } from '@squirret/testing';
@@ -161,12 +162,20 @@ describe('prometheus config and alert rules', () => {
     for (const r of alerts) for (const n of metricNames(r.expr)) assert.ok(known(n, exported), `${r.alert}: ${n} is not exported`);
     const config = parse(readFileSync(join(PROM_DIR, 'prometheus.yml'), 'utf8')) as { scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[] };
     assert.deepEqual(config.scrape_configs.map((s) => s.job_name).sort(), [...SERVICES].sort());
-    const compose = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { environment?: Record<string, string> }> };
+    const compose = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+      services: Record<string, { build?: { dockerfile?: string }; environment?: Record<string, string> }>;
+    };
     for (const s of config.scrape_configs) {
-      const [host, port] = s.static_configs[0]!.targets[0]!.split(':');
-      assert.equal(host, s.job_name, `${s.job_name}: scraped by its compose name`);
-      assert.equal(compose.services[s.job_name]?.environment?.PORT, port, `${s.job_name}: on its port`);
+      // every container of the app (two inference nodes in compose), each by its compose name and port
+      const containers = Object.entries(compose.services).filter(([, c]) => c.build?.dockerfile === `apps/${s.job_name}/Dockerfile`);
+      assert.ok(containers.length >= 1, `${s.job_name}: a compose service`);
+      const targets = s.static_configs.flatMap((c) => c.targets);
+      assert.deepEqual(targets.sort(), containers.map(([name, c]) => `${name}:${c.environment?.PORT}`).sort(), `${s.job_name}: scrapes each of its containers on its port`);
     }
+    // the nodes Prometheus scrapes are the nodes the compose gateway routes to
+    assert.ok('nodes' in COMPOSE_TOPOLOGY.inference);
+    const inference = config.scrape_configs.find((s) => s.job_name === 'inference')!;
+    assert.deepEqual(inference.static_configs.flatMap((c) => c.targets).sort(), COMPOSE_TOPOLOGY.inference.nodes.map((n) => n.address).sort());
   });
 
   it("prometheus-adapter serves the HPA's metric from an exported series", () => {

@@ -17,7 +17,7 @@ describe('gateway config rendering', () => {
     assert.equal(readFileSync(COMPOSE_CONFIG_PATH, 'utf8'), renderGatewayConfig(COMPOSE_TOPOLOGY));
   });
 
-  it('the committed infra/nginx/nginx.k8s.conf is the template rendered for Kubernetes (per-pod DNS)', () => {
+  it('the committed infra/k8s/base/gateway/nginx.conf (the gateway ConfigMap) is the template rendered for Kubernetes (per-pod DNS)', () => {
     const conf = readFileSync(K8S_CONFIG_PATH, 'utf8');
     assert.equal(conf, renderGatewayConfig(K8S_TOPOLOGY));
     assert.match(conf, /default \$inference_node\.inference\.squirret\.svc\.cluster\.local:8082;/);
@@ -37,6 +37,25 @@ describe('gateway config rendering', () => {
     const conf = renderGatewayConfig({ ...base, inference: { dns: { pattern: '{nodeId}.inference.squirret.svc.cluster.local:8082', resolver: 'kube-dns.kube-system.svc.cluster.local' } } });
     assert.match(conf, /resolver kube-dns\.kube-system\.svc\.cluster\.local valid=5s ipv6=off;/);
     assert.match(conf, /default \$inference_node\.inference\.squirret\.svc\.cluster\.local:8082;/);
+  });
+
+  it('a DNS-mode route takes one DNS label as the node id (pod names), a node map any NODE_ID', () => {
+    const route = (conf: string): RegExp => {
+      const m = /location ~ "(\^\/inference\/[^"]+)"/.exec(conf);
+      assert.ok(m, 'the inference location');
+      return new RegExp(m[1]!);
+    };
+    const sid = '123e4567-e89b-42d3-a456-426614174000';
+    const dns = route(renderGatewayConfig(K8S_TOPOLOGY));
+    for (const id of ['inference-0', 'inference-12', 'a']) assert.equal(dns.exec(`/inference/${id}/ws/${sid}`)?.groups?.inference_node, id);
+    for (const id of ['evil.example.com', 'inference-0.x', 'Inference-0', 'a_b', '-a', 'a-', 'x'.repeat(64)]) assert.doesNotMatch(`/inference/${id}/ws/${sid}`, dns, id);
+    const map = route(renderGatewayConfig(base));
+    for (const id of ['node-a', 'Node_A.1']) assert.equal(map.exec(`/inference/${id}/health/ready`)?.groups?.inference_node, id);
+    assert.doesNotMatch(`/inference/a;b/ws/${sid}`, map);
+  });
+
+  it('answers its own liveness at /gateway/health (the k8s probes), whatever is behind it', () => {
+    assert.match(renderGatewayConfig(base), /location = \/gateway\/health \{ access_log off; return 200 '\{"status":"ok"\}'; \}/);
   });
 
   it('never logs query strings (tokens travel in them) and proxies health instead of answering it', () => {

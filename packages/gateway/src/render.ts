@@ -1,13 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { validateTopology, type GatewayTopology } from './topology';
+import { NODE_ID_DNS_LABEL, NODE_ID_PATTERN, validateTopology, type GatewayTopology } from './topology';
 
 /** The repository's gateway template (this file lives in packages/gateway/dist). */
 export const TEMPLATE_PATH = resolve(__dirname, '../../../infra/nginx/nginx.conf.template');
 /** The committed config for docker-compose.yml, rendered from the template (a test checks for drift). */
 export const COMPOSE_CONFIG_PATH = resolve(__dirname, '../../../infra/nginx/nginx.conf');
-/** The committed config for Kubernetes (per-pod DNS; a ConfigMap for the gateway Deployment). */
-export const K8S_CONFIG_PATH = resolve(__dirname, '../../../infra/nginx/nginx.k8s.conf');
+/**
+ * The committed config for Kubernetes (per-pod DNS): the gateway Deployment's ConfigMap, generated
+ * by infra/k8s/base/kustomization.yaml from this file (kustomize reads only inside its root).
+ */
+export const K8S_CONFIG_PATH = resolve(__dirname, '../../../infra/k8s/base/gateway/nginx.conf');
+
+/** A pattern's body, for the route's capture group (no anchors). */
+const regexBody = (re: RegExp): string => re.source.replace(/^\^/, '').replace(/\$$/, '');
 
 const servers = (list: readonly string[]): string => list.map((s) => `    server ${s};`).join('\n');
 
@@ -50,6 +56,8 @@ export function renderGatewayConfig(t: GatewayTopology, template: string = readF
     FSR_SERVERS: servers(t.fsr),
     CHAT_SERVERS: servers(t.chat),
     INFERENCE_NODES: inferenceBlock(t),
+    // a map looks ids up (an unknown one is a 404); a DNS name is built from one label only
+    NODE_ID_REGEX: regexBody('nodes' in t.inference ? NODE_ID_PATTERN : NODE_ID_DNS_LABEL),
     LISTEN: t.listen,
   };
   const out = template.replace(/\{\{([A-Z_]+)\}\}\n?/g, (whole, name: string) => {

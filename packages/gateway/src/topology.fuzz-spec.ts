@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { renderGatewayConfig } from './render';
-import { TopologyError, parseNodeRoute, type GatewayTopology } from './topology';
+import { K8S_TOPOLOGY, TopologyError, parseNodeRoute, type GatewayTopology } from './topology';
 
 const seed = Number(process.env.FUZZ_SEED ?? 1307);
 const numRuns = Math.max(1, Math.round(500 * Number(process.env.FUZZ_SCALE ?? 1)));
@@ -39,6 +39,24 @@ describe('gateway topology (fast-check)', () => {
           assert.ok(!UNSAFE.test(id) && !UNSAFE.test(address));
           assert.ok(conf.includes(`    ${id} inference_node_`));
         }
+      }),
+      { seed, numRuns },
+    );
+  });
+
+  it('the per-pod DNS route builds a name only under the headless Service domain, from any path', () => {
+    const conf = renderGatewayConfig(K8S_TOPOLOGY);
+    const route = new RegExp(/location ~ "(\^\/inference\/[^"]+)"/.exec(conf)![1]!);
+    const target = /map \$inference_node \$inference_upstream \{ default (\S+); \}/.exec(conf)![1]!;
+    const domain = '.inference.squirret.svc.cluster.local:8082';
+    const id = fc.oneof(fc.string(), fc.stringMatching(/^[a-z0-9.-]{1,70}$/), fc.constantFrom('inference-0', 'a.b', 'kubernetes.default.svc', '..', 'x:1'));
+    fc.assert(
+      fc.property(id, (s) => {
+        const m = route.exec(`/inference/${s}/ws/123e4567-e89b-42d3-a456-426614174000`);
+        if (!m) return;
+        const host = target.replace('$inference_node', m.groups!.inference_node!);
+        assert.ok(host.endsWith(domain) && !host.slice(0, -domain.length).includes('.'), host);
+        assert.ok(!UNSAFE.test(host) && !host.includes('/'), host);
       }),
       { seed, numRuns },
     );

@@ -18,7 +18,9 @@ export interface GatewayTopology {
  * How `/inference/<nodeId>/…` finds its node: a static map (compose, tests: one entry per node,
  * re-rendered and `nginx -s reload`ed when nodes change), or a DNS pattern resolved per request
  * (Kubernetes: a StatefulSet's pods behind a headless Service, `{nodeId}.inference.<ns>.svc.cluster.local`,
- * INFERENCE_NODE_ID = pod name; nodes come and go without touching the gateway).
+ * INFERENCE_NODE_ID = pod name; nodes come and go without touching the gateway). In DNS mode the route takes
+ * only one lower-case DNS label as the id (NODE_ID_DNS_LABEL), so the name it builds stays under the
+ * pattern's domain: a path can name a pod of the headless Service, never another host.
  */
 export type InferenceRouting =
   | { readonly nodes: readonly InferenceNodeRoute[] }
@@ -32,6 +34,8 @@ export interface InferenceNodeRoute {
 
 /** INFERENCE_NODE_ID's rule (apps/inference config): what the gateway's route accepts. */
 export const NODE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** The ids a DNS-mode route accepts: one RFC 1123 label, what a pod name is (`inference-0`). */
+export const NODE_ID_DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const HOST = '(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]+\\])';
 const PORT = '(?:[1-9][0-9]{0,4})';
 /** `host:port` (a name, an IPv4 address or a bracketed IPv6 address). */
@@ -104,11 +108,13 @@ export const COMPOSE_TOPOLOGY: GatewayTopology = {
 };
 
 /**
- * Kubernetes' topology (namespace `squirret`): the services by their Service names (resolved once at
- * start, through the pod's search path), the data plane per pod: the inference StatefulSet's
- * headless Service `inference` gives each pod `<pod>.inference.squirret.svc.cluster.local`, INFERENCE_NODE_ID is
- * the pod name, so the id in the path is the pod's DNS label. nginx's own resolver (per request)
- * ignores search paths: the pattern is fully qualified. Rendered to infra/nginx/nginx.k8s.conf.
+ * Kubernetes' topology, as infra/k8s/base declares it (namespace `squirret`; apps/platform's
+ * k8s.spec.ts checks each value against the rendered manifests): the services by their Service
+ * names (resolved once at start, through the pod's search path), the data plane per pod: the
+ * inference StatefulSet's headless Service `inference` gives each pod
+ * `<pod>.inference.squirret.svc.cluster.local`, INFERENCE_NODE_ID is the pod name, so the id in the path is
+ * the pod's DNS label. nginx's own resolver (per request) ignores search paths: the pattern is
+ * fully qualified. Rendered to infra/k8s/base/gateway/nginx.conf (the gateway's ConfigMap).
  */
 export const K8S_TOPOLOGY: GatewayTopology = {
   listen: '8080',
