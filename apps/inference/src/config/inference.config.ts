@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { availableParallelism } from 'node:os';
 import { env, loadConfig, type Env } from '@squirret/config';
+import { POSE_MODELS } from '@squirret/contracts';
 import { z } from 'zod';
 
 /** Every setting of the inference data plane, validated once at boot. */
@@ -28,6 +29,11 @@ export const InferenceConfigSchema = z.object({
   /** Pose workers (one per core by default); 0 disables the model (allocation-only node, tests). */
   POSE_WORKERS: env.int(availableParallelism(), 0),
   POSE_BACKEND: z.enum(['auto', 'tensorflow', 'wasm']).default('auto'),
+  /**
+   * The pose model: BlazePose (33 landmarks with heels and toes; lite or full) or MoveNet Lightning
+   * (COCO-17 only, no feet). Default chosen by bench:inference (see packages/pose/README.md).
+   */
+  POSE_MODEL: z.enum(POSE_MODELS).default('blazepose-lite'),
   /** Largest image accepted, in bytes and in pixels. */
   MAX_IMAGE_BYTES: env.int(2 * 1024 * 1024, 1024),
   MAX_IMAGE_PIXELS: env.int(4096 * 4096, 64 * 64),

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { type Keypoint } from '@squirret/contracts';
-import { PoseError, PosePool } from '@squirret/pose';
+import type { PoseModelName } from '@squirret/contracts';
+import { PoseError, PosePool, type PoseTrack } from '@squirret/pose';
 import type { InferenceConfig } from '../config/inference.config';
 import { INF_CONFIG } from '../inference.tokens';
-import type { FrameEstimator } from '../stream/stream-session';
+import type { FrameEstimate, FrameEstimator } from '../stream/stream-session';
 
 /**
- * The MoveNet worker pool of this node: started at boot (warm-up happens in the workers while the
+ * The pose worker pool of this node (POSE_MODEL: BlazePose or MoveNet): started at boot (warm-up happens in the workers while the
  * server already answers health checks), ready only after every worker warmed up.
  */
 @Injectable()
@@ -25,6 +25,7 @@ export class PoseEngine implements FrameEstimator, OnApplicationBootstrap, OnApp
       config.POSE_WORKERS > 0
         ? new PosePool({
             workers: config.POSE_WORKERS,
+            model: config.POSE_MODEL,
             // Each session has at most one frame in the pool; the queue holds one per session.
             maxQueue: config.CAPACITY,
             backend: config.POSE_BACKEND,
@@ -44,6 +45,11 @@ export class PoseEngine implements FrameEstimator, OnApplicationBootstrap, OnApp
     return this.warm;
   }
 
+  /** The model this node runs. */
+  get model(): PoseModelName {
+    return this.config.POSE_MODEL;
+  }
+
   get enabled(): boolean {
     return this.pool !== undefined;
   }
@@ -60,7 +66,7 @@ export class PoseEngine implements FrameEstimator, OnApplicationBootstrap, OnApp
       .then(() => {
         this.warm = true;
         this.markWarm();
-        this.logger.log({ workers: this.config.POSE_WORKERS, ms: Date.now() - t0 }, 'pose model warm');
+        this.logger.log({ model: this.config.POSE_MODEL, workers: this.config.POSE_WORKERS, ms: Date.now() - t0 }, 'pose model warm');
       })
       .catch((err: unknown) => {
         this.failure = err instanceof Error ? err.message : String(err);
@@ -72,9 +78,16 @@ export class PoseEngine implements FrameEstimator, OnApplicationBootstrap, OnApp
     await this.pool?.close();
   }
 
-  async estimate(image: Uint8Array): Promise<{ keypoints: Keypoint[]; inferenceMs: number }> {
+  async estimate(image: Uint8Array, track?: PoseTrack): Promise<FrameEstimate> {
     if (!this.pool) throw new PoseError('POOL_NOT_STARTED', 'this node runs without a pose model (POSE_WORKERS=0)');
-    const r = await this.pool.estimate(image);
-    return { keypoints: r.keypoints, inferenceMs: r.inferenceMs };
+    const r = await this.pool.estimate(image, track);
+    return {
+      model: this.config.POSE_MODEL,
+      keypoints: r.keypoints,
+      ...(r.feet !== undefined ? { feet: r.feet } : {}),
+      ...(r.landmarks !== undefined ? { landmarks: r.landmarks } : {}),
+      ...(r.track !== undefined ? { track: r.track } : {}),
+      inferenceMs: r.inferenceMs,
+    };
   }
 }

@@ -11,7 +11,7 @@ export interface Roi {
   readonly cy: number;
   readonly width: number;
   readonly height: number;
-  /** Radians, in (-π, π]; 0 means the crop is upright in the image. */
+  /** Radians, in [-π, π); 0 means the crop is upright in the image, π/2 that the crop's up is the image's right. */
   readonly rotation: number;
 }
 
@@ -26,7 +26,7 @@ export const ROI_SCALE = 1.25;
 /** The scale point sits straight above the centre for an upright person: 90° in image terms. */
 const TARGET_ANGLE = Math.PI / 2;
 
-/** Wraps an angle into (-π, π]. */
+/** Wraps an angle into [-π, π). */
 export function normalizeRadians(angle: number): number {
   return angle - 2 * Math.PI * Math.floor((angle + Math.PI) / (2 * Math.PI));
 }
