@@ -14,6 +14,7 @@ runMain(async () => {
   say('Squirret platform is up (all-in-one)');
   say(`  REST          ${http}  (POST /internal/session, /auth/upgrade, /api/session, …)`);
   say(`  inference ws  ${ws}/ws/<sessionId>?token=<wsToken>`);
+  say(`  pose model    ${platform.pose.workers > 0 ? `${platform.pose.model} on ${platform.pose.workers} worker(s) (POSE_MODEL: blazepose-lite | blazepose-full | movenet-lightning)` : 'none (POSE_WORKERS=0)'}`);
   say(`  health        ${http}/health/live  ${http}/health/ready`);
   say(`  metrics       ${http}/metrics`);
   say(`  OpenAPI       ${http}/openapi.json`);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createBus, type Bus } from '@squirret/bus';
+import type { PoseModelName } from '@squirret/contracts';
 import { ChatModule, createChatDeps, loadChatConfig } from '@squirret/chat';
 import { ControlPlaneModule, createControlPlaneDeps, loadControlPlaneConfig } from '@squirret/control-plane';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '@squirret/database';
@@ -22,6 +23,8 @@ export interface Platform {
   readonly databaseUrl: string;
   readonly embedded: EmbeddedDatabase | undefined;
   readonly bus: Bus;
+  /** What the data plane runs (POSE_MODEL, POSE_WORKERS), for the start-up banner. */
+  readonly pose: { readonly model: PoseModelName; readonly workers: number };
   /** The chat rooms use the generated development Spring secret (tokens: `npm run demo-token -w apps/platform`). */
   readonly devSpringSecret: boolean;
   close(): Promise<void>;
@@ -101,6 +104,7 @@ export async function buildPlatform(source: Env, log: (msg: string) => void = ()
     databaseUrl,
     embedded,
     bus,
+    pose: { model: infConfig.POSE_MODEL, workers: infConfig.POSE_WORKERS },
     devSpringSecret: devSpring,
     close: async () => {
       await fsr.close();

@@ -31,9 +31,12 @@ export const InferenceConfigSchema = z.object({
   POSE_BACKEND: z.enum(['auto', 'tensorflow', 'wasm']).default('auto'),
   /**
    * The pose model: BlazePose (33 landmarks with heels and toes; lite or full) or MoveNet Lightning
-   * (COCO-17 only, no feet). Default chosen by bench:inference (see packages/pose/README.md).
+   * (COCO-17 only, no feet). Default blazepose-full: the one BlazePose variant on which the shipped
+   * analyzer gets every verdict of the real clips that it gets on MoveNet (lite misjudges the
+   * bending-forward clip's lumbar), and the model the training data was recorded with; lite is
+   * cheaper (bench:inference, packages/pose/README.md).
    */
-  POSE_MODEL: z.enum(POSE_MODELS).default('blazepose-lite'),
+  POSE_MODEL: z.enum(POSE_MODELS).default('blazepose-full'),
   /** Largest image accepted, in bytes and in pixels. */
   MAX_IMAGE_BYTES: env.int(2 * 1024 * 1024, 1024),
   MAX_IMAGE_PIXELS: env.int(4096 * 4096, 64 * 64),
