@@ -33,8 +33,9 @@ export const InferenceConfigSchema = z.object({
    * The pose model: BlazePose (33 landmarks with heels and toes; lite or full) or MoveNet Lightning
    * (COCO-17 only, no feet). Default blazepose-full: the one BlazePose variant on which the shipped
    * analyzer gets every verdict of the real clips that it gets on MoveNet (lite misjudges the
-   * bending-forward clip's lumbar), and the model the training data was recorded with; lite is
-   * cheaper (bench:inference, packages/pose/README.md).
+   * bending-forward clip's lumbar), and MediaPipe Pose's default complexity (the training data was
+   * recorded with MediaPipe Pose). It costs about 1.4x MoveNet per frame here, lite about 0.8x
+   * (packages/pose/README.md): switch to lite once the analyzer judges it right.
    */
   POSE_MODEL: z.enum(POSE_MODELS).default('blazepose-full'),
   /** Largest image accepted, in bytes and in pixels. */
