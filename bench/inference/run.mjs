@@ -1,11 +1,14 @@
-// bench/inference, in one run: (a) the bare model loop (same backend, same cores), (b) the
-// service saturated by simulated clients streaming the real clips' frames, (c) JSON-base64 next to
-// binary frames; plus latency at half load. Prints analysed frames/s and its ratio to (a),
-// p50/p95 latency at half load and at saturation, and the drop rate.
-// Fairness: both sides are measured hot (unmeasured warm-up first), and the bare loop, JSON and
-// binary phases alternate over BENCH_ROUNDS rounds, so a drift of the machine's speed during the
-// run (common on this shared VM: the bare loop alone moved 38-57 frames/s between runs) falls on
-// all three alike.
+// bench/inference, in one run, for each selectable INFERENCE_POSE_MODEL (BENCH_MODELS, default all three):
+// (a) the bare model loop (same model, backend and cores; BlazePose tracking from frame to frame as
+// one stream does), (b) the service saturated by simulated clients streaming the real clips'
+// frames, (c) JSON-base64 next to binary frames; plus latency at half load. Prints a table of
+// analysed frames/s and its ratio to (a), p95 at half load against one inference, and
+// BlazePose-lite against MoveNet Lightning.
+// Fairness: both sides are measured hot (unmeasured warm-up first; each session's first frame, the
+// one BlazePose's detector runs on, is answered before the clock starts), and every model's bare
+// loop, JSON and binary phases alternate over BENCH_ROUNDS rounds (all models' services are up at
+// once, idle while another is measured), so a drift of the machine's speed during the run (common
+// on this shared VM: the bare loop alone moved 38-57 frames/s between runs) falls on all alike.
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
@@ -29,6 +32,7 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
 // Unmeasured load before measuring: the first seconds under load are slower (JIT and WASM tier-up
 // in the workers); without it whichever phase ran first looked ~10% worse.
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 5_000);
+const MODELS = (process.env.BENCH_MODELS ?? 'blazepose-lite,blazepose-full,movenet-lightning').split(',').map((m) => m.trim()).filter(Boolean);
 const CLIPS = join(process.env.SQUIRRET_DATASETS ?? join(root, '..', 'shared', 'datasets'), 'squat_clips_gif');
 
 // The clips' frames as JPEG (what a phone would send).
@@ -39,16 +43,7 @@ for (const f of readdirSync(CLIPS).filter((x) => x.endsWith('.gif')).sort()) {
 }
 
 
-const { db, platform } = await startPlatform(createScratchDatabase, {
-  SESSION_RATE_LIMIT: '100000000',
-  INFERENCE_POSE_WORKERS: String(WORKERS),
-});
-for (;;) {
-  const r = await fetch(`${platform.url}/health/ready`);
-  if (r.ok) break;
-  await new Promise((r2) => setTimeout(r2, 200));
-}
-
+let platform;
 /**
  * `clients` sessions each send frames at `fps` (0 = as fast as answers come back, one in flight
  * plus one waiting) for PHASE_MS; returns analysed frames/s, latency (send -> analysis) and drops.
@@ -61,6 +56,24 @@ async function drive({ clients, fps, binary, durationMs = PHASE_MS }) {
     await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
     sockets.push(ws);
   }
+  // Each session's first frame before the clock starts: a real session streams for minutes, and its
+  // first frame is the one that runs BlazePose's person detector (a one-off per session, not the
+  // steady state this measures).
+  await Promise.all(
+    sockets.map(
+      (ws, ci) =>
+        new Promise((done) => {
+          const onMessage = (d) => {
+            const m = JSON.parse(d.toString());
+            if (m.type !== 'analysis' && m.type !== 'error') return;
+            ws.off('message', onMessage);
+            done();
+          };
+          ws.on('message', onMessage);
+          ws.send(encodeBinaryFrame(1_000_000, Date.now(), frames[(ci * 7) % frames.length]));
+        }),
+    ),
+  );
   const lat = [];
   let analysed = 0;
   let sent = 0;
@@ -139,38 +152,89 @@ function summarizeBare(runs) {
     inferenceMs: stats('inferenceMs'),
     decodeMs: stats('decodeMs'),
     rounds: runs.map((r) => round(r.framesPerSecond)),
+    detectorRuns: runs.reduce((a, r) => a + (r.detectorRuns ?? 0), 0),
+    framesDone: runs.reduce((a, r) => a + r.framesDone, 0),
   };
 }
 
-if (WARMUP_MS > 0) await drive({ clients: CLIENTS, fps: 30, binary: false, durationMs: WARMUP_MS });
-const roundMs = PHASE_MS / ROUNDS;
-const bareRuns = [];
-const jsonRuns = [];
-const binaryRuns = [];
-for (let i = 0; i < ROUNDS; i++) {
-  // (a) the bare loop: decode + MoveNet in WORKERS worker threads, nothing around it (the service idles).
-  bareRuns.push(await runBareLoop({ frames, durationMs: roundMs, warmupMs: WARMUP_MS, workers: WORKERS }));
-  jsonRuns.push(await drive({ clients: CLIENTS, fps: 30, binary: false, durationMs: roundMs }));
-  binaryRuns.push(await drive({ clients: CLIENTS, fps: 30, binary: true, durationMs: roundMs }));
+/** The service on one model: a platform process with INFERENCE_POSE_MODEL set, ready. */
+async function startModel(model) {
+  const started = await startPlatform(createScratchDatabase, {
+    SESSION_RATE_LIMIT: '100000000',
+    INFERENCE_POSE_WORKERS: String(WORKERS),
+    INFERENCE_POSE_MODEL: model,
+  });
+  for (;;) {
+    const r = await fetch(`${started.platform.url}/health/ready`);
+    if (r.ok) break;
+    await new Promise((r2) => setTimeout(r2, 200));
+  }
+  return { model, ...started, bareRuns: [], jsonRuns: [], binaryRuns: [] };
 }
-const bare = summarizeBare(bareRuns);
-const saturatedJson = summarize(jsonRuns);
-const saturatedBinary = summarize(binaryRuns);
-// Half load: total offered rate = half the bare loop's frames/s, spread over two sessions.
-const halfFps = bare.framesPerSecond / 2 / 2;
-const half = summarize([await drive({ clients: 2, fps: halfFps, binary: true })]);
 
-platform.child.kill('SIGTERM');
-await new Promise((r) => setTimeout(r, 1500));
-await db.drop();
-
-const best = Math.max(saturatedJson.analysedPerSec, saturatedBinary.analysedPerSec);
-const oneInference = bare.inferenceMs.p50 + bare.decodeMs.p50;
-console.log(`(a) bare loop: ${round(bare.framesPerSecond)} frames/s with ${bare.workers} worker(s), backend ${bare.backend?.name ?? bare.backend}, one inference p50 ${round(bare.inferenceMs.p50)} ms + decode ${round(bare.decodeMs.p50)} ms (rounds: ${bare.rounds.join(', ')} frames/s)`);
-for (const r of [saturatedJson, saturatedBinary, half]) {
-  console.log(`    service ${r.clients} clients @ ${r.fps} fps ${r.encoding}: ${r.analysedPerSec} analysed/s of ${r.sentPerSec} sent/s, drop rate ${r.dropRate}, latency p50 ${r.p50ms} ms p95 ${r.p95ms} ms, server CPU ${r.serverCpuPercent}%`);
+// Every model's service runs at once (idle while another is measured), so that each round goes
+// through all models in turn and a drift of the machine's speed falls on all of them alike.
+const services = [];
+for (const model of MODELS) services.push(await startModel(model));
+try {
+  for (const svc of services) {
+    platform = svc.platform;
+    if (WARMUP_MS > 0) await drive({ clients: CLIENTS, fps: 30, binary: false, durationMs: WARMUP_MS });
+  }
+  const roundMs = PHASE_MS / ROUNDS;
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const svc of services) {
+      platform = svc.platform;
+      // (a) the bare loop: decode + the model in WORKERS worker threads, nothing around it (the services idle).
+      svc.bareRuns.push(await runBareLoop({ frames, durationMs: roundMs, warmupMs: WARMUP_MS, workers: WORKERS, model: svc.model }));
+      svc.jsonRuns.push(await drive({ clients: CLIENTS, fps: 30, binary: false, durationMs: roundMs }));
+      svc.binaryRuns.push(await drive({ clients: CLIENTS, fps: 30, binary: true, durationMs: roundMs }));
+    }
+  }
+  for (const svc of services) {
+    platform = svc.platform;
+    svc.bare = summarizeBare(svc.bareRuns);
+    // Half load: total offered rate = half the bare loop's frames/s, spread over two sessions.
+    svc.half = summarize([await drive({ clients: 2, fps: svc.bare.framesPerSecond / 2 / 2, binary: true })]);
+  }
+} finally {
+  for (const svc of services) svc.platform.child.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 1500));
+  for (const svc of services) await svc.db.drop();
 }
-console.log(`(b) saturated / bare loop: ${round(best / bare.framesPerSecond, 3)} (target >= 0.9)`);
-console.log(`(c) binary / json-base64 analysed/s: ${round(saturatedBinary.analysedPerSec / saturatedJson.analysedPerSec, 3)}; CPU ${saturatedBinary.serverCpuPercent}% vs ${saturatedJson.serverCpuPercent}%`);
-console.log(`half load p95 / one inference (decode + model p50 ${round(oneInference)} ms): ${round(half.p95ms / oneInference, 2)} (target <= 2)`);
-console.log(JSON.stringify({ bare: { framesPerSecond: bare.framesPerSecond, workers: bare.workers, inferenceMs: bare.inferenceMs, decodeMs: bare.decodeMs, rounds: bare.rounds }, rounds: ROUNDS, saturatedJson, saturatedBinary, half }));
+const results = services.map((svc) => ({
+  model: svc.model,
+  bare: svc.bare,
+  saturatedJson: summarize(svc.jsonRuns),
+  saturatedBinary: summarize(svc.binaryRuns),
+  half: svc.half,
+}));
+
+const load = (await import('node:os')).loadavg();
+const pad = (v, n) => String(v).padStart(n);
+console.log(`\nbench:inference: ${WORKERS} worker(s), ${CLIENTS} clients at 30 fps when saturated, ${ROUNDS} round(s) of ${PHASE_MS / ROUNDS} ms per phase, load average at the end ${load.map((l) => l.toFixed(1)).join(' ')} (a shared machine: compare the ratios, not the raw figures across runs)`);
+console.log(`${'model'.padEnd(18)} ${pad('bare f/s', 9)} ${pad('binary f/s', 11)} ${pad('ratio', 6)} ${pad('json f/s', 9)} ${pad('ratio', 6)} ${pad('1 inference ms', 15)} ${pad('half-load p95', 14)} ${pad('ratio', 6)} ${pad('detector runs', 14)}`);
+for (const r of results) {
+  const oneInference = r.bare.inferenceMs.p50 + r.bare.decodeMs.p50;
+  console.log(
+    `${r.model.padEnd(18)} ${pad(round(r.bare.framesPerSecond), 9)} ${pad(r.saturatedBinary.analysedPerSec, 11)} ${pad(round(r.saturatedBinary.analysedPerSec / r.bare.framesPerSecond, 3), 6)} ` +
+      `${pad(r.saturatedJson.analysedPerSec, 9)} ${pad(round(r.saturatedJson.analysedPerSec / r.bare.framesPerSecond, 3), 6)} ${pad(round(oneInference), 15)} ${pad(r.half.p95ms, 14)} ` +
+      `${pad(round(r.half.p95ms / oneInference, 2), 6)} ${pad(`${r.bare.detectorRuns}/${r.bare.framesDone}`, 14)}`,
+  );
+}
+console.log('targets: binary ratio >= 0.95, json ratio >= 0.9, half-load p95 / one inference <= 1.5');
+const byModel = Object.fromEntries(results.map((r) => [r.model, r]));
+if (byModel['blazepose-lite'] && byModel['movenet-lightning']) {
+  const lite = byModel['blazepose-lite'];
+  const movenet = byModel['movenet-lightning'];
+  console.log(
+    `blazepose-lite / movenet-lightning analysed frames/s: binary ${round(lite.saturatedBinary.analysedPerSec / movenet.saturatedBinary.analysedPerSec, 3)}, ` +
+      `json ${round(lite.saturatedJson.analysedPerSec / movenet.saturatedJson.analysedPerSec, 3)}, bare ${round(lite.bare.framesPerSecond / movenet.bare.framesPerSecond, 3)} (target >= 1)`,
+  );
+}
+for (const r of results) {
+  for (const x of [r.saturatedJson, r.saturatedBinary, r.half]) {
+    console.log(`    ${r.model} service ${x.clients} clients @ ${x.fps} fps ${x.encoding}: ${x.analysedPerSec} analysed/s of ${x.sentPerSec} sent/s, drop rate ${x.dropRate}, latency p50 ${x.p50ms} ms p95 ${x.p95ms} ms, server CPU ${x.serverCpuPercent}%`);
+  }
+}
+console.log(JSON.stringify({ workers: WORKERS, rounds: ROUNDS, loadavg: load, results: results.map((r) => ({ model: r.model, bare: { framesPerSecond: r.bare.framesPerSecond, detectorRuns: r.bare.detectorRuns, framesDone: r.bare.framesDone, inferenceMs: r.bare.inferenceMs, decodeMs: r.bare.decodeMs, rounds: r.bare.rounds }, saturatedJson: r.saturatedJson, saturatedBinary: r.saturatedBinary, half: r.half })) }));

@@ -146,11 +146,15 @@ describe('inference data plane /ws/{sessionId} on real footage', () => {
       expected[file]?.(reps[0]!);
       c.ws.close(1000);
       await c.closed();
-      // The data plane's own counts reach the control plane's usage ledger.
-      const usage = await eventually(async () => {
-        const r = await http<{ usage: { server: Record<string, number> | null } }>(base, 'GET', `/internal/sessions/${sessionId}`);
-        return r.json.usage.server ?? undefined;
-      }, 5_000, 'server usage');
+      // The data plane's own counts reach the control plane's usage ledger. A clip that streams for
+      // longer than INFERENCE_USAGE_REPORT_MS (15 s) has an interim report first: wait for the one at close.
+      const readUsage = async () =>
+        (await http<{ usage: { server: Record<string, number> | null } }>(base, 'GET', `/internal/sessions/${sessionId}`)).json.usage.server;
+      await eventually(async () => ((((await readUsage()) ?? {})['framesIn'] ?? 0) >= clip.frames.length ? true : undefined), 10_000, 'server usage at close').catch(
+        () => undefined, // the assertions below say what arrived
+      );
+      const usage = await readUsage();
+      assert.ok(usage !== null, 'server usage reached the ledger');
       assert.equal(usage.framesIn, clip.frames.length);
       assert.equal(usage.framesAnalysed, clip.frames.length);
     });

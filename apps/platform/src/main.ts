@@ -15,6 +15,7 @@ runMain(async () => {
   say(`  REST          ${http}  (POST /internal/session, /auth/upgrade, /api/session, …)`);
   say(`  live console  ${http}/console   (camera or sample clip; ?deviceId= picks the insole)`);
   say(`  inference ws  ${ws}/ws/<sessionId>?token=<wsToken>`);
+  say(`  pose model    ${platform.pose.workers > 0 ? `${platform.pose.model} on ${platform.pose.workers} worker(s) (INFERENCE_POSE_MODEL: blazepose-lite | blazepose-full | movenet-lightning)` : 'none (INFERENCE_POSE_WORKERS=0)'}`);
   say(`  health        ${http}/health/live  ${http}/health/ready`);
   say(`  metrics       ${http}/metrics`);
   say(`  OpenAPI       ${http}/openapi.json   API docs ${http}/docs (REST and the WebSocket protocols)`);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createBus, redisConnectionsFor, type Bus } from '@squirret/bus';
+import type { PoseModelName } from '@squirret/contracts';
 import { ChatModule, createChatDeps, loadChatConfig } from '@squirret/chat';
 import { ControlPlaneModule, createControlPlaneDeps, loadControlPlaneConfig } from '@squirret/control-plane';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '@squirret/database';
@@ -22,6 +23,8 @@ export interface Platform {
   readonly databaseUrl: string;
   readonly embedded: EmbeddedDatabase | undefined;
   readonly bus: Bus;
+  /** What the data plane runs (INFERENCE_POSE_MODEL, INFERENCE_POSE_WORKERS), for the start-up banner. */
+  readonly pose: { readonly model: PoseModelName; readonly workers: number };
   /** The chat rooms use the generated development Spring secret (tokens: `npm run demo-token -w apps/platform`). */
   readonly devSpringSecret: boolean;
   close(): Promise<void>;
@@ -109,6 +112,7 @@ export async function buildPlatform(source: Env, log: (msg: string) => void = ()
     databaseUrl,
     embedded,
     bus,
+    pose: { model: infConfig.INFERENCE_POSE_MODEL, workers: infConfig.INFERENCE_POSE_WORKERS },
     devSpringSecret: devSpring,
     close: async () => {
       await fsr.close();

@@ -1,13 +1,14 @@
 import 'sharp'; // keep libvips loaded in the main thread while workers use it (see pool.ts)
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
+import type { PoseModelName } from '@squirret/contracts';
 import type { BackendInfo, BackendPreference } from './backend';
 import { resolveImageLimits } from './image-limits';
 import { fromPoseErrorShape } from './pose.errors';
 import { DEFAULT_WORKER_SCRIPT, type StartingWorker, spawnWarmWorker, transferableCopy } from './worker-spawn';
 import type { FromPoseWorker, LoopTimings, ToPoseWorker } from './worker-protocol';
 
-/** A benchmark baseline: decode + MoveNet in tight loops on N threads, with no service around them. */
+/** A benchmark baseline: decode + the pose model in tight loops on N threads, with no service around them. */
 export interface BareLoopOptions {
   /** Encoded frames (JPEG/PNG/WebP), cycled through by each worker. */
   readonly frames: readonly Buffer[];
@@ -20,6 +21,8 @@ export interface BareLoopOptions {
   /** Worker threads, one model each. Default: os.availableParallelism(). */
   readonly workers?: number;
   readonly backend?: BackendPreference;
+  /** The model the workers run. Default 'movenet-lightning'. */
+  readonly model?: PoseModelName;
   readonly workerScript?: string;
 }
 
@@ -38,6 +41,8 @@ export interface BareLoopResult {
   /** Longest loop time among the workers (they start together). */
   readonly elapsedMs: number;
   readonly framesPerSecond: number;
+  /** Measured frames on which the person detector ran (BlazePose; 0 for MoveNet). */
+  readonly detectorRuns: number;
   readonly decodeMs: MsStats;
   readonly inferenceMs: MsStats;
   readonly perWorker: readonly { readonly framesDone: number; readonly elapsedMs: number; readonly warmupMs: number }[];
@@ -76,7 +81,7 @@ function runLoopOn(worker: Worker, msg: ToPoseWorker, transfer: ArrayBuffer[]): 
 export async function runBareLoop(options: BareLoopOptions): Promise<BareLoopResult> {
   const count = options.workers ?? availableParallelism();
   if (options.frames.length === 0) throw new RangeError('runBareLoop needs at least one frame');
-  const init = { backend: options.backend ?? 'auto', limits: resolveImageLimits(), warmupRuns: 2 } as const;
+  const init = { model: options.model ?? 'movenet-lightning', backend: options.backend ?? 'auto', limits: resolveImageLimits(), warmupRuns: 2 } as const;
   const started: StartingWorker[] = Array.from({ length: count }, () =>
     spawnWarmWorker(options.workerScript ?? DEFAULT_WORKER_SCRIPT, init),
   );
@@ -103,6 +108,7 @@ export async function runBareLoop(options: BareLoopOptions): Promise<BareLoopRes
       framesDone,
       elapsedMs,
       framesPerSecond: elapsedMs > 0 ? (framesDone * 1000) / elapsedMs : 0,
+      detectorRuns: timings.reduce((n, t) => n + t.detectorRuns, 0),
       decodeMs: msStats(timings.flatMap((t) => t.decodeMs)),
       inferenceMs: msStats(timings.flatMap((t) => t.inferenceMs)),
       perWorker: timings.map((t, i) => ({

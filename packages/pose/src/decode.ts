@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { type ImageLimits, DEFAULT_IMAGE_LIMITS } from './image-limits';
 import { computeLetterbox, type Letterbox } from './letterbox';
 import { MOVENET_INPUT_SIZE } from './model-files';
+import type { RgbImage } from './blazepose/crop';
 import { PoseError } from './pose.errors';
 
 /** Image formats accepted as camera frames. */
@@ -53,26 +54,7 @@ export async function decodeToModelInput(
   inputSize: number = MOVENET_INPUT_SIZE,
 ): Promise<ModelInput> {
   const started = performance.now();
-  if (bytes.byteLength > limits.maxBytes) {
-    throw new PoseError('IMAGE_TOO_LARGE', `image is ${bytes.byteLength} bytes, the limit is ${limits.maxBytes}`);
-  }
-  const format = sniffImageFormat(bytes);
-  if (format === undefined) throw new PoseError('INVALID_IMAGE', 'not a JPEG, PNG or WebP image');
-
-  let width: number;
-  let height: number;
-  try {
-    const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
-    if (meta.format !== SHARP_FORMATS[format]) throw new Error(`header says ${meta.format}, bytes say ${format}`);
-    ({ width, height } = meta.autoOrient);
-  } catch (error) {
-    throw new PoseError('INVALID_IMAGE', `unreadable ${format} header: ${(error as Error).message}`);
-  }
-  if (!(width > 0 && height > 0)) throw new PoseError('INVALID_IMAGE', `image has no size (${width}x${height})`);
-  if (width * height > limits.maxPixels) {
-    throw new PoseError('IMAGE_TOO_LARGE', `image is ${width}x${height} pixels, the limit is ${limits.maxPixels}`);
-  }
-
+  const { format, width, height } = await readCheckedHeader(bytes, limits);
   const letterbox = computeLetterbox(width, height, inputSize);
   const black = { r: 0, g: 0, b: 0 };
   let rgb: Buffer;
@@ -101,6 +83,74 @@ export async function decodeToModelInput(
     throw new PoseError('INVALID_IMAGE', `cannot decode ${format} image: ${(error as Error).message}`);
   }
   return { rgb, letterbox, format, decodeMs: performance.now() - started };
+}
+
+/** Format and (oriented) size of a frame, after the byte and pixel limits were checked on the header alone. */
+async function readCheckedHeader(bytes: Uint8Array, limits: ImageLimits): Promise<{ format: ImageFormat; width: number; height: number }> {
+  if (bytes.byteLength > limits.maxBytes) {
+    throw new PoseError('IMAGE_TOO_LARGE', `image is ${bytes.byteLength} bytes, the limit is ${limits.maxBytes}`);
+  }
+  const format = sniffImageFormat(bytes);
+  if (format === undefined) throw new PoseError('INVALID_IMAGE', 'not a JPEG, PNG or WebP image');
+
+  let width: number;
+  let height: number;
+  try {
+    const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+    if (meta.format !== SHARP_FORMATS[format]) throw new Error(`header says ${meta.format}, bytes say ${format}`);
+    ({ width, height } = meta.autoOrient);
+  } catch (error) {
+    throw new PoseError('INVALID_IMAGE', `unreadable ${format} header: ${(error as Error).message}`);
+  }
+  if (!(width > 0 && height > 0)) throw new PoseError('INVALID_IMAGE', `image has no size (${width}x${height})`);
+  if (width * height > limits.maxPixels) {
+    throw new PoseError('IMAGE_TOO_LARGE', `image is ${width}x${height} pixels, the limit is ${limits.maxPixels}`);
+  }
+
+  return { format, width, height };
+}
+
+/** Longest side of a frame decoded for BlazePose; larger frames are shrunk to it. */
+export const MAX_RGB_SIDE = 640;
+
+/** A whole decoded frame as RGB bytes, for models that crop it themselves (BlazePose). */
+export interface DecodedRgb extends RgbImage {
+  readonly format: ImageFormat;
+  readonly decodeMs: number;
+}
+
+/**
+ * Decodes a JPEG/PNG/WebP frame to full-size RGB (EXIF orientation applied, alpha flattened onto
+ * black), with the same limits and refusals as decodeToModelInput.
+ */
+export async function decodeToRgb(
+  bytes: Uint8Array,
+  limits: ImageLimits = DEFAULT_IMAGE_LIMITS,
+  maxSide = MAX_RGB_SIDE,
+): Promise<DecodedRgb> {
+  const started = performance.now();
+  const header = await readCheckedHeader(bytes, limits);
+  const { format } = header;
+  // Larger frames are shrunk by libvips first: the model sees a 256-pixel crop, and coordinates
+  // come back normalised, so a full-size raw copy would only cost memory and time.
+  const shrink = Math.min(1, maxSide / Math.max(header.width, header.height));
+  const width = Math.max(1, Math.round(header.width * shrink));
+  const height = Math.max(1, Math.round(header.height * shrink));
+  try {
+    let pipeline = sharp(bytes, { autoOrient: true, limitInputPixels: limits.maxPixels, failOn: 'error' })
+      .flatten({ background: { r: 0, g: 0, b: 0 } })
+      .toColourspace('srgb');
+    if (shrink < 1) pipeline = pipeline.resize(width, height, { fit: 'fill' });
+    const out = await pipeline
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (out.info.width !== width || out.info.height !== height || out.info.channels !== 3) {
+      throw new Error(`pipeline produced ${out.info.width}x${out.info.height}x${out.info.channels}, header said ${width}x${height}`);
+    }
+    return { data: out.data, width, height, format, decodeMs: performance.now() - started };
+  } catch (error) {
+    throw new PoseError('INVALID_IMAGE', `cannot decode ${format} image: ${(error as Error).message}`);
+  }
 }
 
 /** Splits an animated GIF into JPEG frames (quality 80) with their display times. */

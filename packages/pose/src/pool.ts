@@ -4,8 +4,9 @@ import 'sharp';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Worker } from 'node:worker_threads';
-import type { Keypoint } from '@squirret/contracts';
+import type { FootKeypoint, Keypoint, Landmark, PoseModelName } from '@squirret/contracts';
 import type { BackendInfo, BackendPreference } from './backend';
+import type { PoseTrack } from './blazepose/blazepose-estimator';
 import { type ImageLimits, resolveImageLimits } from './image-limits';
 import { PoseError, fromPoseErrorShape } from './pose.errors';
 import { DEFAULT_WORKER_SCRIPT, spawnWarmWorker, transferableCopy } from './worker-spawn';
@@ -13,6 +14,8 @@ import type { FromPoseWorker, PoseWorkerInit, ToPoseWorker } from './worker-prot
 
 /** How a PosePool is sized and bounded. */
 export interface PosePoolOptions {
+  /** The model every worker loads. Default 'movenet-lightning'. */
+  readonly model?: PoseModelName;
   /** Worker threads, one model each. Default: os.availableParallelism(). */
   readonly workers?: number;
   /** Jobs allowed to wait for a worker; beyond that estimate() rejects with QUEUE_FULL. Default: 2 x workers. */
@@ -46,6 +49,14 @@ export type PosePoolEvent =
 /** The pose of one frame from the pool, with where the time went. */
 export interface PoseResult {
   readonly keypoints: Keypoint[];
+  /** Heels and toes (BlazePose only). */
+  readonly feet?: FootKeypoint[];
+  /** The 33 landmarks with visibility (BlazePose only). */
+  readonly landmarks?: Landmark[];
+  /** Pass this with the same stream's next frame (BlazePose tracking); absent when tracking was lost. */
+  readonly track?: PoseTrack;
+  /** True when the person detector ran on this frame (BlazePose only). */
+  readonly detectorRan?: boolean;
   readonly inferenceMs: number;
   readonly decodeMs: number;
   /** Time waiting for a free worker. */
@@ -69,6 +80,7 @@ export type PoolWorkerState = 'starting' | 'idle' | 'busy' | 'stopping' | 'stopp
 interface Job {
   readonly id: number;
   readonly image: ArrayBuffer;
+  readonly track: PoseTrack | undefined;
   readonly enqueuedAt: number;
   readonly resolve: (result: PoseResult) => void;
   readonly reject: (error: PoseError) => void;
@@ -120,7 +132,7 @@ export class PosePool {
     if (!Number.isInteger(this.maxQueue) || this.maxQueue < 0) throw new RangeError(`maxQueue must be an integer >= 0`);
     this.jobTimeoutMs = options.jobTimeoutMs ?? 10_000;
     this.limits = resolveImageLimits(options.limits);
-    this.init = { backend: options.backend ?? 'auto', limits: this.limits, warmupRuns: options.warmupRuns ?? 2 };
+    this.init = { model: options.model ?? 'movenet-lightning', backend: options.backend ?? 'auto', limits: this.limits, warmupRuns: options.warmupRuns ?? 2 };
     this.script = options.workerScript ?? DEFAULT_WORKER_SCRIPT;
     this.slots = Array.from({ length: workers }, () => ({
       workerId: 0,
@@ -186,8 +198,17 @@ export class PosePool {
     return this.starting;
   }
 
-  /** Decodes and estimates one encoded JPEG/PNG/WebP frame on a free worker. */
-  estimate(image: Uint8Array): Promise<PoseResult> {
+  /** The model the workers run. */
+  get model(): PoseModelName {
+    return this.init.model;
+  }
+
+  /**
+   * Decodes and estimates one encoded JPEG/PNG/WebP frame on a free worker. `track` is the
+   * `track` of the same stream's previous result (BlazePose follows the person from it; any
+   * worker can take it, the workers keep no per-stream state).
+   */
+  estimate(image: Uint8Array, track?: PoseTrack): Promise<PoseResult> {
     if (this.closed) return Promise.reject(new PoseError('POOL_CLOSED', 'pose pool is closed'));
     if (!this.started) return Promise.reject(new PoseError('POOL_NOT_STARTED', 'call start() and await it first'));
     if (image.byteLength > this.limits.maxBytes) {
@@ -201,7 +222,7 @@ export class PosePool {
     }
     return new Promise<PoseResult>((resolve, reject) => {
       // Copy now so the caller may reuse its buffer at once; the copy is transferred, not cloned.
-      const job: Job = { id: ++this.nextJobId, image: transferableCopy(image), enqueuedAt: performance.now(), resolve, reject };
+      const job: Job = { id: ++this.nextJobId, image: transferableCopy(image), track, enqueuedAt: performance.now(), resolve, reject };
       if (idle !== undefined) this.dispatch(idle, job);
       else this.queue.push(job);
     });
@@ -288,7 +309,7 @@ export class PosePool {
     slot.job = job;
     slot.dispatchedAt = performance.now();
     slot.jobTimer = setTimeout(() => this.onTimeout(slot, job), this.jobTimeoutMs);
-    const msg: ToPoseWorker = { type: 'estimate', jobId: job.id, image: job.image };
+    const msg: ToPoseWorker = { type: 'estimate', jobId: job.id, image: job.image, ...(job.track !== undefined ? { track: job.track } : {}) };
     worker.postMessage(msg, [job.image]);
   }
 
@@ -322,6 +343,10 @@ export class PosePool {
     if (msg.type === 'result') {
       job.resolve({
         keypoints: msg.keypoints,
+        ...(msg.feet !== undefined ? { feet: msg.feet } : {}),
+        ...(msg.landmarks !== undefined ? { landmarks: msg.landmarks } : {}),
+        ...(msg.track !== undefined ? { track: msg.track } : {}),
+        ...(msg.detectorRan !== undefined ? { detectorRan: msg.detectorRan } : {}),
         inferenceMs: msg.inferenceMs,
         decodeMs: msg.decodeMs,
         queueMs,

@@ -1,8 +1,9 @@
-// Entry point of one pose worker thread: loads MoveNet, warms up, then decodes and estimates frames
+// Entry point of one pose worker thread: loads the configured pose model (MoveNet or BlazePose), warms up, then decodes and estimates frames
 // one at a time as the main thread sends them. Run from the compiled dist/worker.js.
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { PoseEstimator } from './estimator';
+import type { PoseTrack } from './blazepose/blazepose-estimator';
+import { loadPoseModel, type PoseModel } from './pose-model';
 import { toPoseErrorShape } from './pose.errors';
 import type { FromPoseWorker, PoseWorkerInit, ToPoseWorker } from './worker-protocol';
 
@@ -11,7 +12,7 @@ function reply(port: MessagePort, message: FromPoseWorker): void {
 }
 
 async function runLoop(
-  estimator: PoseEstimator,
+  estimator: PoseModel,
   init: PoseWorkerInit,
   msg: Extract<ToPoseWorker, { type: 'loop' }>,
 ): Promise<FromPoseWorker> {
@@ -22,9 +23,13 @@ async function runLoop(
   const started = performance.now();
   const deadline = started + msg.durationMs;
   let i = msg.offset;
+  let track: PoseTrack | undefined;
+  let detectorRuns = 0;
   while (performance.now() < deadline) {
     const frame = frames[i++ % frames.length] as Uint8Array;
-    const r = await estimator.estimateImage(frame, init.limits);
+    const r = await estimator.estimateImage(frame, init.limits, track);
+    track = r.track;
+    if (r.detectorRan === true) detectorRuns++;
     decodeMs.push(r.decodeMs);
     inferenceMs.push(r.inferenceMs);
   }
@@ -34,14 +39,15 @@ async function runLoop(
     elapsedMs: performance.now() - started,
     decodeMs,
     inferenceMs,
+    detectorRuns,
   };
 }
 
 async function main(port: MessagePort, init: PoseWorkerInit): Promise<void> {
-  let estimator: PoseEstimator;
+  let estimator: PoseModel;
   let warmupMs: number;
   try {
-    estimator = await PoseEstimator.load({ backend: init.backend });
+    estimator = await loadPoseModel(init.model, init.backend);
     warmupMs = await estimator.warmup(init.warmupRuns);
   } catch (error) {
     reply(port, { type: 'init-failed', error: { code: 'MODEL_LOAD_FAILED', message: toPoseErrorShape(error).message } });
@@ -50,7 +56,7 @@ async function main(port: MessagePort, init: PoseWorkerInit): Promise<void> {
   const ready = estimator;
   port.on('message', (msg: ToPoseWorker) => {
     if (msg.type === 'estimate') {
-      ready.estimateImage(new Uint8Array(msg.image), init.limits).then(
+      ready.estimateImage(new Uint8Array(msg.image), init.limits, msg.track).then(
         (r) => reply(port, { type: 'result', jobId: msg.jobId, ...r }),
         (error: unknown) => reply(port, { type: 'failed', jobId: msg.jobId, error: toPoseErrorShape(error) }),
       );

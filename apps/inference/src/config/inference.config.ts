@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { availableParallelism } from 'node:os';
 import { baseConfigShape, env, loadConfig, tokenKeys, type Env, type RenamedKeys } from '@squirret/config';
+import { POSE_MODELS } from '@squirret/contracts';
 import { z } from 'zod';
 
 /** hostname-pid, with anything the gateway's route would refuse made a `-` (any hostname boots). */
@@ -43,6 +44,15 @@ export const InferenceConfigSchema = z.object({
   /** Pose workers (one per core by default); 0 disables the model (allocation-only node, tests). */
   INFERENCE_POSE_WORKERS: env.int(availableParallelism(), 0),
   INFERENCE_POSE_BACKEND: z.enum(['auto', 'tensorflow', 'wasm']).default('auto'),
+  /**
+   * The pose model: BlazePose (33 landmarks with heels and toes; lite or full) or MoveNet Lightning
+   * (COCO-17 only, no feet). Default blazepose-full: the one BlazePose variant on which the shipped
+   * analyzer gets every verdict of the real clips that it gets on MoveNet (lite misjudges the
+   * bending-forward clip's lumbar), and MediaPipe Pose's default complexity (the training data was
+   * recorded with MediaPipe Pose). It costs about 1.4x MoveNet per frame here, lite about 0.8x
+   * (packages/pose/README.md): switch to lite once the analyzer judges it right.
+   */
+  INFERENCE_POSE_MODEL: z.enum(POSE_MODELS).default('blazepose-full'),
   /** Largest image accepted, in bytes and in pixels. */
   INFERENCE_MAX_IMAGE_BYTES: env.int(2 * 1024 * 1024, 1024),
   INFERENCE_MAX_IMAGE_PIXELS: env.int(4096 * 4096, 64 * 64),
@@ -70,6 +80,7 @@ export const INFERENCE_RENAMED_KEYS: RenamedKeys = {
   HEARTBEAT_MS: 'INFERENCE_HEARTBEAT_MS',
   NODE_TTL_MS: 'INFERENCE_NODE_TTL_MS',
   POSE_WORKERS: 'INFERENCE_POSE_WORKERS',
+  POSE_MODEL: 'INFERENCE_POSE_MODEL',
   POSE_BACKEND: 'INFERENCE_POSE_BACKEND',
   MAX_IMAGE_BYTES: 'INFERENCE_MAX_IMAGE_BYTES',
   MAX_IMAGE_PIXELS: 'INFERENCE_MAX_IMAGE_PIXELS',

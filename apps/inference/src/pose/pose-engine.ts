@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { type Keypoint } from '@squirret/contracts';
-import { PoseError, PosePool } from '@squirret/pose';
+import type { PoseModelName } from '@squirret/contracts';
+import { PoseError, PosePool, type PoseTrack } from '@squirret/pose';
 import type { InferenceConfig } from '../config/inference.config';
 import { INF_CONFIG } from '../inference.tokens';
 import { InferenceMetrics } from '../inference.metrics';
-import type { FrameEstimator } from '../stream/stream-session';
+import type { FrameEstimate, FrameEstimator } from '../stream/stream-session';
 
 /**
- * The MoveNet worker pool of this node: started at boot (warm-up happens in the workers while the
+ * The pose worker pool of this node (INFERENCE_POSE_MODEL: BlazePose or MoveNet): started at boot (warm-up happens in the workers while the
  * server already answers health checks), ready only after every worker warmed up.
  */
 @Injectable()
@@ -29,6 +29,7 @@ export class PoseEngine implements FrameEstimator, OnApplicationBootstrap, OnApp
       config.INFERENCE_POSE_WORKERS > 0
         ? new PosePool({
             workers: config.INFERENCE_POSE_WORKERS,
+            model: config.INFERENCE_POSE_MODEL,
             // Each session has at most one frame in the pool; the queue holds one per session.
             maxQueue: config.INFERENCE_CAPACITY,
             backend: config.INFERENCE_POSE_BACKEND,
@@ -48,6 +49,11 @@ export class PoseEngine implements FrameEstimator, OnApplicationBootstrap, OnApp
     return this.warm;
   }
 
+  /** The model this node runs. */
+  get model(): PoseModelName {
+    return this.config.INFERENCE_POSE_MODEL;
+  }
+
   get enabled(): boolean {
     return this.pool !== undefined;
   }
@@ -64,7 +70,7 @@ export class PoseEngine implements FrameEstimator, OnApplicationBootstrap, OnApp
       .then(() => {
         this.warm = true;
         this.markWarm();
-        this.logger.log({ workers: this.config.INFERENCE_POSE_WORKERS, ms: Date.now() - t0 }, 'pose model warm');
+        this.logger.log({ model: this.config.INFERENCE_POSE_MODEL, workers: this.config.INFERENCE_POSE_WORKERS, ms: Date.now() - t0 }, 'pose model warm');
       })
       .catch((err: unknown) => {
         this.failure = err instanceof Error ? err.message : String(err);
@@ -76,13 +82,20 @@ export class PoseEngine implements FrameEstimator, OnApplicationBootstrap, OnApp
     await this.pool?.close();
   }
 
-  async estimate(image: Uint8Array): Promise<{ keypoints: Keypoint[]; inferenceMs: number }> {
+  async estimate(image: Uint8Array, track?: PoseTrack): Promise<FrameEstimate> {
     if (!this.pool) throw new PoseError('POOL_NOT_STARTED', 'this node runs without a pose model (INFERENCE_POSE_WORKERS=0)');
-    const r = await this.pool.estimate(image).catch((err: unknown) => {
+    const r = await this.pool.estimate(image, track).catch((err: unknown) => {
       this.metrics?.dropped.inc({ reason: err instanceof PoseError ? err.code.toLowerCase() : 'error' });
       throw err;
     });
     this.metrics?.pose(r);
-    return { keypoints: r.keypoints, inferenceMs: r.inferenceMs };
+    return {
+      model: this.config.INFERENCE_POSE_MODEL,
+      keypoints: r.keypoints,
+      ...(r.feet !== undefined ? { feet: r.feet } : {}),
+      ...(r.landmarks !== undefined ? { landmarks: r.landmarks } : {}),
+      ...(r.track !== undefined ? { track: r.track } : {}),
+      inferenceMs: r.inferenceMs,
+    };
   }
 }

@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { COCO17, type Keypoint } from '@squirret/contracts';
+import { type AnalysisMessage, COCO17, FOOT_POINTS, type FootKeypoint, type Keypoint, type Landmark } from '@squirret/contracts';
 import { SquatAnalyzer } from '@squirret/squat';
 import type { ParsedFrame } from './frame-parser';
 import { poseErrorToWire } from './session-registry';
-import { StreamSession, type FrameEstimator } from './stream-session';
-import { PoseError } from '@squirret/pose';
+import { StreamSession, type FrameEstimate, type FrameEstimator } from './stream-session';
+import { PoseError, type PoseTrack } from '@squirret/pose';
 
 const standing: Keypoint[] = COCO17.map((name, i) => ({ name, x: 0.5, y: 0.1 + i * 0.05, score: 0.9 }));
 const frame = (n: number, image = Buffer.from([n])): ParsedFrame => ({ kind: 'frame', frameNumber: n, clientTimeMs: 1000 + n * 33, image, encoding: 'json' });
@@ -91,6 +91,82 @@ describe('StreamSession: newest frame wins', () => {
     est.release();
     await s.idle();
     assert.deepEqual(s.counters, { framesIn: 2, framesAnalysed: 1, framesDropped: 1 });
+  });
+});
+
+describe('StreamSession: BlazePose output (feet, landmarks, tracking)', () => {
+  const feet: FootKeypoint[] = FOOT_POINTS.map((name, i) => ({ name, x: 0.4 + i * 0.05, y: 0.95, score: 0.876543 }));
+  const landmarks: Landmark[] = Array.from({ length: 33 }, (_, i) => ({ x: i / 40, y: 0.123456, z: -0.05, visibility: 0.9 }));
+  const trackOf = (n: number): PoseTrack => ({ roi: { cx: n, cy: n, width: 100, height: 100, rotation: 0 }, width: 240, height: 427 });
+
+  /** BlazePose-like answers: the track of frame n is trackOf(n), lost (absent) on the frames in `lostOn`. */
+  class TrackingEstimator implements FrameEstimator {
+    readonly tracksSeen: (PoseTrack | undefined)[] = [];
+    constructor(private readonly lostOn: ReadonlySet<number>) {}
+    async estimate(image: Uint8Array, track?: PoseTrack): Promise<FrameEstimate> {
+      this.tracksSeen.push(track);
+      const n = image[0]!;
+      return { model: 'blazepose-lite', keypoints: standing, feet, landmarks, ...(this.lostOn.has(n) ? {} : { track: trackOf(n) }), inferenceMs: 12.34 };
+    }
+  }
+
+  class RecordingAnalyzer extends SquatAnalyzer {
+    readonly feetSeen: (readonly FootKeypoint[] | undefined)[] = [];
+    override push(...args: Parameters<SquatAnalyzer['push']>): ReturnType<SquatAnalyzer['push']> {
+      this.feetSeen.push(args[2]);
+      return super.push(...args);
+    }
+  }
+
+  it('hands the feet to the analyzer and each frame the previous frame\'s track; a lost person (no track) means none next', async () => {
+    const est = new TrackingEstimator(new Set([2]));
+    const analyzer = new RecordingAnalyzer();
+    const s = new StreamSession('s-bp', analyzer, est, poseErrorToWire, () => 0);
+    s.attach({ send: () => undefined, analysed: () => undefined });
+    for (let n = 1; n <= 4; n++) {
+      s.offer(frame(n));
+      await s.idle();
+    }
+    assert.deepEqual(est.tracksSeen, [undefined, trackOf(1), undefined, trackOf(3)]);
+    assert.equal(analyzer.feetSeen.length, 4);
+    assert.ok(analyzer.feetSeen.every((f) => f === feet), 'the feet reach SquatAnalyzer.push');
+  });
+
+  it('forgets the track when the state is restored from a checkpoint (the detector finds the person again)', async () => {
+    const est = new TrackingEstimator(new Set());
+    const s = new StreamSession('s-bp2', new SquatAnalyzer(), est, poseErrorToWire, () => 0);
+    s.offer(frame(1));
+    await s.idle();
+    s.restore(s.checkpoint('n', 1));
+    s.offer(frame(2));
+    await s.idle();
+    assert.deepEqual(est.tracksSeen, [undefined, undefined]);
+  });
+
+  it('the analysis message keeps the seed fields and 17 keypoints and adds poseModel, feet and the 33 landmarks, rounded', async () => {
+    const sent: AnalysisMessage[] = [];
+    const s = new StreamSession('s-bp3', new SquatAnalyzer(), new TrackingEstimator(new Set()), poseErrorToWire, () => 0);
+    s.attach({ send: (m) => void (m.type === 'analysis' && sent.push(m)), analysed: () => undefined });
+    s.offer(frame(1));
+    await s.idle();
+    const m = sent[0]!;
+    assert.equal(m.poseModel, 'blazepose-lite');
+    assert.deepEqual(m.keypoints.map((k) => k.name), [...COCO17]);
+    assert.deepEqual(m.feet?.map((f) => [f.name, f.score]), FOOT_POINTS.map((n) => [n, 0.8765]));
+    assert.equal(m.landmarks?.length, 33);
+    assert.deepEqual(m.landmarks?.[4], { x: 0.1, y: 0.1235, z: -0.05, visibility: 0.9 });
+    assert.equal(m.inferenceMs, 12.3);
+  });
+
+  it('a MoveNet-like answer (no feet, no landmarks) gives the message without them', async () => {
+    const sent: AnalysisMessage[] = [];
+    const est: FrameEstimator = { estimate: async () => ({ model: 'movenet-lightning', keypoints: standing, inferenceMs: 30 }) };
+    const s = new StreamSession('s-mn', new SquatAnalyzer(), est, poseErrorToWire, () => 0);
+    s.attach({ send: (m) => void (m.type === 'analysis' && sent.push(m)), analysed: () => undefined });
+    s.offer(frame(1));
+    await s.idle();
+    assert.equal(sent[0]!.poseModel, 'movenet-lightning');
+    assert.ok(!('feet' in sent[0]!) && !('landmarks' in sent[0]!));
   });
 });
 

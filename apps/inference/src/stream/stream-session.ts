@@ -1,11 +1,26 @@
-import type { AnalysisMessage, InferenceErrorMessage, Keypoint, RepMessage } from '@squirret/contracts';
+import type { AnalysisMessage, FootKeypoint, InferenceErrorMessage, Keypoint, Landmark, PoseModelName, RepMessage } from '@squirret/contracts';
+import type { PoseTrack } from '@squirret/pose';
 import type { FrameAnalysis, SquatAnalyzer } from '@squirret/squat';
 import type { SessionCheckpoint } from '../checkpoint/session-checkpoint';
 import type { ParsedFrame } from './frame-parser';
 
-/** Runs the model on one image (the pose pool, or a fake in unit tests). */
+/** The pose of one frame, as the session needs it. */
+export interface FrameEstimate {
+  /** The model that made the pose (absent from fakes in tests). */
+  readonly model?: PoseModelName;
+  readonly keypoints: Keypoint[];
+  /** Heels and toes (BlazePose only). */
+  readonly feet?: FootKeypoint[];
+  /** The 33 landmarks (BlazePose only). */
+  readonly landmarks?: Landmark[];
+  /** Tracking state to send with this stream's next frame (BlazePose; absent when the person was lost). */
+  readonly track?: PoseTrack;
+  readonly inferenceMs: number;
+}
+
+/** Runs the model on one image (the pose pool, or a fake in unit tests); `track` is the stream's previous frame's. */
 export interface FrameEstimator {
-  estimate(image: Uint8Array): Promise<{ keypoints: Keypoint[]; inferenceMs: number }>;
+  estimate(image: Uint8Array, track?: PoseTrack): Promise<FrameEstimate>;
 }
 
 /** Where a session's results go (the socket currently attached, if any). */
@@ -42,6 +57,12 @@ export class StreamSession {
   private lastTimeMs = -Infinity;
   private useClientTime: boolean | undefined;
   private idleWaiters: (() => void)[] = [];
+  /**
+   * Where the person was in this stream's last analysed frame (BlazePose crops the next frame from
+   * it). Frames of a session are analysed one at a time, so it is always the previous frame's. Not
+   * checkpointed: after a restore or a lost person the detector finds them again.
+   */
+  private track: PoseTrack | undefined;
   /** When the session was last attached or detached (for the state TTL). */
   touchedAt: number;
   /** `savedAt` of the checkpoint this state was last written to or restored from (0: never). */
@@ -114,6 +135,7 @@ export class StreamSession {
   /** Carries on from a checkpoint (another node's, or an older state of this one). */
   restore(c: SessionCheckpoint): void {
     this.analyzer.restore(c.analyzer);
+    this.track = undefined;
     this.framesIn = c.counters.framesIn;
     this.framesAnalysed = c.counters.framesAnalysed;
     this.framesDropped = c.counters.framesDropped;
@@ -169,13 +191,13 @@ export class StreamSession {
    * they were before the frame, so one bad frame gets its error and the session goes on unharmed
    * (and no poisoned state is ever checkpointed).
    */
-  private analyse(keypoints: Keypoint[], frame: ParsedFrame, receivedAt: number): FrameAnalysis {
+  private analyse(keypoints: Keypoint[], feet: readonly FootKeypoint[] | undefined, frame: ParsedFrame, receivedAt: number): FrameAnalysis {
     const before = this.analyzer.snapshot();
     const tMs = this.timeOf(frame, receivedAt);
     try {
       if (!Number.isFinite(tMs)) throw new RangeError('frame time is not finite');
       const started = performance.now();
-      const a = this.analyzer.push(keypoints, tMs);
+      const a = this.analyzer.push(keypoints, tMs, feet);
       this.onAnalysed?.(performance.now() - started);
       if (!Number.isFinite(a.reps) || (a.score !== null && !Number.isFinite(a.score))) throw new RangeError('analysis is not finite');
       this.lastTimeMs = tMs;
@@ -190,28 +212,15 @@ export class StreamSession {
     this.busy = true;
     const before = this.analyzer.reps;
     try {
-      const { keypoints, inferenceMs } = await this.estimator.estimate(frame.image);
-      const a = this.analyse(keypoints, frame, receivedAt);
+      const pose = await this.estimator.estimate(frame.image, this.track);
+      this.track = pose.track;
+      const a = this.analyse(pose.keypoints, pose.feet, frame, receivedAt);
       this.framesAnalysed++;
       this.dirty = true;
       this.afterFrame?.(a.repCompleted !== undefined || a.reps !== before);
       const sink = this.sink;
       if (sink) {
-        sink.send({
-          type: 'analysis',
-          frameNumber: frame.frameNumber,
-          lumbar: a.lumbar,
-          knee: a.knee,
-          ankle: a.ankle,
-          score: a.score === null ? null : Math.round(a.score),
-          stage: a.stage,
-          reps: a.reps,
-          keypoints: keypoints.map((k) => ({ name: k.name, x: round4(k.x), y: round4(k.y), score: round4(k.score) })),
-          reasons: a.reasons.map((r) => ({ joint: r.joint, code: r.code, message: r.message })),
-          processingMs: Math.round((this.now() - receivedAt) * 10) / 10,
-          inferenceMs: Math.round(inferenceMs * 10) / 10,
-          dropped: this.framesDropped,
-        });
+        sink.send(toAnalysisMessage(frame.frameNumber, a, pose, Math.round((this.now() - receivedAt) * 10) / 10, this.framesDropped));
         if (a.repCompleted) {
           const r = a.repCompleted;
           sink.send({
@@ -242,3 +251,32 @@ export class StreamSession {
 }
 
 const round4 = (v: number) => Math.round(v * 10_000) / 10_000;
+
+/**
+ * The wire's `analysis` message: the seed's fields and the 17 COCO keypoints (existing clients read
+ * only those), then the model's name and, with BlazePose, the feet and the 33 landmarks.
+ */
+export function toAnalysisMessage(frameNumber: number, a: FrameAnalysis, pose: FrameEstimate, processingMs: number, dropped: number): AnalysisMessage {
+  // TODO(issue 14, lab branch): map a.confidence (per-joint verdict confidence) to `confidence`
+  // once the analyzer's FrameAnalysis carries it; it does not on this branch.
+  return {
+    type: 'analysis',
+    frameNumber,
+    lumbar: a.lumbar,
+    knee: a.knee,
+    ankle: a.ankle,
+    score: a.score === null ? null : Math.round(a.score),
+    stage: a.stage,
+    reps: a.reps,
+    keypoints: pose.keypoints.map((k) => ({ name: k.name, x: round4(k.x), y: round4(k.y), score: round4(k.score) })),
+    reasons: a.reasons.map((r) => ({ joint: r.joint, code: r.code, message: r.message })),
+    processingMs,
+    inferenceMs: Math.round(pose.inferenceMs * 10) / 10,
+    dropped,
+    ...(pose.model !== undefined ? { poseModel: pose.model } : {}),
+    ...(pose.feet !== undefined ? { feet: pose.feet.map((k) => ({ name: k.name, x: round4(k.x), y: round4(k.y), score: round4(k.score) })) } : {}),
+    ...(pose.landmarks !== undefined
+      ? { landmarks: pose.landmarks.map((l) => ({ x: round4(l.x), y: round4(l.y), z: round4(l.z), visibility: round4(l.visibility) })) }
+      : {}),
+  };
+}
