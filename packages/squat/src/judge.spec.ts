@@ -50,6 +50,11 @@ function features(o: Partial<FrameFeatures> = {}): FrameFeatures {
     elbowDrop: null,
     wristShoulderWidth: null,
     kneeWidthN: null,
+    heelRise: null,
+    toeRise: null,
+    footPitch: null,
+    heelOverAnkle: null,
+    footSpan: null,
     ...o,
   };
 }
