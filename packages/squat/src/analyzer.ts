@@ -2,7 +2,7 @@ import { COCO17, FOOT_POINTS, type FootKeypoint, type FootPointName, type Keypoi
 import type { FrameAnalysis, RepSummary } from './analysis.types';
 import { computeFeatures, detectView, footLengths, frameLengths, isUpright, type BodyReference, type FrameFeatures, type SquatView } from './features';
 import { featureGetter, judgeFrame, judgeRep } from './judge';
-import { shippedModels } from './model/load';
+import { shippedModel } from './model/load';
 import type { FittedModel, ModelPose } from './model/model.types';
 import { RepRecorder, repFrameOf, type RepRecorderState } from './rep-features';
 import {
@@ -110,8 +110,8 @@ export class SquatAnalyzer {
     this.feetSmoother = new KeypointSmoother(FOOT_POINTS.length, smoothing);
     this.stageMachine = new StageMachine({ ...DEFAULT_STAGE_OPTIONS, ...options.stage });
     // the shipped files are read only for a path whose model was not passed in
-    this.model = options.model ?? shippedModels().movenet;
-    this.feetModel = options.feet === 'ignore' ? null : options.feetModel ?? shippedModels().blazepose;
+    this.model = options.model ?? shippedModel('movenet');
+    this.feetModel = options.feet === 'ignore' ? null : options.feetModel ?? shippedModel('blazepose');
     this.includeFeatures = options.includeFeatures ?? false;
   }
 

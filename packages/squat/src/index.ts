@@ -36,6 +36,7 @@ export {
   PENALTY,
   alignFeatures,
   calibrate,
+  confidenceScore,
   featureGetter,
   judgeFrame,
   judgeRep,
@@ -56,7 +57,7 @@ export {
   type RepFeatureVector,
   type RepFrame,
 } from './rep-features';
-export { EXPECTED_FEATURE_NAMES, MODELS_DIR, ModelMismatchError, checkModel, loadModelFile, shippedModels } from './model/load';
+export { EXPECTED_FEATURE_NAMES, MODELS_DIR, ModelMismatchError, checkModel, loadModelFile, shippedModel, shippedModels } from './model/load';
 export { CONFIDENCE_JOINTS, type Calibration, type ConfidenceJoint, type FittedModel, type LiveThresholds, type ModelPose } from './model/model.types';
 export { predictProba, type Classifier, type EnsembleModel } from './model/classifier';
 export { gbdtPredictProba, gbdtScores, isMissing, softmax, treeValue, type FeatureRow, type GbdtModel, type GbdtTree } from './model/gbdt';

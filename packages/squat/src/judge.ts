@@ -327,7 +327,7 @@ export function judgeRepWithProbabilities(input: RepJudgeInput, p: readonly numb
         conf[j] = null;
         continue;
       }
-      const q = calibrate(cal, jointFaultProbability(probabilities, j));
+      const q = calibrate(cal, confidenceScore(probabilities, j, input.features, model));
       const c = v === 'bad' ? q : 1 - q;
       conf[j] = Math.round(c * 1000) / 1000;
       const floor = model.confidenceFloor?.[j];
@@ -374,6 +374,19 @@ export function judgeRepWithProbabilities(input: RepJudgeInput, p: readonly numb
       ]) ?? 0;
   }
   return { lumbar, knee, ankle, depthJudgement, formClass, method, ...(probabilities ? { probabilities } : {}), ...(confidence ? { confidence } : {}), score, reasons };
+}
+
+/**
+ * What a joint's calibration reads: the summed fault probability of the joint, plus 1 when a live
+ * rule flagged the joint over the rep (the lumbar trunk-lean limit, which makes the rep's lumbar bad
+ * whatever the class). So a rule's verdict is calibrated on its own record instead of on a model
+ * probability that disagreed with it (the curve spans [0, 2]).
+ */
+export function confidenceScore(probs: Readonly<Record<FormClass, number>>, joint: JudgedJoint, features: RepFeatureVector, model: FittedModel): number {
+  const p = jointFaultProbability(probs, joint);
+  if (joint !== 'lumbar') return p;
+  const lean = featureGetter(features)('trunkLean_max');
+  return lean !== null && lean > model.thresholds.trunkLeanMaxDeg ? p + 1 : p;
 }
 
 /** The summed probability of the classes that fault `joint` (heels and toes both fault the ankle). */

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModelFile, type FittedModel, type ModelPose, type RepFeatureVector } from '@squirret/squat';
+import { alignFeatures, judgeRepWithProbabilities, loadModelFile, type FittedModel, type ModelPose, type RepFeatureVector } from '@squirret/squat';
 import { runSplit, type LabelledResult } from './collect';
 import { DATASETS_ENV } from './dataset';
 import { RESULTS_DIR, type BySessionResults } from './fit';
@@ -79,6 +79,15 @@ const withoutFloors = (m: FittedModel): FittedModel => {
   return rest;
 };
 
+/** A streamed result's rep judged again by its path's model without confidence floors. */
+function rejudged(r: RecordingResult, models: { readonly model: FittedModel; readonly feetModel?: FittedModel }): RecordingResult {
+  const s = r.summary;
+  if (!s || !s.probabilities || !s.features) return r;
+  const m = withoutFloors(s.model === 'blazepose' && models.feetModel ? models.feetModel : models.model);
+  const p = m.classes.map((c) => s.probabilities![c]);
+  return { ...r, summary: { ...s, ...judgeRepWithProbabilities({ features: s.features, view: s.view }, p, m) } };
+}
+
 const r4 = (v: number): number => Math.round(v * 10000) / 10000;
 
 /** A report trimmed to the figures the last line carries. */
@@ -91,8 +100,12 @@ function figures(r: EvalReport): Omit<EvalReport, 'confusion' | 'split'> {
 
 /** The by-session report: streamed train results, front-view reps re-judged from their held-out predictions. */
 function bySessionReport(train: readonly LabelledResult[], results: BySessionResults, model: FittedModel): EvalReport {
+  // the train stream carries every feature (heels and toes included); each model reads its own by name
   const features = new Map<string, RepFeatureVector>();
-  for (const t of train) if (t.result.summary?.features) features.set(t.label.recording, t.result.summary.features);
+  for (const t of train) {
+    const f = t.result.summary?.features;
+    if (f) features.set(t.label.recording, { names: model.featureNames, values: alignFeatures(f, model.featureNames) });
+  }
   const replayed = new Map(replayOutOfFold(results.outOfFold, features, model).map((r) => [r.recording, r.judgement]));
   const rows = train.map((t) => {
     const j = replayed.get(t.label.recording);
@@ -108,18 +121,23 @@ async function main(): Promise<void> {
   const datasets = args.datasets ?? process.env[DATASETS_ENV];
   const ds = datasets ? { datasets } : {};
   const out: Record<string, unknown> = {};
+  // one train stream serves both models: with heels and toes, so every rep vector has all the features
+  // (the rep counter does not read the feet, so its count is the same on both paths)
+  const shipped = { model: loadModelFile('movenet'), feetModel: loadModelFile('blazepose') };
+  const train = await runSplit('train', { ...ds, models: shipped, pose: 'blazepose', includeFeatures: true, ...(args.limit !== undefined ? { limit: args.limit } : {}) });
   for (const pose of args.models) {
-    const model = loadModelFile(pose);
+    const model = pose === 'blazepose' ? shipped.feetModel : shipped.model;
     const saved = readBySession(pose, model);
     console.log(`${pose}: ${model.fittedOn}`);
-    const models = pose === 'blazepose' ? { model: loadModelFile('movenet'), feetModel: model } : { model };
-    const train = await runSplit('train', { ...ds, models, pose, includeFeatures: true, ...(args.limit !== undefined ? { limit: args.limit } : {}) });
+    const models = pose === 'blazepose' ? shipped : { model };
     const bySession = bySessionReport(train, saved, model);
     const bySessionAll = bySessionReport(train, saved, withoutFloors(model));
     const testOpts = { ...ds, pose, ...(args.limit !== undefined ? { limit: args.limit } : {}), ...(args.yaw !== undefined ? { turned: [args.yaw] } : {}), ...(args.jitter !== undefined ? { jitter: args.jitter } : {}) };
     const pick = (rs: LabelledResult[]): LabelledResult[] => (args.yaw !== undefined ? rs.filter((r) => r.turnedDeg !== undefined) : rs);
-    const test = evaluate('test', pick(await runSplit('test', { ...testOpts, models })));
-    const testAll = evaluate('test', pick(await runSplit('test', { ...testOpts, models: pose === 'blazepose' ? { ...models, feetModel: withoutFloors(model) } : { model: withoutFloors(model) } })));
+    const testRuns = pick(await runSplit('test', { ...testOpts, models, includeFeatures: true }));
+    const test = evaluate('test', testRuns);
+    // the same reps judged without the confidence floors (from their probabilities; no second stream)
+    const testAll = evaluate('test', testRuns.map((t) => ({ truth: t.truth, result: rejudged(t.result, models) })));
     const spread = saved.memberAccuracy;
     for (const [name, r] of [['bySession', bySession], ['test', test]] as const) {
       console.log(`  ${name}: ${r.recordings} recordings, accuracy6 ${r.accuracy6}, rep count ${r.repCountAccuracy}; recall per class ${JSON.stringify(r.perClassRecall)}`);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CONFIDENCE_JOINTS,
@@ -7,6 +7,7 @@ import {
   FORM_CLASSES,
   MODELS_DIR,
   loadModelFile,
+  type Classifier,
   type ConfidenceJoint,
   type FittedModel,
   type ModelPose,
@@ -16,7 +17,7 @@ import { chooseFloor, type FloorScore } from './calibration';
 import { MODEL_SPEC, crossValidate, fitLiveThresholds, jointFloorScores, trainClassifier, type ModelSpec, type OutOfFold, type Sample } from './cv';
 import { DATASETS_ENV } from './dataset';
 import { fitCalibrations, heldOutVerdicts, replayOutOfFold } from './replay';
-import { trainRows } from './samples';
+import { CACHE_DIR, trainRows } from './samples';
 
 /**
  * `node packages/squat-lab/dist/eval/fit.js --pose movenet|blazepose [--keep-classifier] [--seeds 1,2,3] [--cv-seeds 1] [--no-write] [--datasets DIR]`
@@ -30,6 +31,9 @@ import { trainRows } from './samples';
  * 3. the per-joint calibration (isotonic on the held-out joint fault probabilities) and the
  *    confidence floors (`chooseFloor`, on the replayed held-out verdicts with cross-fitted calibration);
  * 4. the live thresholds and the classifier on all train reps.
+ * `--classifier-only` trains just the final classifier into cache/ (run it beside a
+ * `--classifier-from-cache` run, which does the CV and then takes that classifier).
+ * `--recalibrate` redoes only the calibration and the confidence floors from the saved results.
  * `--keep-classifier` keeps the classifier, thresholds and joint floors of the current file and adds
  * only the calibration and confidence floors (same spec, so the CV describes it).
  */
@@ -64,6 +68,35 @@ function describe(spec: ModelSpec, reps: number, pose: ModelPose): string {
   );
 }
 
+/** Waits (up to an hour) for the classifier a parallel `--classifier-only` run writes, and checks it is the same spec. */
+async function cachedClassifier(file: string, fittedOn: string): Promise<Classifier> {
+  for (let waited = 0; !existsSync(file); waited += 15) {
+    if (waited > 3600) throw new Error(`${file} did not appear: run fit --classifier-only with the same options`);
+    await new Promise((r) => setTimeout(r, 15_000));
+  }
+  const c = JSON.parse(readFileSync(file, 'utf8')) as { fittedOn: string; classifier: Classifier };
+  if (c.fittedOn !== fittedOn) throw new Error(`${file} was fitted as "${c.fittedOn}", expected "${fittedOn}"`);
+  return c.classifier;
+}
+
+/**
+ * The per-joint calibration (on all held-out predictions) and the confidence floors (`chooseFloor` on
+ * the replayed held-out verdicts, each fold calibrated on the others) of `base` (a model without them).
+ */
+function confidenceOf(oof: readonly OutOfFold[], features: ReadonlyMap<string, RepFeatureVector>, base: FittedModel): { floorScores: Record<ConfidenceJoint, FloorScore[]>; confidenceFloor: Record<ConfidenceJoint, number>; calibration: FittedModel['calibration'] } {
+  // confidence floors: replay the judge (no floors yet) on the held-out predictions, cross-fitted calibration
+  const verdicts = heldOutVerdicts(replayOutOfFold(oof, features, base));
+  const floorScores = {} as Record<ConfidenceJoint, FloorScore[]>;
+  const confidenceFloor = {} as Record<ConfidenceJoint, number>;
+  for (const j of CONFIDENCE_JOINTS) {
+    const { chosen, all } = chooseFloor(verdicts[j]);
+    floorScores[j] = all;
+    confidenceFloor[j] = chosen.floor;
+    console.log(`  confidence ${j.padEnd(6)} ${all.map((s) => `${s.floor}: cov ${s.coverage.toFixed(3)} P ${s.precision.toFixed(3)} R ${s.recall.toFixed(3)} acc ${s.accuracy.toFixed(3)}`).join(' | ')} -> floor ${chosen.floor}`);
+  }
+  return { floorScores, confidenceFloor, calibration: fitCalibrations(oof, features, base) };
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const arg = (name: string): string | undefined => {
@@ -86,14 +119,49 @@ async function main(): Promise<void> {
   const names = EXPECTED_FEATURE_NAMES[pose];
   const col = names.map((n) => rows.names.indexOf(n));
   if (col.some((i) => i < 0)) throw new Error('cached rows lack some of the model features');
-  const samples: Sample[] = rows.rows.map((r) => ({ x: col.map((i) => r.x[i] ?? null), y: FORM_CLASSES.indexOf(r.truth), aug: r.aug, truth: r.truth, recording: r.recording }));
+  const samples: Sample[] = rows.rows.filter((r) => !argv.includes('--originals-only') || r.aug === 0).map((r) => ({ x: col.map((i) => r.x[i] ?? null), y: FORM_CLASSES.indexOf(r.truth), aug: r.aug, truth: r.truth, recording: r.recording }));
   const originals = samples.filter((s) => s.aug === 0);
   console.log(`${pose}: ${rows.recordings} train recordings, ${originals.length} front-view reps, ${rows.skipped} skipped; ${samples.length - originals.length} camera copies; ${names.length} features`);
 
+  if (argv.includes('--recalibrate')) {
+    // calibration and confidence floors again from the saved held-out predictions: no training
+    const shipped = loadModelFile(pose);
+    const saved = JSON.parse(readFileSync(join(RESULTS_DIR, `${pose}.by-session.json`), 'utf8')) as BySessionResults;
+    if (saved.modelFittedOn !== shipped.fittedOn) throw new Error(`results describe "${saved.modelFittedOn}", the model file is "${shipped.fittedOn}"`);
+    const { calibration: _c, confidenceFloor: _f, ...base } = shipped;
+    void _c;
+    void _f;
+    const features = new Map<string, RepFeatureVector>(originals.map((s) => [s.recording, { names, values: s.x }]));
+    const c = confidenceOf(saved.outOfFold, features, base);
+    writeFileSync(join(MODELS_DIR, `${pose}.json`), JSON.stringify({ ...base, calibration: c.calibration, confidenceFloor: c.confidenceFloor }));
+    writeFileSync(join(RESULTS_DIR, `${pose}.by-session.json`), JSON.stringify({ ...saved, floorScores: c.floorScores, confidenceFloor: c.confidenceFloor }));
+    console.log(`recalibrated ${pose}: floors ${JSON.stringify(c.confidenceFloor)}`);
+    return;
+  }
   const previous = keep ? loadModelFile(pose) : null;
   const fitted = fitLiveThresholds(originals, names, pose);
   const thresholds = previous?.thresholds ?? fitted.thresholds;
   if (!previous) for (const n of fitted.notes) console.log(`threshold: ${n}`);
+
+  if (argv.includes('--no-cv')) {
+    // a model without the CV (so without calibration and confidence floors): quick, for a stop-gap only
+    const classifier = trainClassifier(samples, spec);
+    const copies = argv.includes('--originals-only') ? ', no camera copies' : '';
+    const model: FittedModel = { version: 1, fittedOn: `${describe(spec, originals.length, pose)}${copies}; no CV, not calibrated`, featureNames: names, classes: FORM_CLASSES, classifier, thresholds, pose };
+    if (!argv.includes('--no-write')) writeFileSync(join(MODELS_DIR, `${pose}.json`), JSON.stringify(model));
+    console.log(`wrote ${join(MODELS_DIR, `${pose}.json`)} (${model.fittedOn})`);
+    return;
+  }
+  const classifierFile = join(CACHE_DIR, `${pose}.classifier.json`);
+  if (argv.includes('--classifier-only')) {
+    // the final classifier alone, so it can be trained in parallel with the CV (`--classifier-from-cache`)
+    const t = Date.now();
+    const classifier = trainClassifier(samples, spec);
+    mkdirSync(CACHE_DIR, { recursive: true });
+    writeFileSync(classifierFile, JSON.stringify({ fittedOn: describe(spec, originals.length, pose), classifier }));
+    console.log(`classifier fitted on all train reps (${((Date.now() - t) / 1000).toFixed(0)} s), wrote ${classifierFile}`);
+    return;
+  }
 
   const t0 = Date.now();
   const cv = crossValidate(samples, cvSpec, 'sessions');
@@ -126,20 +194,10 @@ async function main(): Promise<void> {
     ...(floors && Object.keys(floors).length > 0 ? { jointProbabilityMin: floors } : {}),
     pose,
   };
-  // confidence floors: replay the judge (no floors yet) on the held-out predictions, cross-fitted calibration
-  const verdicts = heldOutVerdicts(replayOutOfFold(cv.outOfFold, features, base));
-  const floorScores = {} as Record<ConfidenceJoint, FloorScore[]>;
-  const confidenceFloor = {} as Record<ConfidenceJoint, number>;
-  for (const j of CONFIDENCE_JOINTS) {
-    const { chosen, all } = chooseFloor(verdicts[j]);
-    floorScores[j] = all;
-    confidenceFloor[j] = chosen.floor;
-    console.log(`  confidence ${j.padEnd(6)} ${all.map((s) => `${s.floor}: cov ${s.coverage.toFixed(3)} P ${s.precision.toFixed(3)} R ${s.recall.toFixed(3)} acc ${s.accuracy.toFixed(3)}`).join(' | ')} -> floor ${chosen.floor}`);
-  }
-  const calibration = fitCalibrations(cv.outOfFold);
+  const { floorScores, confidenceFloor, calibration } = confidenceOf(cv.outOfFold, features, base);
 
   const t1 = Date.now();
-  const classifier = previous?.classifier ?? trainClassifier(samples, spec);
+  const classifier = previous?.classifier ?? (argv.includes('--classifier-from-cache') ? await cachedClassifier(classifierFile, fittedOn) : trainClassifier(samples, spec));
   if (!previous) console.log(`classifier fitted on all train reps (${((Date.now() - t1) / 1000).toFixed(0)} s)`);
   const model: FittedModel = { ...base, classifier, calibration, confidenceFloor };
   const results: BySessionResults = {

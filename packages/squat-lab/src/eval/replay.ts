@@ -2,7 +2,7 @@ import {
   CONFIDENCE_JOINTS,
   FAULT_CLASSES,
   FORM_CLASSES,
-  jointFaultProbability,
+  confidenceScore,
   judgeRepWithProbabilities,
   type Calibration,
   type ConfidenceJoint,
@@ -23,13 +23,18 @@ import type { OutOfFold } from './cv';
 
 const probsOf = (p: readonly number[]): Record<FormClass, number> => Object.fromEntries(FORM_CLASSES.map((c, i) => [c, p[i] ?? 0])) as Record<FormClass, number>;
 
-/** Per joint, the isotonic calibration of its summed fault probability, fitted on `oof`. */
-export function fitCalibrations(oof: readonly OutOfFold[]): Record<ConfidenceJoint, Calibration> {
+/** Per joint, the isotonic calibration of its confidence score (`confidenceScore`, as the judge reads it), fitted on `oof`. */
+export function fitCalibrations(oof: readonly OutOfFold[], features: ReadonlyMap<string, RepFeatureVector>, model: FittedModel): Record<ConfidenceJoint, Calibration> {
   const out = {} as Record<ConfidenceJoint, Calibration>;
+  const vector = (o: OutOfFold): RepFeatureVector => {
+    const v = features.get(o.recording);
+    if (!v) throw new Error(`calibration: no rep features for ${o.recording}`);
+    return v;
+  };
   for (const j of CONFIDENCE_JOINTS) {
     const faults: readonly FormClass[] = FAULT_CLASSES[j];
     out[j] = fitIsotonic(
-      oof.map((o) => jointFaultProbability(probsOf(o.p), j)),
+      oof.map((o) => confidenceScore(probsOf(o.p), j, vector(o), model)),
       oof.map((o) => faults.includes(FORM_CLASSES[o.y]!)),
     );
   }
@@ -49,7 +54,7 @@ export interface Replayed {
  */
 export function replayOutOfFold(oof: readonly OutOfFold[], features: ReadonlyMap<string, RepFeatureVector>, model: FittedModel): Replayed[] {
   const folds = [...new Set(oof.map((o) => o.fold ?? 0))];
-  const calOf = new Map(folds.map((f) => [f, fitCalibrations(oof.filter((o) => (o.fold ?? 0) !== f))]));
+  const calOf = new Map(folds.map((f) => [f, fitCalibrations(oof.filter((o) => (o.fold ?? 0) !== f), features, model)]));
   const out: Replayed[] = [];
   for (const o of oof) {
     const v = features.get(o.recording);

@@ -57,10 +57,19 @@ export function loadModelFile(pose: ModelPose, file: string = join(MODELS_DIR, `
   return checkModel(parsed, pose, file);
 }
 
-let shipped: Readonly<Record<ModelPose, FittedModel>> | null = null;
+const shipped = new Map<ModelPose, FittedModel>();
 
-/** The shipped models, read and checked once (the first analyzer built loads them; a mismatch fails it). */
+/** One shipped model, read and checked once (the first analyzer that needs it loads it; a mismatch fails that analyzer). */
+export function shippedModel(pose: ModelPose): FittedModel {
+  let m = shipped.get(pose);
+  if (!m) {
+    m = loadModelFile(pose);
+    shipped.set(pose, m);
+  }
+  return m;
+}
+
+/** Both shipped models (MoveNet path and BlazePose path). */
 export function shippedModels(): Readonly<Record<ModelPose, FittedModel>> {
-  shipped ??= { movenet: loadModelFile('movenet'), blazepose: loadModelFile('blazepose') };
-  return shipped;
+  return { movenet: shippedModel('movenet'), blazepose: shippedModel('blazepose') };
 }

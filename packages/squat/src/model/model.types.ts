@@ -31,8 +31,8 @@ export const CONFIDENCE_JOINTS = ['lumbar', 'knee', 'ankle'] as const;
 export type ConfidenceJoint = (typeof CONFIDENCE_JOINTS)[number];
 
 /**
- * A monotone map from the model's summed fault probability of a joint to the calibrated probability
- * that the joint is at fault (isotonic regression on out-of-fold predictions of train, read as a
+ * A monotone map from a joint's confidence score (`confidenceScore`: the model's summed fault
+ * probability, +1 when a live rule flagged the joint) to the calibrated probability that the joint is at fault (isotonic regression on out-of-fold predictions of train, read as a
  * piecewise-linear curve through the points; clamped at the ends).
  */
 export interface Calibration {
