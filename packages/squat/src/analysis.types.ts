@@ -126,8 +126,13 @@ export interface RepSummary {
   readonly reasons: readonly Reason[];
   /** Which path judged the rep: 'blazepose' when heels and toes were seen at the bottom, else 'movenet'. */
   readonly model?: ModelPose;
-  /** Calibrated confidence of each joint's verdict (model path); a joint below its floor is "null" (LOW_CONFIDENCE). */
+  /**
+   * Calibrated confidence of each joint's verdict (model path); a joint below its floor is "null"
+   * (LOW_CONFIDENCE), unless a live rule flagged it over the rep (`ruleFlagged`).
+   */
   readonly confidence?: JointConfidence;
+  /** Joints a live rule flagged over the rep (the lumbar past the trunk-lean limit). */
+  readonly ruleFlagged?: readonly JudgedJoint[];
   /** The model's input for this rep; only with the analyzer option `includeFeatures`. */
   readonly features?: RepFeatureVector;
 }

@@ -158,6 +158,8 @@ export interface RepJudgement {
   readonly method: 'model' | 'rules';
   readonly probabilities?: Readonly<Record<FormClass, number>>;
   readonly confidence?: JointConfidence;
+  /** Joints a live rule flagged over the rep (kept bad below the confidence floor). */
+  readonly ruleFlagged?: readonly JudgedJoint[];
   readonly score: number;
   readonly reasons: Reason[];
 }
@@ -261,6 +263,9 @@ export function judgeRepWithProbabilities(input: RepJudgeInput, p: readonly numb
   let probabilities: Record<FormClass, number> | undefined;
   let method: 'model' | 'rules';
   const reasons: Reason[] = [];
+  // joints a live rule flagged over the rep: their verdict is a measurement the live frames already
+  // showed the user, so the confidence floor does not withhold it (its confidence is still reported)
+  const ruleFlagged: JudgedJoint[] = [];
 
   if (input.view === 'front' && p !== null) {
     method = 'model';
@@ -282,6 +287,7 @@ export function judgeRepWithProbabilities(input: RepJudgeInput, p: readonly numb
     // The live frames already called the trunk bad past the train-fitted lean limit; the rep's
     // lumbar verdict agrees with them even when the model settles on another class.
     const lean = get('trunkLean_max');
+    if (lean !== null && lean > t.trunkLeanMaxDeg) ruleFlagged.push('lumbar');
     if (formClass !== 'bending_forward' && lean !== null && lean > t.trunkLeanMaxDeg) {
       reasons.push({ joint: 'lumbar', code: REASON_CODES.TRUNK_LEAN, message: `trunk leaned up to ${fmt(lean, 0)}° (limit ${fmt(t.trunkLeanMaxDeg, 0)}°)`, value: lean, threshold: t.trunkLeanMaxDeg });
     }
@@ -331,7 +337,7 @@ export function judgeRepWithProbabilities(input: RepJudgeInput, p: readonly numb
       const c = v === 'bad' ? q : 1 - q;
       conf[j] = Math.round(c * 1000) / 1000;
       const floor = model.confidenceFloor?.[j];
-      if (floor !== undefined && c < floor) {
+      if (floor !== undefined && c < floor && !(v === 'bad' && ruleFlagged.includes(j))) {
         judged[j] = 'null';
         for (let i = reasons.length - 1; i >= 0; i--) if (reasons[i]!.joint === j) reasons.splice(i, 1);
         reasons.push({
@@ -373,7 +379,19 @@ export function judgeRepWithProbabilities(input: RepJudgeInput, p: readonly numb
         ['depth', depthJudgement],
       ]) ?? 0;
   }
-  return { lumbar, knee, ankle, depthJudgement, formClass, method, ...(probabilities ? { probabilities } : {}), ...(confidence ? { confidence } : {}), score, reasons };
+  return {
+    lumbar,
+    knee,
+    ankle,
+    depthJudgement,
+    formClass,
+    method,
+    ...(probabilities ? { probabilities } : {}),
+    ...(confidence ? { confidence } : {}),
+    ...(ruleFlagged.length > 0 ? { ruleFlagged } : {}),
+    score,
+    reasons,
+  };
 }
 
 /**

@@ -74,7 +74,9 @@ export function heldOutVerdicts(replayed: readonly Replayed[]): Record<Confidenc
       const c = r.judgement.confidence?.[j];
       if (verdict === 'null' || c === null || c === undefined) continue;
       const faults: readonly FormClass[] = FAULT_CLASSES[j];
-      out[j].push({ bad: verdict === 'bad', confidence: c, truthBad: faults.includes(r.truth) });
+      // a rule-flagged bad verdict is never withheld by the floor (see judgeRepWithProbabilities)
+      const kept = verdict === 'bad' && (r.judgement.ruleFlagged ?? []).includes(j);
+      out[j].push({ bad: verdict === 'bad', confidence: kept ? Infinity : c, truthBad: faults.includes(r.truth) });
     }
   }
   return out;
