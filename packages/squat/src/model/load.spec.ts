@@ -12,6 +12,14 @@ describe('fitted model files', () => {
     assert.deepEqual(m.movenet.featureNames, MOVENET_FEATURE_NAMES);
     assert.deepEqual(m.blazepose.featureNames, BLAZEPOSE_FEATURE_NAMES);
     assert.equal(m.blazepose.pose, 'blazepose');
+    for (const model of [m.movenet, m.blazepose]) {
+      for (const j of ['lumbar', 'knee', 'ankle'] as const) {
+        const cal = model.calibration?.[j];
+        assert.ok(cal && cal.x.length > 0 && cal.x.length === cal.y.length, `${j} calibrated`);
+        assert.ok(cal.y.every((v, i) => i === 0 || v >= cal.y[i - 1]!), `${j} calibration is monotone`);
+        assert.equal(typeof model.confidenceFloor?.[j], 'number', `${j} has a confidence floor`);
+      }
+    }
   });
 
   it('fails loudly when the feature names differ (renamed, missing or reordered)', () => {
