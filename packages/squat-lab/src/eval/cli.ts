@@ -106,7 +106,9 @@ function bySessionReport(train: readonly LabelledResult[], results: BySessionRes
     const f = t.result.summary?.features;
     if (f) features.set(t.label.recording, { names: model.featureNames, values: alignFeatures(f, model.featureNames) });
   }
-  const replayed = new Map(replayOutOfFold(results.outOfFold, features, model).map((r) => [r.recording, r.judgement]));
+  // with --limit only the streamed recordings are scored and calibrated on (a smoke run, not the figures)
+  const streamed = results.outOfFold.filter((o) => features.has(o.recording));
+  const replayed = new Map(replayOutOfFold(streamed, features, model).map((r) => [r.recording, r.judgement]));
   const rows = train.map((t) => {
     const j = replayed.get(t.label.recording);
     const s = t.result.summary;
