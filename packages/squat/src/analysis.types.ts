@@ -1,6 +1,13 @@
 import type { Judgement, SquatStage } from '@squirret/contracts';
 import type { SquatView } from './features';
 import type { RepFeatureVector } from './rep-features';
+import type { ConfidenceJoint, ModelPose } from './model/model.types';
+
+/**
+ * Per joint, the calibrated probability that its verdict is right (isotonic on out-of-fold
+ * predictions of train), or null when the joint was not judged by the model.
+ */
+export type JointConfidence = Readonly<Record<ConfidenceJoint, number | null>>;
 
 /** The joints (and the depth) a judgement or a reason is about. */
 export const JUDGED_JOINTS = ['lumbar', 'knee', 'ankle', 'depth'] as const;
@@ -18,6 +25,10 @@ export const REASON_CODES = {
   ANKLE_RISE: 'ANKLE_RISE',
   /** ankle: the toes / forefoot come off the floor. */
   TOE_LIFT: 'TOE_LIFT',
+  /** ankle, from the heel points (BlazePose): the heels rise above their standing position. */
+  HEEL_RISE: 'HEEL_RISE',
+  /** ankle, from the toe (foot_index) points (BlazePose): the toes rise above their standing position. */
+  TOE_RISE: 'TOE_RISE',
   /** depth: the rep did not go deep enough. */
   NO_DEPTH: 'NO_DEPTH',
   /** any joint: the keypoints it needs were not confident, so it is not judged ("null"). */
@@ -81,6 +92,11 @@ export interface FrameAnalysis {
   readonly reasons: readonly Reason[];
   readonly angles: FrameAngles;
   readonly metrics: FrameMetrics;
+  /**
+   * Calibrated confidence per joint. The live per-frame rules have none (absent); it is given on the
+   * rep summary, where the fitted model judges.
+   */
+  readonly confidence?: JointConfidence;
   /** Present on the frame where a repetition is counted. */
   readonly repCompleted?: RepSummary;
 }
@@ -108,6 +124,15 @@ export interface RepSummary {
   readonly probabilities?: Readonly<Record<FormClass, number>>;
   readonly score: number;
   readonly reasons: readonly Reason[];
+  /** Which path judged the rep: 'blazepose' when heels and toes were seen at the bottom, else 'movenet'. */
+  readonly model?: ModelPose;
+  /**
+   * Calibrated confidence of each joint's verdict (model path); a joint below its floor is "null"
+   * (LOW_CONFIDENCE), unless a live rule flagged it over the rep (`ruleFlagged`).
+   */
+  readonly confidence?: JointConfidence;
+  /** Joints a live rule flagged over the rep (the lumbar past the trunk-lean limit). */
+  readonly ruleFlagged?: readonly JudgedJoint[];
   /** The model's input for this rep; only with the analyzer option `includeFeatures`. */
   readonly features?: RepFeatureVector;
 }

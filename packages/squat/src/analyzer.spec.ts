@@ -4,7 +4,7 @@ import type { Keypoint } from '@squirret/contracts';
 import { FORM_CLASSES, REASON_CODES, type FrameAnalysis, type RepSummary } from './analysis.types';
 import { REP_POST_WINDOW_MS, SquatAnalyzer, type SquatAnalyzerOptions } from './analyzer';
 import type { GbdtModel } from './model/gbdt';
-import { FITTED_MODEL } from './model/fitted-model';
+import { shippedModels } from './model/load';
 import type { FittedModel } from './model/model.types';
 import { repSequence, squatPose, type RepSequenceOptions, type TimedPose } from './testing/squat-pose.factory';
 
@@ -20,7 +20,7 @@ const atBottom = (out: readonly FrameAnalysis[]): FrameAnalysis[] => out.filter(
 function constantModel(cls: (typeof FORM_CLASSES)[number]): FittedModel {
   const k = FORM_CLASSES.indexOf(cls);
   const classifier: GbdtModel = { kind: 'gbdt', nClasses: 6, learningRate: 1, base: FORM_CLASSES.map((_, i) => (i === k ? 5 : 0)), trees: [] };
-  return { ...FITTED_MODEL, classifier };
+  return { ...shippedModels().movenet, classifier };
 }
 
 describe('SquatAnalyzer: rep counting', () => {

@@ -1,9 +1,9 @@
-import { COCO17, type FootKeypoint, type Keypoint, type KeypointName, type SquatStage } from '@squirret/contracts';
+import { COCO17, FOOT_POINTS, type FootKeypoint, type FootPointName, type Keypoint, type KeypointName, type SquatStage } from '@squirret/contracts';
 import type { FrameAnalysis, RepSummary } from './analysis.types';
-import { computeFeatures, detectView, frameLengths, isUpright, type BodyReference, type FrameFeatures, type SquatView } from './features';
-import { judgeFrame, judgeRep } from './judge';
-import { FITTED_MODEL } from './model/fitted-model';
-import type { FittedModel } from './model/model.types';
+import { computeFeatures, detectView, footLengths, frameLengths, isUpright, type BodyReference, type FrameFeatures, type SquatView } from './features';
+import { featureGetter, judgeFrame, judgeRep } from './judge';
+import { shippedModel } from './model/load';
+import type { FittedModel, ModelPose } from './model/model.types';
 import { RepRecorder, repFrameOf, type RepRecorderState } from './rep-features';
 import {
   DEFAULT_SMOOTHER_OPTIONS,
@@ -21,16 +21,29 @@ export interface SquatAnalyzerOptions {
   readonly aspectRatio?: number;
   readonly smoothing?: Partial<KeypointSmootherOptions>;
   readonly stage?: Partial<StageOptions>;
-  /** The fitted rep classifier and thresholds; defaults to the one shipped in the package. */
+  /** The MoveNet path's fitted rep classifier and thresholds (COCO-17 only); defaults to `models/movenet.json`. */
   readonly model?: FittedModel;
+  /** The BlazePose path's model (COCO-17 + heels and toes); defaults to `models/blazepose.json`. */
+  readonly feetModel?: FittedModel;
+  /**
+   * 'auto' (default): a rep whose heels and toes were seen at the bottom is judged by the BlazePose
+   * model, any other rep by the MoveNet model; 'ignore': foot points are never used (MoveNet path only).
+   */
+  readonly feet?: 'auto' | 'ignore';
   /** Attach the rep feature vector (the model's input) to each RepSummary, for fitting and debugging. */
   readonly includeFeatures?: boolean;
 }
 
 /** Serialisable state of a `SquatAnalyzer` (plain JSON), so a session can survive a reconnect. */
 export interface SquatAnalyzerSnapshot {
+  /**
+   * Still 1: the foot points only added optional fields (`feetSmoother`, the reference's heel and toe
+   * positions, longer recorder rows), so older snapshots restore here and newer ones in older analyzers.
+   */
   readonly version: 1;
   readonly smoother: KeypointSmootherState;
+  /** The heel and toe filters (FOOT_POINTS order); absent in snapshots taken before foot points (they restore with empty filters). */
+  readonly feetSmoother?: KeypointSmootherState;
   readonly stage: StageState;
   readonly recorder: RepRecorderState;
   readonly reference: BodyReference | null;
@@ -62,6 +75,7 @@ const REFERENCE_MAX_DEPTH = 0.03;
 const MIN_LEG_HEIGHT = 0.02;
 
 const INDEX = new Map<KeypointName, number>(COCO17.map((n, i) => [n, i]));
+const FOOT_INDEX = new Map<FootPointName, number>(FOOT_POINTS.map((n, i) => [n, i]));
 
 /**
  * Streaming squat analyzer: one call per video frame, pure and deterministic (time comes only from
@@ -72,9 +86,11 @@ const INDEX = new Map<KeypointName, number>(COCO17.map((n, i) => [n, i]));
 export class SquatAnalyzer {
   private readonly aspect: number;
   private readonly smoother: KeypointSmoother;
+  private readonly feetSmoother: KeypointSmoother;
   private readonly stageMachine: StageMachine;
   private readonly recorder = new RepRecorder();
   private readonly model: FittedModel;
+  private readonly feetModel: FittedModel | null;
   private readonly includeFeatures: boolean;
   private reference: BodyReference | null = null;
   private view: SquatView = 'unknown';
@@ -85,13 +101,17 @@ export class SquatAnalyzer {
     const aspect = options.aspectRatio ?? 1;
     if (!(aspect > 0) || !Number.isFinite(aspect)) throw new RangeError(`aspectRatio must be a positive number, got ${aspect}`);
     this.aspect = aspect;
-    this.smoother = new KeypointSmoother(COCO17.length, {
+    const smoothing = {
       ...DEFAULT_SMOOTHER_OPTIONS,
       ...options.smoothing,
       filter: { ...DEFAULT_SMOOTHER_OPTIONS.filter, ...options.smoothing?.filter },
-    });
+    };
+    this.smoother = new KeypointSmoother(COCO17.length, smoothing);
+    this.feetSmoother = new KeypointSmoother(FOOT_POINTS.length, smoothing);
     this.stageMachine = new StageMachine({ ...DEFAULT_STAGE_OPTIONS, ...options.stage });
-    this.model = options.model ?? FITTED_MODEL;
+    // the shipped files are read only for a path whose model was not passed in
+    this.model = options.model ?? shippedModel('movenet');
+    this.feetModel = options.feet === 'ignore' ? null : options.feetModel ?? shippedModel('blazepose');
     this.includeFeatures = options.includeFeatures ?? false;
   }
 
@@ -108,20 +128,15 @@ export class SquatAnalyzer {
    * `feet` are the heel and toe points when the pose model gives them (BlazePose); MoveNet passes none.
    */
   push(keypoints: readonly Keypoint[], tMs: number, feet?: readonly FootKeypoint[]): FrameAnalysis {
-    void feet; // judged from heels and toes once the feet-aware model lands (issue 14)
     if (!Number.isFinite(tMs)) throw new RangeError(`tMs must be a finite number, got ${tMs}`);
-    const raw: Array<RawPoint | undefined> = new Array<RawPoint | undefined>(COCO17.length);
-    for (const k of keypoints) {
-      const i = INDEX.get(k.name);
-      // a non-finite coordinate or score never enters the filters: the point counts as missing
-      if (i !== undefined && Number.isFinite(k.x) && Number.isFinite(k.y) && Number.isFinite(k.score)) raw[i] = { x: k.x * this.aspect, y: k.y, score: k.score };
-    }
-    const pose = this.smoother.push(raw, tMs);
+    const pose = this.smoother.push(this.rawPoints(keypoints, INDEX, COCO17.length), tMs);
+    // without foot points (MoveNet) the foot filters still run on nothing, so a point seen earlier is dropped after its hold time
+    const feetPose = this.feetModel ? this.feetSmoother.push(this.rawPoints(feet ?? [], FOOT_INDEX, FOOT_POINTS.length), tMs) : [];
     this.view = detectView(pose, this.reference, this.view);
-    this.updateReference(frameLengths(pose), isUpright(pose), tMs);
+    this.updateReference(frameLengths(pose), isUpright(pose), tMs, footLengths(feetPose));
     this.lastMs = tMs;
 
-    const features = computeFeatures(pose, this.reference, this.view);
+    const features = computeFeatures(pose, this.reference, this.view, feetPose);
     const update = this.stageMachine.push(features.depth, tMs);
     const frame = repFrameOf(features, tMs);
     let repCompleted: RepSummary | undefined;
@@ -138,7 +153,9 @@ export class SquatAnalyzer {
       this.recorder.push(frame, update.stage !== 'standing');
     }
 
-    const live = judgeFrame(features, update.stage, this.model.thresholds);
+    // a frame with heels and toes is judged by the BlazePose model's rules (heel and toe rise)
+    const liveModel = this.feetModel && features.heelRise !== null && features.toeRise !== null ? this.feetModel : this.model;
+    const live = judgeFrame(features, update.stage, liveModel.thresholds);
     return {
       tMs,
       view: this.view,
@@ -175,6 +192,7 @@ export class SquatAnalyzer {
   reset(): void {
     this.pending = null;
     this.smoother.reset();
+    this.feetSmoother.reset();
     this.stageMachine.reset();
     this.recorder.discard();
     this.reference = null;
@@ -187,6 +205,7 @@ export class SquatAnalyzer {
     const snap: SquatAnalyzerSnapshot = {
       version: 1,
       smoother: this.smoother.snapshot(),
+      feetSmoother: this.feetSmoother.snapshot(),
       stage: this.stageMachine.snapshot(),
       recorder: this.recorder.snapshot(),
       reference: this.reference ? { ...this.reference } : null,
@@ -197,10 +216,13 @@ export class SquatAnalyzer {
     return JSON.parse(JSON.stringify(snap)) as SquatAnalyzerSnapshot;
   }
 
+  /** Restores a snapshot (one taken before foot points, without `feetSmoother`, starts the foot filters empty). */
   restore(snapshot: SquatAnalyzerSnapshot): void {
     if (snapshot.version !== 1) throw new Error(`unsupported squat analyzer snapshot version ${String(snapshot.version)}`);
     const copy = JSON.parse(JSON.stringify(snapshot)) as SquatAnalyzerSnapshot;
     this.smoother.restore(copy.smoother);
+    if (copy.feetSmoother) this.feetSmoother.restore(copy.feetSmoother);
+    else this.feetSmoother.reset();
     this.stageMachine.restore(copy.stage);
     this.recorder.restore(copy.recorder);
     this.reference = copy.reference;
@@ -209,7 +231,17 @@ export class SquatAnalyzer {
     this.pending = copy.pending;
   }
 
-  private updateReference(lengths: ReturnType<typeof frameLengths>, upright: boolean, tMs: number): void {
+  private rawPoints<N extends string>(points: ReadonlyArray<{ readonly name: N; readonly x: number; readonly y: number; readonly score: number }>, index: ReadonlyMap<N, number>, size: number): Array<RawPoint | undefined> {
+    const raw: Array<RawPoint | undefined> = new Array<RawPoint | undefined>(size);
+    for (const k of points) {
+      const i = index.get(k.name);
+      // a non-finite coordinate or score never enters the filters: the point counts as missing
+      if (i !== undefined && Number.isFinite(k.x) && Number.isFinite(k.y) && Number.isFinite(k.score)) raw[i] = { x: k.x * this.aspect, y: k.y, score: k.score };
+    }
+    return raw;
+  }
+
+  private updateReference(lengths: ReturnType<typeof frameLengths>, upright: boolean, tMs: number, foot: ReturnType<typeof footLengths> = null): void {
     if (!lengths || !(lengths.legHeight > MIN_LEG_HEIGHT)) return;
     const ref = this.reference;
     // the reference is the upright pose: a taller hip than the reference means the reference was
@@ -223,6 +255,9 @@ export class SquatAnalyzer {
         thighHeight: positive(lengths.thighHeight) ?? ref?.thighHeight ?? null,
         noseHeight: lengths.noseHeight ?? ref?.noseHeight ?? null,
         ankleWidth: this.view === 'front' ? lengths.ankleWidth : ref?.ankleWidth ?? null,
+        heelY: foot?.heelY ?? ref?.heelY ?? null,
+        toeY: foot?.toeY ?? ref?.toeY ?? null,
+        footSpan: foot?.footSpan ?? ref?.footSpan ?? null,
       };
       return;
     }
@@ -245,7 +280,14 @@ export class SquatAnalyzer {
       noseHeight: stepOpt(ref.noseHeight, lengths.noseHeight),
       ankleY: step(ref.ankleY, lengths.ankleY),
       ankleWidth: this.view === 'front' ? stepOpt(ref.ankleWidth, lengths.ankleWidth) : ref.ankleWidth,
+      heelY: stepOpt(ref.heelY ?? null, foot?.heelY ?? null),
+      toeY: stepOpt(ref.toeY ?? null, foot?.toeY ?? null),
+      footSpan: stepOpt(ref.footSpan ?? null, foot?.footSpan ?? null),
     };
+  }
+
+  private repPose(features: Parameters<typeof featureGetter>[0]): ModelPose {
+    return this.feetModel ? repPoseOf(features) : 'movenet';
   }
 
   private emitPending(): RepSummary | null {
@@ -253,7 +295,8 @@ export class SquatAnalyzer {
     if (!p) return null;
     this.pending = null;
     const features = this.recorder.finish();
-    const verdict = judgeRep({ features, view: p.view }, this.model);
+    const pose = this.repPose(features);
+    const verdict = judgeRep({ features, view: p.view }, pose === 'blazepose' && this.feetModel ? this.feetModel : this.model);
     const kneeIdx = features.names.indexOf('kneeAngle_min');
     const minKnee = kneeIdx >= 0 ? features.values[kneeIdx] ?? null : null;
     return {
@@ -264,10 +307,17 @@ export class SquatAnalyzer {
       depth: p.timing.maxDepth,
       minKneeAngle: minKnee,
       view: p.view,
+      model: pose,
       ...verdict,
       ...(this.includeFeatures ? { features } : {}),
     };
   }
+}
+
+/** A rep is judged on the BlazePose path when its heels and toes were measured at the bottom. */
+function repPoseOf(features: Parameters<typeof featureGetter>[0]): ModelPose {
+  const get = featureGetter(features);
+  return get('heelRise_bottom') !== null && get('toeRise_bottom') !== null ? 'blazepose' : 'movenet';
 }
 
 function positive(v: number | null): number | null {

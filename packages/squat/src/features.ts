@@ -1,4 +1,4 @@
-import { COCO17, type KeypointName } from '@squirret/contracts';
+import { COCO17, FOOT_POINTS, type FootPointName, type KeypointName } from '@squirret/contracts';
 import { angleAt, angleFromVertical, distance, leanFromForeshortening, midpoint, safeRatio, type Point } from './geometry';
 import type { SmoothedPoint } from './smoothing';
 
@@ -20,6 +20,39 @@ export function cocoIndex(name: KeypointName): number {
 
 /** The smoothed, isotropic pose of one frame: 17 points in COCO order. */
 export type Pose = ReadonlyArray<SmoothedPoint>;
+
+/** The smoothed, isotropic foot points of one frame (heels, toes) in `FOOT_POINTS` order; empty when the pose model has none. */
+export type FeetPose = ReadonlyArray<SmoothedPoint>;
+
+const FOOT_IDX: Readonly<Record<FootPointName, number>> = Object.fromEntries(FOOT_POINTS.map((n, i) => [n, i])) as Record<FootPointName, number>;
+
+function footPoint(feet: FeetPose, name: FootPointName): Point | null {
+  const p = feet[FOOT_IDX[name]];
+  return p !== undefined && p.present ? { x: p.x, y: p.y } : null;
+}
+
+/** Midpoint of both heels and of both toes (foot_index); each needs both sides (a front view sees both feet). */
+function feetMid(feet: FeetPose): { heel: Point; toe: Point } | null {
+  const lh = footPoint(feet, 'left_heel');
+  const rh = footPoint(feet, 'right_heel');
+  const lt = footPoint(feet, 'left_foot_index');
+  const rt = footPoint(feet, 'right_foot_index');
+  if (!lh || !rh || !lt || !rt) return null;
+  return { heel: midpoint(lh, rh), toe: midpoint(lt, rt) };
+}
+
+/** The standing foot positions a heel or toe rise is measured from (image y of the heel and toe midpoints, heel-toe distance). */
+export interface FootLengths {
+  readonly heelY: number;
+  readonly toeY: number;
+  readonly footSpan: number;
+}
+
+/** Foot positions of the current frame, or null when a heel or a toe is missing. */
+export function footLengths(feet: FeetPose): FootLengths | null {
+  const m = feetMid(feet);
+  return m ? { heelY: m.heel.y, toeY: m.toe.y, footSpan: distance(m.heel, m.toe) } : null;
+}
 
 function point(pose: Pose, name: KeypointName): Point | null {
   const p = pose[IDX[name]];
@@ -55,6 +88,10 @@ export interface BodyReference {
   ankleY: number;
   /** Horizontal ankle-to-ankle distance when standing (front view only, else null). */
   ankleWidth: number | null;
+  /** Standing heel and toe midpoints' image y and heel-toe distance (absent or null without foot points). */
+  heelY?: number | null;
+  toeY?: number | null;
+  footSpan?: number | null;
 }
 
 /** The raw lengths of the current frame that feed the standing reference. */
@@ -140,6 +177,16 @@ export interface FrameFeatures {
   readonly wristShoulderWidth: number | null;
   /** Knee width in standing hip heights (front view): knees travelling towards the camera look wider. */
   readonly kneeWidthN: number | null;
+  /** Rise of the heel midpoint above standing, in standing hip heights (null without foot points). */
+  readonly heelRise: number | null;
+  /** Rise of the toe (foot_index) midpoint above standing, in standing hip heights (null without foot points). */
+  readonly toeRise: number | null;
+  /** heelRise - toeRise: positive when the heels come up more than the toes (the foot pitches forward). */
+  readonly footPitch: number | null;
+  /** heelRise - ankleRise: the heel rising more than the ankle (a heel lift, not a whole-body rise). */
+  readonly heelOverAnkle: number | null;
+  /** Heel-to-toe image distance over standing (foreshortening of the foot as it tilts). */
+  readonly footSpan: number | null;
 }
 
 /** Views are told apart by the shoulder width relative to the torso length (~0.7 front, ~0.1 side). */
@@ -205,7 +252,7 @@ export function isUpright(pose: Pose): boolean {
 }
 
 /** Computes the features of one frame. `reference` null means "not calibrated yet": ratios are null. */
-export function computeFeatures(pose: Pose, reference: BodyReference | null, view: SquatView): FrameFeatures {
+export function computeFeatures(pose: Pose, reference: BodyReference | null, view: SquatView, feet: FeetPose = []): FrameFeatures {
   const left = jointAngles(pose, 'left');
   const right = jointAngles(pose, 'right');
   const hip = pairMid(pose, 'left_hip', 'right_hip');
@@ -241,7 +288,16 @@ export function computeFeatures(pose: Pose, reference: BodyReference | null, vie
   const ankleRise = ankle && r ? safeRatio(r.ankleY - ankle.y, r.legHeight) : null;
 
   const sideAngles = view === 'side' ? (nearSide(pose) === 'left' ? left : right) : null;
+  // heel and toe rise above their standing positions (in standing hip heights), from the foot points
+  const foot = r ? feetMid(feet) : null;
+  const heelRise = foot && r && typeof r.heelY === 'number' ? safeRatio(r.heelY - foot.heel.y, r.legHeight) : null;
+  const toeRise = foot && r && typeof r.toeY === 'number' ? safeRatio(r.toeY - foot.toe.y, r.legHeight) : null;
   return {
+    heelRise,
+    toeRise,
+    footPitch: heelRise !== null && toeRise !== null ? heelRise - toeRise : null,
+    heelOverAnkle: heelRise !== null && ankleRise !== null ? heelRise - ankleRise : null,
+    footSpan: foot && r && typeof r.footSpan === 'number' && r.footSpan > 0 ? safeRatio(distance(foot.heel, foot.toe), r.footSpan) : null,
     view,
     kneeAngleLeft: left.knee,
     kneeAngleRight: right.knee,

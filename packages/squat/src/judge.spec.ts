@@ -50,6 +50,11 @@ function features(o: Partial<FrameFeatures> = {}): FrameFeatures {
     elbowDrop: null,
     wristShoulderWidth: null,
     kneeWidthN: null,
+    heelRise: null,
+    toeRise: null,
+    footPitch: null,
+    heelOverAnkle: null,
+    footSpan: null,
     ...o,
   };
 }
@@ -315,6 +320,21 @@ describe('judgeRep: depth from the side, lean limit in front', () => {
     assert.deepEqual([over.lumbar, under.lumbar], ['bad', 'good']);
     assert.equal(over.formClass, 'toes_lifting');
     assert.ok(over.reasons.some((x) => x.joint === 'lumbar' && x.code === REASON_CODES.TRUNK_LEAN));
+  });
+
+  it('a confidence floor withholds an unsure model verdict but not one a live rule flagged', () => {
+    // calibration: the score itself (lumbar score is p + 1 past the lean limit, so clamp at 1)
+    const identity = { x: [0, 1], y: [0, 1] };
+    const model: FittedModel = { ...constantModel('toes_lifting'), calibration: { lumbar: identity, knee: identity, ankle: identity }, confidenceFloor: { lumbar: 0.99, ankle: 0.99 } };
+    const limit = model.thresholds.trunkLeanMaxDeg;
+    const over = judgeRep({ features: repVector({ trunkLean_max: limit + 1 }), view: 'front' }, model);
+    assert.equal(over.lumbar, 'bad', 'the lean rule keeps the lumbar bad');
+    assert.deepEqual(over.ruleFlagged, ['lumbar']);
+    assert.equal(over.confidence?.lumbar, 1);
+    // the toes fault: p ~0.97 < 0.99, withheld as LOW_CONFIDENCE
+    assert.equal(over.ankle, 'null');
+    assert.ok(over.reasons.some((x) => x.joint === 'ankle' && x.code === REASON_CODES.LOW_CONFIDENCE));
+    assert.ok(!over.reasons.some((x) => x.joint === 'ankle' && x.code === REASON_CODES.TOE_LIFT));
   });
 });
 

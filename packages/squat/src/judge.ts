@@ -1,8 +1,8 @@
 import type { Judgement, SquatStage } from '@squirret/contracts';
-import { FORM_CLASSES, REASON_CODES, type FormClass, type JudgedJoint, type Reason } from './analysis.types';
+import { FORM_CLASSES, REASON_CODES, type FormClass, type JointConfidence, type JudgedJoint, type Reason, type ReasonCode } from './analysis.types';
 import type { FrameFeatures, SquatView } from './features';
 import { predictProba } from './model/classifier';
-import type { FittedModel, LiveThresholds } from './model/model.types';
+import { CONFIDENCE_JOINTS, type Calibration, type FittedModel, type LiveThresholds } from './model/model.types';
 import type { RepFeatureVector } from './rep-features';
 
 /**
@@ -85,7 +85,19 @@ export function judgeFrame(f: FrameFeatures, stage: SquatStage, t: LiveThreshold
   }
 
   let ankle: Judgement = 'null';
-  if (f.ankleRise === null) {
+  const heelMax = t.heelRiseMax;
+  const toeMax = t.toeRiseMax;
+  if (heelMax !== undefined && toeMax !== undefined && f.heelRise !== null && f.toeRise !== null) {
+    // with heels and toes (BlazePose model): each is measured directly against its standing position
+    // the heels are checked first: they are the commoner fault, and a heel lift also tips the toes
+    const rise = (code: ReasonCode, what: 'heels' | 'toes', value: number, max: number): Reason | null =>
+      stage !== 'standing' && value > max
+        ? { joint: 'ankle', code, message: `${what} rise ${fmt(value * 100, 1)}% of hip height above standing (max ${fmt(max * 100, 1)}%): keep the ${what} down`, value, threshold: max }
+        : null;
+    const fault = rise(REASON_CODES.HEEL_RISE, 'heels', f.heelRise, heelMax) ?? rise(REASON_CODES.TOE_RISE, 'toes', f.toeRise, toeMax);
+    ankle = fault ? 'bad' : 'good';
+    if (fault) reasons.push(fault);
+  } else if (f.ankleRise === null) {
     reasons.push(lowConfidence('ankle', 'ankles and hips (or the standing reference)'));
   } else {
     ankle = 'good';
@@ -145,17 +157,27 @@ export interface RepJudgement {
   readonly formClass: FormClass;
   readonly method: 'model' | 'rules';
   readonly probabilities?: Readonly<Record<FormClass, number>>;
+  readonly confidence?: JointConfidence;
+  /** Joints a live rule flagged over the rep (kept bad below the confidence floor). */
+  readonly ruleFlagged?: readonly JudgedJoint[];
   readonly score: number;
   readonly reasons: Reason[];
 }
 
-/** Joint and reason of each fault class. */
+/** Joint and reason of each fault class (the MoveNet path: the ankle fault is inferred, the feet are not seen). */
 const FAULT_OF: Readonly<Record<Exclude<FormClass, 'good'>, { joint: JudgedJoint; code: Reason['code']; text: string }>> = {
   bending_forward: { joint: 'lumbar', code: REASON_CODES.TRUNK_LEAN, text: 'the trunk bends forward too far' },
   heels_lifting: { joint: 'ankle', code: REASON_CODES.HEEL_LIFT, text: 'the heels lift off the floor' },
   knees_caving: { joint: 'knee', code: REASON_CODES.KNEE_VALGUS, text: 'the knees cave inwards' },
   no_depth: { joint: 'depth', code: REASON_CODES.NO_DEPTH, text: 'the squat is not deep enough' },
   toes_lifting: { joint: 'ankle', code: REASON_CODES.TOE_LIFT, text: 'the toes lift off the floor' },
+};
+
+/** With heels and toes (the BlazePose path) the ankle reasons name what was measured. */
+const FEET_FAULT_OF: typeof FAULT_OF = {
+  ...FAULT_OF,
+  heels_lifting: { joint: 'ankle', code: REASON_CODES.HEEL_RISE, text: 'the heels rise off the floor' },
+  toes_lifting: { joint: 'ankle', code: REASON_CODES.TOE_RISE, text: 'the toes rise off the floor' },
 };
 
 /** The fault classes of each joint (heels and toes both fault the ankle), read off `FAULT_OF`. */
@@ -189,9 +211,9 @@ export function alignFeatures(v: RepFeatureVector, names: readonly string[]): Ar
  * probability of the classes that fault it reaches that joint's floor (`jointProbabilityMin`).
  * The reason names the joint's most probable fault.
  */
-function likelyFaults(probs: Readonly<Record<FormClass, number>>, top: FormClass, floors: FittedModel['jointProbabilityMin']): Reason[] {
+function likelyFaults(probs: Readonly<Record<FormClass, number>>, top: FormClass, floors: FittedModel['jointProbabilityMin'], faultOf: typeof FAULT_OF): Reason[] {
   if (!floors) return [];
-  const topJoint = top === 'good' ? null : FAULT_OF[top].joint;
+  const topJoint = top === 'good' ? null : faultOf[top].joint;
   const out: Reason[] = [];
   for (const [joint, floor] of Object.entries(floors) as Array<[JudgedJoint, number]>) {
     if (joint === topJoint) continue;
@@ -202,7 +224,7 @@ function likelyFaults(probs: Readonly<Record<FormClass, number>>, top: FormClass
       if (best === null || probs[c] > probs[best]) best = c;
     }
     if (best === null || !(sum >= floor)) continue;
-    const fault = FAULT_OF[best];
+    const fault = faultOf[best];
     out.push({ joint, code: fault.code, message: `${fault.text}, likely (model confidence ${fmt(sum * 100, 0)}%, flagged from ${fmt(floor * 100, 0)}%)`, value: sum, threshold: floor });
   }
   return out;
@@ -217,7 +239,18 @@ function likelyFaults(probs: Readonly<Record<FormClass, number>>, top: FormClass
 export const SIDE_PARALLEL_KNEE_DEG = 90;
 
 export function judgeRep(input: RepJudgeInput, model: FittedModel): RepJudgement {
+  const p = input.view === 'front' ? predictProba(model.classifier, alignFeatures(input.features, model.featureNames)) : null;
+  return judgeRepWithProbabilities(input, p, model);
+}
+
+/**
+ * The rep judge given the classifier's output `p` (model.classes order; null outside a front view,
+ * where rules judge). Split from `judgeRep` so the lab can replay the judge on out-of-fold
+ * probabilities exactly as the analyzer applies it.
+ */
+export function judgeRepWithProbabilities(input: RepJudgeInput, p: readonly number[] | null, model: FittedModel): RepJudgement {
   const get = featureGetter(input.features);
+  const faultOf = model.pose === 'blazepose' ? FEET_FAULT_OF : FAULT_OF;
   const t = model.thresholds;
   const measured: Record<JudgedJoint, boolean> = {
     lumbar: get('trunkLean_bottom') !== null || get('trunkLean_max') !== null,
@@ -230,10 +263,12 @@ export function judgeRep(input: RepJudgeInput, model: FittedModel): RepJudgement
   let probabilities: Record<FormClass, number> | undefined;
   let method: 'model' | 'rules';
   const reasons: Reason[] = [];
+  // joints a live rule flagged over the rep: their verdict is a measurement the live frames already
+  // showed the user, so the confidence floor does not withhold it (its confidence is still reported)
+  const ruleFlagged: JudgedJoint[] = [];
 
-  if (input.view === 'front') {
+  if (input.view === 'front' && p !== null) {
     method = 'model';
-    const p = predictProba(model.classifier, alignFeatures(input.features, model.featureNames));
     const probs = Object.fromEntries(FORM_CLASSES.map((c) => [c, 0])) as Record<FormClass, number>;
     model.classes.forEach((c, i) => (probs[c] = p[i] ?? 0));
     probabilities = probs;
@@ -245,13 +280,14 @@ export function judgeRep(input: RepJudgeInput, model: FittedModel): RepJudgement
       }
     }
     if (formClass !== 'good') {
-      const fault = FAULT_OF[formClass];
+      const fault = faultOf[formClass];
       reasons.push({ joint: fault.joint, code: fault.code, message: `${fault.text} (model confidence ${fmt(bestP * 100, 0)}%)`, value: bestP });
     }
-    reasons.push(...likelyFaults(probs, formClass, model.jointProbabilityMin));
+    reasons.push(...likelyFaults(probs, formClass, model.jointProbabilityMin, faultOf));
     // The live frames already called the trunk bad past the train-fitted lean limit; the rep's
     // lumbar verdict agrees with them even when the model settles on another class.
     const lean = get('trunkLean_max');
+    if (lean !== null && lean > t.trunkLeanMaxDeg) ruleFlagged.push('lumbar');
     if (formClass !== 'bending_forward' && lean !== null && lean > t.trunkLeanMaxDeg) {
       reasons.push({ joint: 'lumbar', code: REASON_CODES.TRUNK_LEAN, message: `trunk leaned up to ${fmt(lean, 0)}° (limit ${fmt(t.trunkLeanMaxDeg, 0)}°)`, value: lean, threshold: t.trunkLeanMaxDeg });
     }
@@ -282,9 +318,40 @@ export function judgeRep(input: RepJudgeInput, model: FittedModel): RepJudgement
 
   const verdict = (joint: JudgedJoint, bad: boolean): Judgement => (!measured[joint] ? 'null' : bad ? 'bad' : 'good');
   const badJoints = new Set(reasons.map((r) => r.joint));
-  const lumbar = verdict('lumbar', badJoints.has('lumbar'));
-  const knee = input.view === 'front' ? verdict('knee', badJoints.has('knee')) : 'null';
-  const ankle = verdict('ankle', badJoints.has('ankle'));
+  let lumbar = verdict('lumbar', badJoints.has('lumbar'));
+  let knee = input.view === 'front' ? verdict('knee', badJoints.has('knee')) : 'null';
+  let ankle = verdict('ankle', badJoints.has('ankle'));
+  // calibrated confidence of each verdict; below the joint's floor the judge says it is not sure
+  let confidence: JointConfidence | undefined;
+  if (probabilities && model.calibration) {
+    const judged: Record<(typeof CONFIDENCE_JOINTS)[number], Judgement> = { lumbar, knee, ankle };
+    const conf = {} as Record<(typeof CONFIDENCE_JOINTS)[number], number | null>;
+    for (const j of CONFIDENCE_JOINTS) {
+      const cal = model.calibration[j];
+      const v = judged[j];
+      if (!cal || v === 'null') {
+        conf[j] = null;
+        continue;
+      }
+      const q = calibrate(cal, confidenceScore(probabilities, j, input.features, model));
+      const c = v === 'bad' ? q : 1 - q;
+      conf[j] = Math.round(c * 1000) / 1000;
+      const floor = model.confidenceFloor?.[j];
+      if (floor !== undefined && c < floor && !(v === 'bad' && ruleFlagged.includes(j))) {
+        judged[j] = 'null';
+        for (let i = reasons.length - 1; i >= 0; i--) if (reasons[i]!.joint === j) reasons.splice(i, 1);
+        reasons.push({
+          joint: j,
+          code: REASON_CODES.LOW_CONFIDENCE,
+          message: `${j} not judged: the model is ${fmt(c * 100, 0)}% sure it is ${v} (needs ${fmt(floor * 100, 0)}%)`,
+          value: c,
+          threshold: floor,
+        });
+      }
+    }
+    ({ lumbar, knee, ankle } = judged);
+    confidence = conf;
+  }
   const depthJudgement = verdict('depth', badJoints.has('depth'));
   if (input.view !== 'front') {
     reasons.push({ joint: 'knee', code: REASON_CODES.NEEDS_FRONT_VIEW, message: 'knee valgus is judged only from a front view' });
@@ -312,5 +379,53 @@ export function judgeRep(input: RepJudgeInput, model: FittedModel): RepJudgement
         ['depth', depthJudgement],
       ]) ?? 0;
   }
-  return { lumbar, knee, ankle, depthJudgement, formClass, method, ...(probabilities ? { probabilities } : {}), score, reasons };
+  return {
+    lumbar,
+    knee,
+    ankle,
+    depthJudgement,
+    formClass,
+    method,
+    ...(probabilities ? { probabilities } : {}),
+    ...(confidence ? { confidence } : {}),
+    ...(ruleFlagged.length > 0 ? { ruleFlagged } : {}),
+    score,
+    reasons,
+  };
+}
+
+/**
+ * What a joint's calibration reads: the summed fault probability of the joint, plus 1 when a live
+ * rule flagged the joint over the rep (the lumbar trunk-lean limit, which makes the rep's lumbar bad
+ * whatever the class). So a rule's verdict is calibrated on its own record instead of on a model
+ * probability that disagreed with it (the curve spans [0, 2]).
+ */
+export function confidenceScore(probs: Readonly<Record<FormClass, number>>, joint: JudgedJoint, features: RepFeatureVector, model: FittedModel): number {
+  const p = jointFaultProbability(probs, joint);
+  if (joint !== 'lumbar') return p;
+  const lean = featureGetter(features)('trunkLean_max');
+  return lean !== null && lean > model.thresholds.trunkLeanMaxDeg ? p + 1 : p;
+}
+
+/** The summed probability of the classes that fault `joint` (heels and toes both fault the ankle). */
+export function jointFaultProbability(probs: Readonly<Record<FormClass, number>>, joint: JudgedJoint): number {
+  return FAULT_CLASSES[joint].reduce((a, c) => a + probs[c], 0);
+}
+
+/** Reads a calibration curve at `p` (linear between points, clamped at the ends). */
+export function calibrate(cal: Calibration, p: number): number {
+  const { x, y } = cal;
+  const n = Math.min(x.length, y.length);
+  if (n === 0) return p;
+  if (p <= x[0]!) return y[0]!;
+  if (p >= x[n - 1]!) return y[n - 1]!;
+  let lo = 0;
+  let hi = n - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (x[mid]! <= p) lo = mid;
+    else hi = mid;
+  }
+  const span = x[hi]! - x[lo]!;
+  return span > 0 ? y[lo]! + ((p - x[lo]!) / span) * (y[hi]! - y[lo]!) : y[hi]!;
 }

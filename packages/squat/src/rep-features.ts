@@ -7,8 +7,8 @@ import type { FrameFeatures } from './features';
  * by its extremes. Cost: O(frames of the rep) once per rep, nothing per frame beyond one array push.
  */
 
-/** The per-frame series recorded during a rep, in row order. */
-export const REP_SERIES = [
+/** The per-frame series every pose model gives (COCO-17 only), in row order. */
+export const BODY_SERIES = [
   'depth',
   'trunkLean',
   'torsoRatio',
@@ -33,6 +33,15 @@ export const REP_SERIES = [
   'wristShoulderWidth',
   'kneeWidthN',
 ] as const satisfies ReadonlyArray<keyof FrameFeatures>;
+
+/** The series only a pose model with heels and toes (BlazePose) gives; null on a COCO-17-only stream. */
+export const FOOT_SERIES = ['heelRise', 'toeRise', 'footPitch', 'heelOverAnkle', 'footSpan'] as const satisfies ReadonlyArray<keyof FrameFeatures>;
+
+/**
+ * The per-frame series recorded during a rep, in row order. The foot series come last, so a rep
+ * buffered by an older analyzer (shorter rows, restored from a snapshot) reads them as missing.
+ */
+export const REP_SERIES = [...BODY_SERIES, ...FOOT_SERIES] as const;
 export type RepSeriesName = (typeof REP_SERIES)[number];
 
 /** How each series is summarised over a rep. */
@@ -49,6 +58,12 @@ export const REP_FEATURE_NAMES: readonly string[] = [
   ...REP_SERIES.flatMap((s) => REP_POINTS.map((p) => `${s}_${p}`)),
   ...REP_GLOBALS,
 ];
+
+/** The MoveNet model's inputs (COCO-17 series and the globals; 464 values). */
+export const MOVENET_FEATURE_NAMES: readonly string[] = [...BODY_SERIES.flatMap((s) => REP_POINTS.map((p) => `${s}_${p}`)), ...REP_GLOBALS];
+
+/** The BlazePose model's inputs: the MoveNet ones plus the foot series (564 values). */
+export const BLAZEPOSE_FEATURE_NAMES: readonly string[] = [...MOVENET_FEATURE_NAMES, ...FOOT_SERIES.flatMap((s) => REP_POINTS.map((p) => `${s}_${p}`))];
 
 /** One recorded frame: its time and one value (or null) per `REP_SERIES` entry. */
 export interface RepFrame {

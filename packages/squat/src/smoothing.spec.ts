@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { seededRandom } from './model/gbdt';
+import { seededRandom } from './random';
 import { DEFAULT_SMOOTHER_OPTIONS, KeypointSmoother, OneEuroFilter, emaStep } from './smoothing';
 
 const PARAMS = DEFAULT_SMOOTHER_OPTIONS.filter;

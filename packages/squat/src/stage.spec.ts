@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import type { SquatStage } from '@squirret/contracts';
-import { seededRandom } from './model/gbdt';
+import { seededRandom } from './random';
 import { DEFAULT_STAGE_OPTIONS, StageMachine, type StageUpdate } from './stage';
 
 /** Builder: a smooth rep profile of depth values, `fps` samples per second. */

@@ -23,66 +23,19 @@ export interface KnnModel {
   readonly labels: readonly number[];
 }
 
-/** Training settings of `trainKnn`. */
-export interface KnnParams {
-  readonly k: number;
-  readonly clip: number;
-}
-
-export const DEFAULT_KNN_PARAMS: KnnParams = { k: 3, clip: 5 };
-
-const QUANT = 127;
+/** Quantisation steps per clip range (one signed byte). */
+export const KNN_QUANT = 127;
 
 function isPresent(v: number | null | undefined): v is number {
   return v !== null && v !== undefined && Number.isFinite(v);
 }
 
-function quantize(x: FeatureRow, mean: readonly number[], scale: readonly number[], clip: number, out: Int8Array, offset: number): void {
+export function quantize(x: FeatureRow, mean: readonly number[], scale: readonly number[], clip: number, out: Int8Array, offset: number): void {
   for (let j = 0; j < mean.length; j++) {
     const v = x[j];
     const z = isPresent(v) ? (v - mean[j]!) / scale[j]! : 0;
-    out[offset + j] = Math.round((Math.max(-clip, Math.min(clip, z)) / clip) * QUANT);
+    out[offset + j] = Math.round((Math.max(-clip, Math.min(clip, z)) / clip) * KNN_QUANT);
   }
-}
-
-/** Stores the rows (standardised with their own mean and standard deviation) for `knnPredictProba`. */
-export function trainKnn(X: readonly FeatureRow[], y: readonly number[], nClasses: number, params: KnnParams = DEFAULT_KNN_PARAMS): KnnModel {
-  if (X.length === 0 || X.length !== y.length) throw new Error('trainKnn: need as many labels as rows, at least one');
-  if (!Number.isInteger(params.k) || params.k < 1 || params.k > X.length) throw new Error(`trainKnn: k must be an integer in [1, ${X.length}]`);
-  const n = X[0]!.length;
-  const mean = new Array<number>(n).fill(0);
-  const scale = new Array<number>(n).fill(0);
-  for (let j = 0; j < n; j++) {
-    let sum = 0;
-    let count = 0;
-    for (const x of X) {
-      const v = x[j];
-      if (isPresent(v)) {
-        sum += v;
-        count++;
-      }
-    }
-    const m = count > 0 ? sum / count : 0;
-    let ss = 0;
-    for (const x of X) {
-      const v = x[j];
-      if (isPresent(v)) ss += (v - m) ** 2;
-    }
-    mean[j] = m;
-    scale[j] = count > 0 && ss > 0 ? Math.sqrt(ss / count) : 1;
-  }
-  const bytes = new Int8Array(X.length * n);
-  X.forEach((x, i) => quantize(x, mean, scale, params.clip, bytes, i * n));
-  return {
-    kind: 'knn',
-    nClasses,
-    k: params.k,
-    mean,
-    scale,
-    clip: params.clip,
-    rows: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
-    labels: [...y],
-  };
 }
 
 /** Decoded rows are cached per model object, so a rep costs the distance pass only. */
@@ -124,7 +77,7 @@ export function knnPredictProba(model: KnnModel, x: FeatureRow): number[] {
   }
   const votes = new Array<number>(model.nClasses).fill(0);
   // distances in standard deviations (summed over features); +1e-6 keeps an exact match finite
-  const unit = model.clip / QUANT;
+  const unit = model.clip / KNN_QUANT;
   for (let p = 0; p < k; p++) if (bestY[p]! >= 0) votes[bestY[p]!]! += 1 / (bestD[p]! * unit + 1e-6);
   const total = votes.reduce((a, b) => a + b, 0);
   return votes.map((v) => v / total);

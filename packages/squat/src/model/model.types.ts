@@ -20,7 +20,28 @@ export interface LiveThresholds {
   readonly sideTrunkLeanMaxDeg: number;
   /** Side view, hand-set: ankle bad when the ankles rise more than this (standing hip heights). */
   readonly sideAnkleRiseMax: number;
+  /** With foot points (BlazePose model only): ankle bad (HEEL_RISE) when the heels rise more than this (standing hip heights). */
+  readonly heelRiseMax?: number;
+  /** With foot points (BlazePose model only): ankle bad (TOE_RISE) when the toes rise more than this (standing hip heights). */
+  readonly toeRiseMax?: number;
 }
+
+/** The joints whose verdicts carry a calibrated confidence. */
+export const CONFIDENCE_JOINTS = ['lumbar', 'knee', 'ankle'] as const;
+export type ConfidenceJoint = (typeof CONFIDENCE_JOINTS)[number];
+
+/**
+ * A monotone map from a joint's confidence score (`confidenceScore`: the model's summed fault
+ * probability, +1 when a live rule flagged the joint) to the calibrated probability that the joint is at fault (isotonic regression on out-of-fold predictions of train, read as a
+ * piecewise-linear curve through the points; clamped at the ends).
+ */
+export interface Calibration {
+  readonly x: readonly number[];
+  readonly y: readonly number[];
+}
+
+/** Which pose model's keypoints a fitted model expects: COCO-17 only, or COCO-17 plus heels and toes. */
+export type ModelPose = 'movenet' | 'blazepose';
 
 /** Everything `fit` produces: the rep-level classifier and the live thresholds. */
 export interface FittedModel {
@@ -37,4 +58,10 @@ export interface FittedModel {
    * ankle). Absent (or a joint left out): the joint is bad only when its class is the top class.
    */
   readonly jointProbabilityMin?: Readonly<Partial<Record<JudgedJoint, number>>>;
+  /** The keypoints it was fitted on (absent in older files: 'movenet'). */
+  readonly pose?: ModelPose;
+  /** Per joint, the calibration of its fault probability (absent: no confidence is given). */
+  readonly calibration?: Readonly<Partial<Record<ConfidenceJoint, Calibration>>>;
+  /** Per joint, the calibrated confidence below which the joint is "null" with LOW_CONFIDENCE (chosen on session-held-out CV). */
+  readonly confidenceFloor?: Readonly<Partial<Record<ConfidenceJoint, number>>>;
 }

@@ -1,5 +1,5 @@
-import { COCO17, type Keypoint, type KeypointName } from '@squirret/contracts';
-import { seededRandom } from '../model/gbdt';
+import { COCO17, FOOT_POINTS, type FootKeypoint, type Keypoint, type KeypointName } from '@squirret/contracts';
+import { seededRandom } from '../random';
 
 /**
  * Test builders: synthetic MoveNet-style keypoints of a squatting person, in a front or a side view,
@@ -25,6 +25,9 @@ export interface PoseOptions {
   readonly rnd?: () => number;
   /** Horizontal centre of the person. */
   readonly cx?: number;
+  /** Foot points (front view): how far the heels / the toes rise (frame heights), scaled by t. */
+  readonly heelLift?: number;
+  readonly toeLift?: number;
 }
 
 const DEG = Math.PI / 180;
@@ -95,10 +98,22 @@ export function squatPose(o: PoseOptions = {}): Keypoint[] {
   });
 }
 
-/** A timed frame of a synthetic sequence. */
+/** BlazePose's extra points for one front-view frame: heels just below and behind the ankles, toes in front. */
+export function feetPose(o: PoseOptions = {}): FootKeypoint[] {
+  const t = Math.min(Math.max(o.t ?? 0, 0), 1.2);
+  const cx = o.cx ?? 0.5;
+  const ankleY = ANKLE_Y - (o.ankleLift ?? 0) * t;
+  const heelY = ankleY + 0.02 - (o.heelLift ?? 0) * t;
+  const toeY = ankleY + 0.05 - (o.toeLift ?? 0) * t;
+  const at = { left_heel: { x: cx + 0.07, y: heelY }, right_heel: { x: cx - 0.07, y: heelY }, left_foot_index: { x: cx + 0.09, y: toeY }, right_foot_index: { x: cx - 0.09, y: toeY } };
+  return FOOT_POINTS.map((name) => ({ name, ...at[name], score: o.score ?? 0.9 }));
+}
+
+/** A timed frame of a synthetic sequence (with the foot points when the sequence asks for them). */
 export interface TimedPose {
   readonly keypoints: Keypoint[];
   readonly tMs: number;
+  readonly feet?: FootKeypoint[];
 }
 
 /** Shape of a synthetic sequence of reps. */
@@ -114,6 +129,8 @@ export interface RepSequenceOptions extends Omit<PoseOptions, 't' | 'rnd'> {
   readonly depth?: number;
   readonly seed?: number;
   readonly startMs?: number;
+  /** Also give BlazePose's heels and toes on every frame. */
+  readonly withFeet?: boolean;
 }
 
 /** Standing, then `reps` x (descent, bottom hold, ascent, standing). Deterministic for a seed. */
@@ -136,7 +153,8 @@ export function repSequence(o: RepSequenceOptions = {}): TimedPose[] {
   for (const [sec, f] of phases) {
     const n = Math.max(1, Math.round(sec * fps));
     for (let i = 0; i < n; i++) {
-      out.push({ keypoints: squatPose({ ...o, t: f(i / n), rnd }), tMs: Math.round(tMs) });
+      const t = f(i / n);
+      out.push({ keypoints: squatPose({ ...o, t, rnd }), tMs: Math.round(tMs), ...(o.withFeet ? { feet: feetPose({ ...o, t }) } : {}) });
       tMs += dt;
     }
   }

@@ -1,10 +1,10 @@
-import type { FormClass, RepSummary } from '../analysis.types';
-import { SquatAnalyzer } from '../analyzer';
-import type { FittedModel } from '../model/model.types';
-import type { Keypoint } from '@squirret/contracts';
-import { gaussian, seededRandom } from '../model/gbdt';
+import type { FormClass, RepSummary } from '@squirret/squat';
+import { SquatAnalyzer } from '@squirret/squat';
+import type { FittedModel } from '@squirret/squat';
+import type { FootKeypoint, Keypoint } from '@squirret/contracts';
+import { gaussian, seededRandom } from '@squirret/squat';
 import type { Recording3d } from './dataset';
-import { PROJECTED_ASPECT_RATIO, projectFrame } from './project';
+import { PROJECTED_ASPECT_RATIO, projectFeet, projectFrame } from './project';
 
 /** The capture rate is not stated; the authors' GIFs of the same recordings play at 80 ms/frame. */
 export const FRAME_MS = 80;
@@ -27,7 +27,7 @@ export interface KeypointJitter {
 }
 
 /** Adds `jitter` to the detected keypoints of one frame (same pixel scale on both axes). */
-function jittered(kps: Keypoint[], sigma: number, rnd: () => number): Keypoint[] {
+function jittered<K extends Keypoint | FootKeypoint>(kps: K[], sigma: number, rnd: () => number): K[] {
   return kps.map((k) => (k.score > 0 ? { ...k, x: k.x + (gaussian(rnd) * sigma) / PROJECTED_ASPECT_RATIO, y: k.y + gaussian(rnd) * sigma } : k));
 }
 
@@ -36,15 +36,31 @@ function jittered(kps: Keypoint[], sigma: number, rnd: () => number): Keypoint[]
  * keypoints, one `push` per frame, then `flush` at the end of the stream. `jitter` adds pose-model-like
  * noise to the keypoints first (the projected data itself has almost none).
  */
-export function analyzeRecording(rec: Recording3d, model?: FittedModel, includeFeatures = false, jitter?: KeypointJitter): RecordingResult {
-  const analyzer = new SquatAnalyzer({ aspectRatio: PROJECTED_ASPECT_RATIO, includeFeatures, ...(model ? { model } : {}) });
+/** Which pose model the stream imitates: COCO-17 only (MoveNet) or COCO-17 plus heels and toes (BlazePose). */
+export type StreamPose = 'movenet' | 'blazepose';
+
+/** Models to analyse with instead of the shipped ones (a CV fold's, or a model being fitted). */
+export interface AnalyzeModels {
+  readonly model?: FittedModel;
+  readonly feetModel?: FittedModel;
+}
+
+export function analyzeRecording(rec: Recording3d, models: AnalyzeModels = {}, includeFeatures = false, jitter?: KeypointJitter, pose: StreamPose = 'movenet'): RecordingResult {
+  const analyzer = new SquatAnalyzer({
+    aspectRatio: PROJECTED_ASPECT_RATIO,
+    includeFeatures,
+    ...(models.model ? { model: models.model } : {}),
+    ...(models.feetModel ? { feetModel: models.feetModel } : {}),
+    ...(pose === 'movenet' ? { feet: 'ignore' as const } : {}),
+  });
   const noise = jitter ? { sigma: jitter.sigma, rnd: seededRandom(jitter.seed) } : null;
   const frameMs = rec.frameMs ?? FRAME_MS;
   let first: RepSummary | null = null;
   let reps = 0;
   rec.frames.forEach((frame, i) => {
     const kps = projectFrame(frame);
-    const a = analyzer.push(noise ? jittered(kps, noise.sigma, noise.rnd) : kps, i * frameMs);
+    const feet = pose === 'blazepose' ? projectFeet(frame) : undefined;
+    const a = analyzer.push(noise ? jittered(kps, noise.sigma, noise.rnd) : kps, i * frameMs, feet && noise ? jittered(feet, noise.sigma, noise.rnd) : feet);
     reps = a.reps;
     if (a.repCompleted && first === null) first = a.repCompleted;
   });

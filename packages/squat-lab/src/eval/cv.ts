@@ -1,30 +1,22 @@
-#!/usr/bin/env node
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { FORM_CLASSES, type FormClass } from '../analysis.types';
-import { alignFeatures } from '../judge';
-import { predictProba, type Classifier, type EnsembleModel } from '../model/classifier';
-import { DEFAULT_GBDT_PARAMS, compactGbdt, seededRandom, trainGbdt, type FeatureRow, type GbdtParams } from '../model/gbdt';
-import { trainKnn, type KnnParams } from '../model/knn';
-import { compactMlp, trainMlp, type MlpParams } from '../model/mlp';
-import type { FittedModel, LiveThresholds } from '../model/model.types';
-import { fitThreshold, type ThresholdDirection } from '../model/threshold';
-import { REP_FEATURE_NAMES } from '../rep-features';
-import { runSplit } from './collect';
+// The rep classifier's spec, its training, cross-validation (stratified or by capture session) and the live thresholds' fitting.
+import {
+  FORM_CLASSES,
+  predictProba,
+  seededRandom,
+  type Classifier,
+  type EnsembleModel,
+  type FeatureRow,
+  type FittedModel,
+  type FormClass,
+  type LiveThresholds,
+  type ModelPose,
+} from '@squirret/squat';
+import { DEFAULT_GBDT_PARAMS, compactGbdt, trainGbdt, type GbdtParams } from '../train/gbdt';
+import { trainKnn, type KnnParams } from '../train/knn';
+import { compactMlp, trainMlp, type MlpParams } from '../train/mlp';
+import { fitThreshold, type ThresholdDirection } from '../train/threshold';
 import { DEFAULT_AUGMENT_RANGE, WIDE_AUGMENT_RANGE, type AugmentSet } from './augment';
-import { DATASETS_ENV } from './dataset';
 import { FAULTS, type Fault } from './metrics';
-
-/**
- * `node packages/squat/dist/eval/fit.js [--cv] [--cv-sessions] [--cv-yaw DEG[,DEG]] [--knn K] [--out FILE] [--datasets DIR]`
- * Fits the rep classifier and the live thresholds on the TRAIN split of ai_trainer_squat3d only and
- * writes them to src/model/fitted-model.ts (rebuild afterwards). `--cv` also prints a stratified
- * 5-fold cross-validation accuracy on train, `--cv-sessions` one with whole capture sessions held
- * out (people not seen in fitting); these are the only figures used to choose settings. `--cv-yaw`
- * also scores each held-out recording as seen by a camera turned that far round the body. `--knn K`
- * adds a K-nearest-neighbour member at share 0.5 (to reproduce the comparison in the README; the
- * written model then has it too).
- */
 
 /**
  * The rep classifier: an average of boosted-tree models (different seeds), trained on the train
@@ -120,7 +112,8 @@ const SIDE_ANKLE_RISE_MAX = 0.03;
 /** Live rules fire on at most 5% of the train reps without that fault (per rule, per rep). */
 const LIVE_MIN_TNR = 0.95;
 
-interface Sample extends TrainRow {
+/** A train rep for fitting and CV: its row, class, recording and (for a turned view) the camera angle. */
+export interface Sample extends TrainRow {
   readonly recording: string;
   readonly truth: FormClass;
   /** Set on a recording seen by a turned camera: scored with its recording's fold, never trained on. */
@@ -170,6 +163,15 @@ export function sessionFolds(recordings: readonly string[], k: number): number[]
 
 export type CvMode = 'stratified' | 'sessions';
 
+/** One recording's held-out prediction. */
+export interface OutOfFold {
+  readonly recording: string;
+  readonly y: number;
+  readonly p: readonly number[];
+  readonly fold?: number;
+  readonly members?: ReadonlyArray<readonly number[]>;
+}
+
 /** What `crossValidate` reports. */
 export interface CvResult {
   readonly accuracy: number;
@@ -177,8 +179,11 @@ export interface CvResult {
   readonly confusion: number[][];
   /** Per turned-camera angle (absolute degrees): accuracy over the turned recordings scored, and how many. */
   readonly turned: Record<string, { accuracy: number; n: number }>;
-  /** Each scored recording's class probabilities from the fold that held it out (FORM_CLASSES order). */
-  readonly outOfFold: ReadonlyArray<{ readonly recording: string; readonly y: number; readonly p: readonly number[] }>;
+  /**
+   * Each scored recording's class probabilities from the fold that held it out (FORM_CLASSES order),
+   * its fold, and each ensemble member's own probabilities (one member per seed: the seeds' spread).
+   */
+  readonly outOfFold: ReadonlyArray<OutOfFold>;
 }
 
 /**
@@ -197,7 +202,7 @@ export function crossValidate(samples: readonly Sample[], spec: ModelSpec, mode:
   const hit = new Array<number>(FORM_CLASSES.length).fill(0);
   const tot = new Array<number>(FORM_CLASSES.length).fill(0);
   const confusion = FORM_CLASSES.map(() => new Array<number>(FORM_CLASSES.length).fill(0));
-  const outOfFold: Array<{ recording: string; y: number; p: number[] }> = [];
+  const outOfFold: OutOfFold[] = [];
   for (let f = 0; f < k; f++) {
     const tr = samples.filter((s) => s.turnedDeg === undefined && foldOf.get(s.recording) !== f);
     const te = originals.filter((_, i) => fold[i] === f);
@@ -212,7 +217,8 @@ export function crossValidate(samples: readonly Sample[], spec: ModelSpec, mode:
     }
     for (const s of te) {
       const proba = predictProba(m, s.x);
-      outOfFold.push({ recording: s.recording, y: s.y, p: proba });
+      const members = m.kind === 'ensemble' ? m.members.map((mm) => predictProba(mm, s.x)) : [proba];
+      outOfFold.push({ recording: s.recording, y: s.y, p: proba, fold: f, members });
       const p = argmax(proba);
       tot[s.y]!++;
       confusion[s.y]![p]!++;
@@ -274,9 +280,10 @@ export function jointFloorScores(
   return out;
 }
 
-function fitLiveThresholds(samples: readonly Sample[]): { thresholds: LiveThresholds; notes: string[] } {
+/** The live rules' thresholds, fitted on the train recordings (rows aligned with `names`); the foot rules only for the BlazePose model. */
+export function fitLiveThresholds(samples: readonly Sample[], names: readonly string[], pose: ModelPose): { thresholds: LiveThresholds; notes: string[] } {
   const col = (name: string): Array<number | null> => {
-    const i = REP_FEATURE_NAMES.indexOf(name);
+    const i = names.indexOf(name);
     return samples.map((s) => s.x[i] ?? null);
   };
   const notes: string[] = [];
@@ -293,110 +300,13 @@ function fitLiveThresholds(samples: readonly Sample[]): { thresholds: LiveThresh
     depthMin: fit('maxDepth', ['no_depth'], 'below'),
     sideTrunkLeanMaxDeg: SIDE_TRUNK_LEAN_MAX_DEG,
     sideAnkleRiseMax: SIDE_ANKLE_RISE_MAX,
+    ...(pose === 'blazepose'
+      ? {
+          heelRiseMax: fit('heelRise_max', ['heels_lifting'], 'above', LIVE_MIN_TNR),
+          toeRiseMax: fit('toeRise_max', ['toes_lifting'], 'above', LIVE_MIN_TNR),
+        }
+      : {}),
   };
   return { thresholds, notes };
 }
 
-function renderModelFile(model: FittedModel): string {
-  return [
-    '// GENERATED by `node packages/squat/dist/eval/fit.js` from the train split of ai_trainer_squat3d.',
-    '// Do not edit by hand; re-run fit and rebuild.',
-    "import type { FittedModel } from './model.types';",
-    '',
-    `export const FITTED_MODEL: FittedModel = ${JSON.stringify(model)};`,
-    '',
-  ].join('\n');
-}
-
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  // --knn K: add the nearest-neighbour member (share 0.5) for comparison; the shipped model has none
-  const knnIdx = argv.indexOf('--knn');
-  const knnK = knnIdx >= 0 ? Number(argv[knnIdx + 1]) : 0;
-  if (knnIdx >= 0 && !(Number.isInteger(knnK) && knnK >= 1)) throw new Error('--knn needs a whole number of neighbours, e.g. --knn 3');
-  const spec: ModelSpec = knnIdx >= 0 ? { ...MODEL_SPEC, knn: { k: knnK, clip: 5, share: 0.5 } } : MODEL_SPEC;
-  const outIdx = argv.indexOf('--out');
-  const dsIdx = argv.indexOf('--datasets');
-  const out = outIdx >= 0 ? resolve(argv[outIdx + 1] ?? '') : resolve(__dirname, '..', '..', 'src', 'model', 'fitted-model.ts');
-  const datasets = dsIdx >= 0 ? argv[dsIdx + 1] : process.env[DATASETS_ENV];
-
-  // train split ONLY: the test split is never read here
-  const yawIdx = argv.indexOf('--cv-yaw');
-  const turned = yawIdx >= 0 ? (argv[yawIdx + 1] ?? '').split(',').map(Number) : [];
-  if (turned.some((d) => !(Number.isFinite(d) && d > 0 && d <= 90))) throw new Error('--cv-yaw needs angles in degrees, e.g. --cv-yaw 30 or --cv-yaw 15,30');
-  const results = await runSplit('train', { includeFeatures: true, augment: spec.augment, turned, ...(datasets ? { datasets } : {}) });
-  const all: Sample[] = [];
-  let skipped = 0;
-  const notFront = new Map<number, number>();
-  for (const r of results) {
-    const f = r.result.summary?.features;
-    if (!f || r.result.summary?.view !== 'front') {
-      if (r.turnedDeg !== undefined) notFront.set(Math.abs(r.turnedDeg), (notFront.get(Math.abs(r.turnedDeg)) ?? 0) + 1);
-      else if (!r.augmented) skipped++;
-      continue;
-    }
-    all.push({
-      x: alignFeatures(f, REP_FEATURE_NAMES),
-      y: FORM_CLASSES.indexOf(r.truth),
-      truth: r.truth,
-      recording: r.label.recording,
-      aug: r.augmented ?? 0,
-      ...(r.turnedDeg !== undefined ? { turnedDeg: r.turnedDeg } : {}),
-    });
-  }
-  // a copy or turned view is kept only when its recording itself gave a front-view rep
-  const used = new Set(all.filter((s) => s.aug === 0 && s.turnedDeg === undefined).map((s) => s.recording));
-  const samples = all.filter((s) => used.has(s.recording));
-  const fitting = samples.filter((s) => s.turnedDeg === undefined);
-  const recordings = results.filter((r) => !r.augmented && r.turnedDeg === undefined).length;
-  console.log(
-    `train: ${recordings} recordings, ${used.size} front-view reps used, ${skipped} skipped (no rep or not front view); ` +
-      `${fitting.length - used.size} augmented copies for fitting` +
-      (turned.length > 0 ? `; turned views not seen as front (judged by the rules, not scored here): ${turned.map((d) => `${d}°: ${notFront.get(d) ?? 0}`).join(', ')}` : ''),
-  );
-
-  // the live thresholds are fitted on the recordings themselves, as before
-  const recordingsOnly = fitting.filter((s) => s.aug === 0);
-  const { thresholds, notes } = fitLiveThresholds(recordingsOnly);
-  const cvModes: CvMode[] = [...(argv.includes('--cv') ? (['stratified'] as const) : []), ...(argv.includes('--cv-sessions') ? (['sessions'] as const) : [])];
-  for (const mode of cvModes) {
-    const t0 = process.hrtime.bigint();
-    const r = crossValidate(samples, spec, mode);
-    const sec = Number(process.hrtime.bigint() - t0) / 1e9;
-    console.log(`5-fold ${mode} CV on train: accuracy ${r.accuracy.toFixed(4)} per class ${JSON.stringify(r.perClass)} (${sec.toFixed(1)} s)`);
-    for (const [deg, t] of Object.entries(r.turned)) console.log(`  camera turned ${deg}°: accuracy ${t.accuracy.toFixed(4)} over ${t.n} front-view reps`);
-    FORM_CLASSES.forEach((c, i) => console.log(`  cv ${c.padEnd(16)} ${r.confusion[i]!.join(' ')}`));
-    // the per-joint floors (jointProbabilityMin), scored with the live lean rule as the judge applies it
-    const leanIdx = REP_FEATURE_NAMES.indexOf('trunkLean_max');
-    const lean = new Map(recordingsOnly.map((s) => [s.recording, s.x[leanIdx] ?? null]));
-    const scores = jointFloorScores(r.outOfFold, (rec, joint) => joint === 'lumbar' && (lean.get(rec) ?? -Infinity) > thresholds.trunkLeanMaxDeg);
-    for (const [joint, rows] of Object.entries(scores)) {
-      console.log(`  joint ${joint.padEnd(6)} ${rows.map((x) => `${x.floor ?? 'top'}: P ${x.precision.toFixed(3)} R ${x.recall.toFixed(3)} F1 ${x.f1.toFixed(3)}`).join(' | ')}`);
-    }
-  }
-
-  const classifier = trainClassifier(fitting, spec);
-  for (const n of notes) console.log(`threshold: ${n}`);
-  const model: FittedModel = {
-    version: 1,
-    fittedOn:
-      `ai_trainer_squat3d train split (${used.size} reps): mean of ` +
-      `${spec.mlpSeeds.length > 0 ? `${spec.mlpSeeds.length} MLP(${spec.mlp.hidden}) + ` : ''}${spec.gbdtSeeds.length} GBDT(${spec.gbdt.rounds}x depth ${spec.gbdt.maxDepth}` +
-      `${spec.augmentGbdt ? `, with ${spec.augment.map((a) => `${a.copies} camera copies within ±${a.range.yawDeg}°${a.range.proportions ? ` (bodies ±${Math.round(a.range.proportions * 100)}%)` : ''}`).join(' and ')} per rep` : ''})` +
-      `${spec.knn ? ` and a ${spec.knn.k}-NN at share ${spec.knn.share}` : ''}`,
-    featureNames: REP_FEATURE_NAMES,
-    classes: FORM_CLASSES,
-    classifier,
-    thresholds,
-    ...(spec.jointProbabilityMin ? { jointProbabilityMin: spec.jointProbabilityMin } : {}),
-  };
-  writeFileSync(out, renderModelFile(model));
-  console.log(`wrote ${out}`);
-}
-
-if (require.main === module) {
-  main().catch((e: unknown) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
-}

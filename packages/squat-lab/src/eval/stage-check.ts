@@ -1,6 +1,6 @@
 import { COCO17, type Keypoint, type KeypointName } from '@squirret/contracts';
-import { SquatAnalyzer } from '../analyzer';
-import { DEFAULT_STAGE_OPTIONS } from '../stage';
+import { SquatAnalyzer } from '@squirret/squat';
+import { DEFAULT_STAGE_OPTIONS } from '@squirret/squat';
 import { STAGE_DIR, datasetDir, readStageRows } from './dataset';
 
 /**

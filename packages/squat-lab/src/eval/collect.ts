@@ -1,8 +1,7 @@
-import type { FormClass } from '../analysis.types';
-import type { FittedModel } from '../model/model.types';
+import type { FormClass } from '@squirret/squat';
 import { AI_TRAINER_DIR, datasetDir, forEachRecording, readLabels, type Recording3d, type RecordingLabel, type Split } from './dataset';
 import { augmentRecording, turnCamera, type AugmentSet } from './augment';
-import { analyzeRecording, type RecordingResult } from './run';
+import { analyzeRecording, type AnalyzeModels, type RecordingResult, type StreamPose } from './run';
 
 /** A labelled recording and what the analyzer made of it. */
 export interface LabelledResult {
@@ -18,7 +17,9 @@ export interface LabelledResult {
 /** Options of `runSplit`. */
 export interface RunSplitOptions {
   readonly datasets?: string;
-  readonly model?: FittedModel;
+  readonly models?: AnalyzeModels;
+  /** 'blazepose' also streams the projected heels and toes (default 'movenet': COCO-17 only). */
+  readonly pose?: StreamPose;
   readonly includeFeatures?: boolean;
   readonly limit?: number;
   /** Training-time camera copies of each recording, numbered 1.. across the sets in order. */
@@ -50,7 +51,7 @@ export async function runSplit(
       if (!label) return;
       const row = order.get(rec.recording)!;
       const analyze = (r: Recording3d, noisy = false): RecordingResult =>
-        analyzeRecording(r, options.model, options.includeFeatures ?? false, noisy && options.jitter ? { sigma: options.jitter, seed: 30000 + row } : undefined);
+        analyzeRecording(r, options.models ?? {}, options.includeFeatures ?? false, noisy && options.jitter ? { sigma: options.jitter, seed: 30000 + row } : undefined, options.pose ?? 'movenet');
       out.push({ label, truth: label.formClass, result: analyze(rec, true) });
       let n = 0;
       for (const set of options.augment ?? []) {

@@ -1,8 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { predictProba } from './classifier';
-import { seededRandom, type FeatureRow } from './gbdt';
-import { knnPredictProba, trainKnn } from './knn';
+import { predictProba } from '@squirret/squat';
+import type { FeatureRow } from '@squirret/squat';
+import { seededRandom } from '@squirret/squat';
+import { knnPredictProba } from '@squirret/squat';
+import { trainKnn } from './knn';
 
 const argmax = (p: readonly number[]): number => p.indexOf(Math.max(...p));
 

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { FORM_CLASSES } from '../analysis.types';
-import { MODEL_SPEC, crossValidate, jointFloorScores, sessionFolds, type ModelSpec } from './fit';
+import { FORM_CLASSES } from '@squirret/squat';
+import { MODEL_SPEC, crossValidate, jointFloorScores, sessionFolds, type ModelSpec } from './cv';
 
 describe('sessionFolds', () => {
   const recordings = [

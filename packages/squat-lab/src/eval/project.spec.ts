@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { AI_TRAINER_JOINTS } from './dataset';
-import { CAMERA, COCO_FROM_AI_TRAINER, projectFrame } from './project';
+import { CAMERA, COCO_FROM_AI_TRAINER, projectFeet, projectFrame } from './project';
 
 /** Builder: a 3D frame with every joint at (x, y, z), overridable per joint. */
 function frame3d(fill: [number, number, number], overrides: Partial<Record<(typeof AI_TRAINER_JOINTS)[number], [number, number, number]>> = {}): Float64Array {
@@ -52,5 +52,17 @@ describe('projectFrame', () => {
     assert.equal(kps.find((k) => k.name === 'left_knee')!.score, 0);
     assert.equal(kps.find((k) => k.name === 'right_knee')!.score, 0);
     assert.equal(kps.find((k) => k.name === 'left_ankle')!.score, 1);
+  });
+});
+
+describe('projectFeet', () => {
+  it('projects the heels and toes like the other joints, in FOOT_POINTS order', () => {
+    const f = projectFeet(frame3d([0, 0, 200], { left_heel: [20, -40, 200], right_foot_index: [Number.NaN, 0, 200] }));
+    assert.deepEqual(f.map((k) => k.name), ['left_heel', 'right_heel', 'left_foot_index', 'right_foot_index']);
+    const same = projectFrame(frame3d([0, 0, 200], { left_hip: [20, -40, 200] })).find((k) => k.name === 'left_hip')!;
+    assert.equal(f[0]!.x, same.x);
+    assert.equal(f[0]!.y, same.y);
+    assert.equal(f[1]!.score, 1);
+    assert.equal(f[3]!.score, 0);
   });
 });

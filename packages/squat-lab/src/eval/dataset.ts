@@ -2,7 +2,7 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
-import type { FormClass } from '../analysis.types';
+import type { FormClass } from '@squirret/squat';
 
 /**
  * Readers for the squat data kept outside the repository (`<repo>/../shared/datasets`). Nothing is
@@ -29,7 +29,7 @@ export class DatasetMissingError extends Error {
 /** The datasets root: `override` (e.g. from SQUIRRET_DATASETS) or `<repo>/../shared/datasets`. */
 export function datasetsRoot(override?: string): string {
   if (override !== undefined && override !== '') return resolve(override);
-  // compiled file is <repo>/packages/squat/dist/eval/dataset.js: four levels up is <repo>, five is its parent
+  // compiled file is <repo>/packages/squat-lab/dist/eval/dataset.js: four levels up is <repo>, five is its parent
   return resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'datasets');
 }
 

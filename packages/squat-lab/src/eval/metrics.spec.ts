@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import type { FormClass, RepSummary } from '../analysis.types';
+import type { FormClass, RepSummary } from '@squirret/squat';
 import { evaluate } from './metrics';
 import type { RecordingResult } from './run';
 

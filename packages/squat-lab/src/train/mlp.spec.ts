@@ -1,8 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { predictProba } from './classifier';
-import { seededRandom, type FeatureRow } from './gbdt';
-import { compactMlp, mlpPredictProba, standardize, trainMlp } from './mlp';
+import { predictProba } from '@squirret/squat';
+import type { FeatureRow } from '@squirret/squat';
+import { seededRandom } from '@squirret/squat';
+import { mlpPredictProba, standardize } from '@squirret/squat';
+import { compactMlp, trainMlp } from './mlp';
 
 /** Builder: two classes split by x0 + x1 > 1, with a third constant feature and some gaps. */
 function diagonal(n: number, seed: number): { X: FeatureRow[]; y: number[] } {

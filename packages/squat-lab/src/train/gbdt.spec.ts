@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { compactGbdt, gbdtPredictProba, seededRandom, softmax, trainGbdt, treeValue, type FeatureRow, type GbdtTree } from './gbdt';
+import { gbdtPredictProba, softmax, treeValue, type FeatureRow, type GbdtTree } from '@squirret/squat';
+import { compactGbdt, trainGbdt } from './gbdt';
+import { seededRandom } from '@squirret/squat';
 
 /** Builder: three classes told apart by x0 (< 0.33, < 0.66, else); x1 is noise; some x0 missing. */
 function threeBands(n: number, seed: number): { X: FeatureRow[]; y: number[] } {

@@ -1,4 +1,4 @@
-import { seededRandom } from '../model/gbdt';
+import { seededRandom } from '@squirret/squat';
 import { AI_TRAINER_JOINTS, type AiTrainerJoint, type Frame3d, type Recording3d } from './dataset';
 import { FRAME_MS } from './run';
 
