@@ -86,8 +86,9 @@ export const ASYNCAPI_SERVER_PAYLOADS = {
       formClass: str(),
       score: num(),
       reasons: arr(reason),
+      confidence: obj(Object.fromEntries(joints.map((j) => [j, nullable(num())]))),
     },
-    [],
+    ['confidence'],
     'Sent when a repetition completes.',
   ),
   inferenceError: obj(

@@ -110,4 +110,6 @@ export interface RepMessage {
   readonly formClass: string;
   readonly score: number;
   readonly reasons: readonly JudgementReason[];
+  /** Calibrated confidence in [0, 1] of each joint's verdict; a joint below its floor is "null" with LOW_CONFIDENCE. */
+  readonly confidence?: Readonly<Record<'lumbar' | 'knee' | 'ankle', number | null>>;
 }

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { type AnalysisMessage, COCO17, FOOT_POINTS, type FootKeypoint, type Keypoint, type Landmark } from '@squirret/contracts';
 import { SquatAnalyzer } from '@squirret/squat';
+import { repSequence } from '@squirret/squat/dist/testing/squat-pose.factory';
 import type { ParsedFrame } from './frame-parser';
 import { poseErrorToWire } from './session-registry';
 import { StreamSession, type FrameEstimate, type FrameEstimator } from './stream-session';
@@ -247,5 +248,35 @@ describe('StreamSession: one bad frame never poisons the session (docs/robustnes
     const { reported: _, ...older } = s.checkpoint('node-a', 43);
     other.restore(older);
     assert.deepEqual(other.unreported, { framesIn: 0, framesAnalysed: 0, framesDropped: 0 }, 'an older node reported everything it checkpointed');
+  });
+});
+
+describe('StreamSession: the rep verdict carries its calibrated confidence', () => {
+  it('a synthetic rep with heels and toes gets a rep message whose confidence is a number in [0, 1] or null per joint, and null joints say LOW_CONFIDENCE', async () => {
+    const seq = repSequence({ reps: 1, withFeet: true, seed: 7 });
+    const est: FrameEstimator = {
+      estimate: async (image) => {
+        const p = seq[(image[0]! << 8) | image[1]!]!;
+        return { model: 'blazepose-full', keypoints: p.keypoints, ...(p.feet ? { feet: p.feet } : {}), inferenceMs: 1 };
+      },
+    };
+    const sent: Record<string, unknown>[] = [];
+    const s = new StreamSession('s-conf', new SquatAnalyzer(), est, poseErrorToWire, () => 0);
+    s.attach({ send: (m) => void sent.push(m as unknown as Record<string, unknown>), analysed: () => undefined });
+    for (let i = 0; i < seq.length; i++) {
+      const image = Buffer.alloc(2);
+      image.writeUInt16BE(i);
+      s.offer({ kind: 'frame', frameNumber: i + 1, clientTimeMs: 1000 + seq[i]!.tMs, image, encoding: 'binary' });
+      await s.idle();
+    }
+    const reps = sent.filter((m) => m.type === 'rep');
+    assert.equal(reps.length, 1, 'one rep');
+    const rep = reps[0]! as { confidence?: Record<'lumbar' | 'knee' | 'ankle', number | null>; reasons: { joint: string; code: string }[] } & Record<string, unknown>;
+    assert.ok(rep.confidence, 'the rep message has confidence');
+    for (const joint of ['lumbar', 'knee', 'ankle'] as const) {
+      const c = rep.confidence[joint];
+      assert.ok(c === null || (c >= 0 && c <= 1), `${joint} confidence ${String(c)}`);
+      if (rep[joint] === 'null' && c !== null) assert.ok(rep.reasons.some((r) => r.joint === joint && r.code === 'LOW_CONFIDENCE'), `${joint} null names LOW_CONFIDENCE`);
+    }
   });
 });

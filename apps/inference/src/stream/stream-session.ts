@@ -1,6 +1,6 @@
 import type { AnalysisMessage, FootKeypoint, InferenceErrorMessage, Keypoint, Landmark, PoseModelName, RepMessage } from '@squirret/contracts';
 import type { PoseTrack } from '@squirret/pose';
-import type { FrameAnalysis, SquatAnalyzer } from '@squirret/squat';
+import type { FrameAnalysis, JointConfidence, SquatAnalyzer } from '@squirret/squat';
 import type { SessionCheckpoint } from '../checkpoint/session-checkpoint';
 import type { ParsedFrame } from './frame-parser';
 
@@ -234,6 +234,7 @@ export class StreamSession {
             formClass: r.formClass,
             score: Math.round(r.score),
             reasons: r.reasons.map((x) => ({ joint: x.joint, code: x.code, message: x.message })),
+            ...(r.confidence ? { confidence: roundConfidence(r.confidence) } : {}),
           });
         }
         sink.analysed(a);
@@ -251,14 +252,17 @@ export class StreamSession {
 }
 
 const round4 = (v: number) => Math.round(v * 10_000) / 10_000;
+const roundConfidence = (c: JointConfidence): JointConfidence => ({
+  lumbar: c.lumbar === null ? null : round4(c.lumbar),
+  knee: c.knee === null ? null : round4(c.knee),
+  ankle: c.ankle === null ? null : round4(c.ankle),
+});
 
 /**
  * The wire's `analysis` message: the seed's fields and the 17 COCO keypoints (existing clients read
  * only those), then the model's name and, with BlazePose, the feet and the 33 landmarks.
  */
 export function toAnalysisMessage(frameNumber: number, a: FrameAnalysis, pose: FrameEstimate, processingMs: number, dropped: number): AnalysisMessage {
-  // TODO(issue 14, lab branch): map a.confidence (per-joint verdict confidence) to `confidence`
-  // once the analyzer's FrameAnalysis carries it; it does not on this branch.
   return {
     type: 'analysis',
     frameNumber,
@@ -278,5 +282,6 @@ export function toAnalysisMessage(frameNumber: number, a: FrameAnalysis, pose: F
     ...(pose.landmarks !== undefined
       ? { landmarks: pose.landmarks.map((l) => ({ x: round4(l.x), y: round4(l.y), z: round4(l.z), visibility: round4(l.visibility) })) }
       : {}),
+    ...(a.confidence ? { confidence: roundConfidence(a.confidence) } : {}),
   };
 }
