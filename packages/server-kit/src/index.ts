@@ -19,3 +19,7 @@ export * from './ws/upgrade-router';
 export * from './ws/bounded-send';
 export * from './openapi/openapi';
 export * from './ws/close';
+export * from './realtime/realtime-server';
+export * from './realtime/realtime.adapter';
+export * from './realtime/realtime.metrics';
+export * from './realtime/realtime-testing';

@@ -1,6 +1,5 @@
 import { CLOSE_CODES } from '@squirret/contracts';
-import { Logger } from '@nestjs/common';
-import { boundedSend, closeSocket, containSocketFault } from '@squirret/server-kit';
+import type { RealtimeSocket } from '@squirret/server-kit';
 import {
   HEARTBEAT,
   StompSession,
@@ -9,7 +8,6 @@ import {
   type StompMessageAction,
   type StompSubscribeAction,
 } from '@squirret/stomp';
-import type { RawData, WebSocket } from 'ws';
 
 /** Who is on the other end, from the verified token. */
 export interface ConnectionIdentity {
@@ -24,7 +22,6 @@ export interface ConnectionSettings {
   readonly heartbeat: { canSend: number; wantReceive: number };
   readonly connectTimeoutMs: number;
   readonly maxFrameBytes: number;
-  readonly maxBufferedBytes: number;
   readonly serverName: string;
 }
 
@@ -45,17 +42,10 @@ const CLOSE_FOR: Readonly<Record<StompCloseReason, number>> = {
   'application-error': CLOSE_CODES.POLICY_VIOLATION,
 };
 
-const logger = new Logger('stomp');
-/** A fault in one connection's handling closes that connection (1011), never the process. */
-const reportFault = (err: unknown, where: string) =>
-  logger.error({ where, err: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 'STOMP connection fault: closed with 1011');
-
-const toBuffer = (data: RawData): Buffer =>
-  Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
-
 /**
- * Drives one pure StompSession over one WebSocket: feeds it bytes, performs its actions, runs the
- * heart-beat and CONNECT timers, and pushes server messages with a bounded send buffer.
+ * Drives one pure StompSession over one realtime socket: feeds it bytes, performs its actions,
+ * runs the heart-beat and CONNECT timers, and pushes server messages (the layer bounds the send
+ * buffer, and a fault in a handler closes this connection only, with 1011).
  */
 export class StompConnection {
   readonly session: StompSession;
@@ -65,9 +55,9 @@ export class StompConnection {
   private closed = false;
 
   constructor(
-    private readonly ws: WebSocket,
+    private readonly socket: RealtimeSocket<ConnectionIdentity>,
     readonly identity: ConnectionIdentity,
-    private readonly settings: ConnectionSettings,
+    settings: ConnectionSettings,
     private readonly handler: ConnectionHandler,
   ) {
     this.session = new StompSession({
@@ -77,9 +67,8 @@ export class StompConnection {
       sessionId: identity.sessionId.slice(0, 8),
     });
     this.connectTimer = setTimeout(() => this.shut(CLOSE_CODES.POLICY_VIOLATION, 'no CONNECT frame in time'), settings.connectTimeoutMs);
-    ws.on('message', (data) => containSocketFault(ws, 'message', reportFault, () => this.onData(toBuffer(data))));
-    ws.on('close', () => this.onSocketClosed());
-    ws.on('error', () => this.onSocketClosed());
+    socket.onMessage((data) => this.onData(data));
+    socket.onClose(() => this.onSocketClosed());
   }
 
   /**
@@ -156,8 +145,9 @@ export class StompConnection {
     }
   }
 
+  /** Every STOMP frame is one text message, whether it was serialised to a string or to bytes. */
   private write(data: Buffer | string): boolean {
-    return boundedSend(this.ws, typeof data === 'string' ? data : data.toString('utf8'), this.settings.maxBufferedBytes);
+    return typeof data === 'string' ? this.socket.send(data) : this.socket.sendText(data);
   }
 
   private armHeartbeats(sendEveryMs: number, expectEveryMs: number): void {
@@ -179,12 +169,10 @@ export class StompConnection {
     this.readTimer.unref();
   }
 
-  /** Closes the socket once (the shared closeSocket cuts the reason and never throws). */
+  /** Closes the socket once (the layer cuts the reason, never throws, and drops a peer that does not answer within 2 s). */
   private shut(code: number, reason: string): void {
     if (this.closed) return;
-    closeSocket(this.ws, code, reason);
-    // A peer that never answers the close handshake is dropped.
-    setTimeout(() => this.ws.terminate(), 2_000).unref();
+    this.socket.close(code, reason, 2_000);
     this.onSocketClosed();
   }
 
