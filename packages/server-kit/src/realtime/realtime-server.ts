@@ -106,6 +106,11 @@ export class RealtimeSocket<C = unknown> {
     setTimeout(() => ws.terminate(), graceMs).unref();
   }
 
+  /** Runs `fn` for this socket as its message handler runs: a throw or rejection closes this socket only (1011). */
+  contain(where: string, fn: () => unknown): void {
+    containSocketFault(this.ws, where, this.server.report, fn);
+  }
+
   /** @internal */
   receive(data: Buffer, isBinary: boolean): void {
     const handler = this.handler;
