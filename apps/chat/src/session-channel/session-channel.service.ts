@@ -9,8 +9,8 @@ import { CHAT_BUS, CHAT_CLOCK, CHAT_CONFIG, type Clock } from '../chat.tokens';
 import type { ChatConfig } from '../config/chat.config';
 import { ClientEventsRepository } from './client-events.repository';
 import { buildDataPush, buildVoicePush } from './pushes';
-import { SessionState } from './session-state';
-import type { ConnectionHandler, StompConnection } from './stomp-connection';
+import { SessionState, type AiSnapshot } from './session-state';
+import { JSON_CONTENT_TYPE, type ConnectionHandler, type StompConnection } from './stomp-connection';
 
 /**
  * The app's session channel: Spring-style user destinations (a connection only ever receives its
@@ -147,13 +147,22 @@ export class SessionChannelService implements ConnectionHandler, OnModuleInit, B
     const windowMs = this.config.DATA_PUSH_MS * this.config.VOICE_EVERY_TICKS;
     // When this tick started: clients (and bench/stomp) measure push lag against it.
     const headers = { timestamp: String(now) };
+    const frameHeaders = { 'content-type': JSON_CONTENT_TYPE, ...headers };
+    // A DATA push depends only on the AI snapshot and the device's feet: each distinct one is
+    // serialised once per tick (most sessions share the global snapshot and the default device).
+    const bodies = new Map<AiSnapshot | undefined, Map<string, string>>();
     // counted per tick, not per push (a labelled inc per push is a label lookup each)
     let data = 0;
     let voices = 0;
     for (const [sessionId, conns] of this.bySession) {
       const ai = this.state.ai(sessionId);
+      let byDevice = bodies.get(ai);
+      if (!byDevice) bodies.set(ai, (byDevice = new Map()));
       for (const c of conns) {
-        if (c.push(SESSION_CHANNEL.userQueue, buildDataPush(now, ai, this.state.feetOf(c.identity.deviceId), this.config.FSR_FRESH_MS), headers) > 0) data++;
+        const { deviceId } = c.identity;
+        let body = byDevice.get(deviceId);
+        if (body === undefined) byDevice.set(deviceId, (body = JSON.stringify(buildDataPush(now, ai, this.state.feetOf(deviceId), this.config.FSR_FRESH_MS))));
+        if (c.pushJson(SESSION_CHANNEL.userQueue, body, frameHeaders) > 0) data++;
         if (!voiceTick) continue;
         const voice = buildVoicePush(now, windowMs, ai, this.state.feedbackOf(c.identity.deviceId));
         if (voice && c.push(SESSION_CHANNEL.userQueue, voice, headers) > 0) voices++;

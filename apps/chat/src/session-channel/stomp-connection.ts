@@ -42,6 +42,9 @@ const CLOSE_FOR: Readonly<Record<StompCloseReason, number>> = {
   'application-error': CLOSE_CODES.POLICY_VIOLATION,
 };
 
+/** The content type of every JSON push. */
+export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
+
 /**
  * Drives one pure StompSession over one realtime socket: feeds it bytes, performs its actions,
  * runs the heart-beat and CONNECT timers, and pushes server messages (the layer bounds the send
@@ -77,12 +80,19 @@ export class StompConnection {
    */
   push(destination: string, message: unknown, headers: Record<string, string> = {}): number {
     if (this.closed || !this.session.isConnected) return 0;
-    const body = JSON.stringify(message);
+    return this.pushJson(destination, JSON.stringify(message), { 'content-type': JSON_CONTENT_TYPE, ...headers });
+  }
+
+  /**
+   * push() with the body already serialised and the frame's headers complete (content-type
+   * included): a tick serialises each distinct push once and sends it to every connection.
+   */
+  pushJson(destination: string, body: string, headers: Readonly<Record<string, string>>): number {
+    if (this.closed || !this.session.isConnected) return 0;
     let sent = 0;
-    for (const [id, dest] of this.session.subscriptions()) {
-      if (dest !== destination) continue;
-      const frame = this.session.message(id, dest, body, { 'content-type': 'application/json;charset=UTF-8', ...headers });
-      if (frame && this.write(frame)) sent++;
+    for (const id of this.session.subscriptionIdsTo(destination)) {
+      const frame = this.session.messageText(id, destination, body, headers);
+      if (frame !== undefined && this.socket.send(frame)) sent++;
     }
     return sent;
   }
