@@ -17,7 +17,7 @@ interface User {
 }
 
 /** Records what the layer did, for the assertions. */
-const seen = { faults: 0, settled: 0, disconnects: 0 };
+const seen = { settled: [] as string[], disconnects: 0 };
 
 /** A small protocol on the layer: echo, throw, reject, flood; token auth before the upgrade. */
 @RealtimeGateway('echo', /^\/rt\/echo$/)
@@ -51,7 +51,7 @@ class EchoGateway implements RealtimeGatewayHooks<User> {
       socket.send(`${socket.context.user}: ${text}`);
     });
     // a final report the drain must wait for
-    socket.onClose(() => new Promise<void>((r) => setTimeout(() => (seen.settled++, r()), 150)));
+    socket.onClose(() => new Promise<void>((r) => setTimeout(() => (seen.settled.push(socket.context.user), r()), 150)));
   }
 
   handleDisconnect(): void {
@@ -224,14 +224,15 @@ describe('server-kit realtime layer (real Nest app, real sockets)', () => {
 
   it('drains once at shutdown: open sockets get DRAIN_CLOSE_CODE (1012) and their close handlers finish first', async () => {
     assert.equal(DRAIN_CLOSE_CODE, CLOSE_CODES.SERVICE_RESTART);
-    const c1 = await open('/rt/echo?token=good');
-    const c2 = await open('/rt/echo?token=good');
-    const settledBefore = seen.settled;
+    // the sockets of the earlier tests are gone, their final reports out
+    await new Promise((r) => setTimeout(r, 300));
+    const c1 = await open('/rt/echo?token=good&user=drain-1');
+    const c2 = await open('/rt/echo?token=good&user=drain-2');
     const disconnectsBefore = seen.disconnects;
     await app.close();
     assert.equal((await c1.closed).code, DRAIN_CLOSE_CODE);
     assert.equal((await c2.closed).code, DRAIN_CLOSE_CODE);
-    assert.equal(seen.settled - settledBefore, 2, 'both final reports were waited for');
+    assert.deepEqual(seen.settled.filter((u) => u.startsWith('drain-')).sort(), ['drain-1', 'drain-2'], 'both final reports were waited for');
     assert.equal(seen.disconnects - disconnectsBefore, 2, 'Nest handleDisconnect ran for each');
   });
 });
