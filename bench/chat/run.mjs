@@ -96,7 +96,7 @@ const chat = await startService('apps/chat/dist/src/main.js', {
   SPRING_JWT_SECRET: SECRET,
   CHAT_RATE_LIMIT: '100000000',
   CHAT_RATE_WINDOW_SEC: '1',
-  MEDIATOR_ENABLED: 'false',
+  CHAT_MEDIATOR_ENABLED: 'false',
   LOG_LEVEL: 'warn',
 });
 const jwt = new Hs256Jwt(hmacKey(SECRET));

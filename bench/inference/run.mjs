@@ -41,7 +41,7 @@ for (const f of readdirSync(CLIPS).filter((x) => x.endsWith('.gif')).sort()) {
 
 const { db, platform } = await startPlatform(createScratchDatabase, {
   SESSION_RATE_LIMIT: '100000000',
-  POSE_WORKERS: String(WORKERS),
+  INFERENCE_POSE_WORKERS: String(WORKERS),
 });
 for (;;) {
   const r = await fetch(`${platform.url}/health/ready`);

@@ -49,8 +49,8 @@ async function measure(name, pid, n, open) {
 
 const { db, platform } = await startPlatform(createScratchDatabase, {
   SESSION_RATE_LIMIT: '100000000',
-  POSE_WORKERS: '0',
-  DATA_PUSH_MS: '1000',
+  INFERENCE_POSE_WORKERS: '0',
+  CHAT_DATA_PUSH_MS: '1000',
 });
 const wsBase = platform.url.replace('http://', 'ws://');
 const tokens = [];

@@ -1,16 +1,18 @@
-import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import type { Bus } from '@squirret/bus';
-import { HealthRegistry } from '@squirret/server-kit';
+import { DependencyHealth, type RateLimiter } from '@squirret/server-kit';
 import type { DataSource } from 'typeorm';
 import { ChatAdminController } from './admin/chat-admin.controller';
+import { ChatAdminService } from './admin/chat-admin.service';
 import type { ChatAssistant } from './assistant/chat-assistant';
 import { MediatorService } from './assistant/mediator.service';
 import { RuleBasedMediator } from './assistant/rule-based-mediator';
-import { CHAT_ASSISTANT, CHAT_BUS, CHAT_CLOCK, CHAT_CONFIG, CHAT_DATA_SOURCE, systemClock, type Clock } from './chat.tokens';
+import { CHAT_ASSISTANT, CHAT_BUS, CHAT_CLOCK, CHAT_CONFIG, CHAT_DATA_SOURCE, CHAT_MESSAGE_LIMITER, systemClock, type Clock } from './chat.tokens';
 import type { ChatConfig } from './config/chat.config';
 import { ChatSocketsRegistry } from './conversations/chat-sockets.registry';
 import { MessageLimits } from './conversations/message-limits';
 import { MessageWriter } from './conversations/message-writer';
+import { ChatMetrics } from './chat.metrics';
 import { MessagesRepository } from './conversations/messages.repository';
 import { RoomRelay } from './conversations/room-relay.service';
 import { DemoDataSeeder } from './distributor/demo-data';
@@ -37,6 +39,8 @@ export interface ChatDeps {
   readonly config: ChatConfig;
   readonly bus: Bus;
   readonly dataSource: DataSource;
+  /** The per-user message rate limiter (built by the runtime on the process's Redis, if any). */
+  readonly messageRateLimiter: RateLimiter;
   readonly clock?: Clock;
   /** The couple chat's AI participant; default: the rule-based mediator from config. */
   readonly assistant?: ChatAssistant;
@@ -44,27 +48,13 @@ export interface ChatDeps {
 
 /** The assistant the config describes when none is given: the rule-based mediator, or one that never speaks. */
 function defaultAssistant(c: ChatConfig): ChatAssistant {
-  const turns = c.MEDIATOR_ENABLED ? c.MEDIATOR_TURNS : Number.MAX_SAFE_INTEGER;
-  const mediator = new RuleBasedMediator({ turns, heatedWords: c.MEDIATOR_ENABLED ? c.MEDIATOR_HEATED_WORDS : [] });
-  return c.MEDIATOR_ENABLED ? mediator : { onMessage: () => [], onIdle: () => [], onContinue: () => [], summarize: (v, t) => mediator.summarize(v, t) };
+  const turns = c.CHAT_MEDIATOR_ENABLED ? c.CHAT_MEDIATOR_TURNS : Number.MAX_SAFE_INTEGER;
+  const mediator = new RuleBasedMediator({ turns, heatedWords: c.CHAT_MEDIATOR_ENABLED ? c.CHAT_MEDIATOR_HEATED_WORDS : [] });
+  return c.CHAT_MEDIATOR_ENABLED ? mediator : { onMessage: () => [], onIdle: () => [], onContinue: () => [], summarize: (v, t) => mediator.summarize(v, t) };
 }
 
-class ChatHealth implements OnModuleInit {
-  constructor(
-    private readonly health: HealthRegistry,
-    @Inject(CHAT_BUS) private readonly bus: Bus,
-    @Inject(CHAT_DATA_SOURCE) private readonly ds: DataSource,
-  ) {}
 
-  onModuleInit(): void {
-    this.health.register('chat.bus', () => this.bus.ping());
-    this.health.register('chat.database', async () => {
-      await this.ds.query('SELECT 1');
-    });
-  }
-}
-
-/** The chat service: the app's STOMP session channel, the couple chat (seed 000) and the trainer-member chat (seed 003). */
+/** The chat service: the app's STOMP session channel, the couple chat (docs/contracts/couple-chat.md) and the trainer-member chat (docs/contracts/distributor-chat.md). */
 @Module({})
 export class ChatModule {
   static forRoot(deps: ChatDeps): DynamicModule {
@@ -76,11 +66,12 @@ export class ChatModule {
         { provide: CHAT_BUS, useValue: deps.bus },
         { provide: CHAT_DATA_SOURCE, useValue: deps.dataSource },
         { provide: CHAT_CLOCK, useValue: deps.clock ?? systemClock },
+        { provide: CHAT_MESSAGE_LIMITER, useValue: deps.messageRateLimiter },
         ClientEventsRepository,
         SessionChannelService,
         SessionChannelGateway,
-        ChatHealth,
-        // chat rooms (issue 6)
+        DependencyHealth.provider('chat', { database: CHAT_DATA_SOURCE, bus: CHAT_BUS }),
+        // chat rooms (docs/chat-rooms.md)
         { provide: CHAT_ASSISTANT, useValue: deps.assistant ?? defaultAssistant(deps.config) },
         SpringAuthService,
         SpringAuthGuard,
@@ -89,6 +80,7 @@ export class ChatModule {
         MessageWriter,
         MessageLimits,
         RoomRelay,
+        ChatMetrics,
         ChatSocketsRegistry,
         CoupleRoomsRepository,
         CoupleSessionsRepository,
@@ -97,6 +89,7 @@ export class ChatModule {
         CoupleChatService,
         CoupleChatGateway,
         PtRepository,
+        ChatAdminService,
         DistributorService,
         DistributorChatService,
         DistributorChatGateway,

@@ -6,3 +6,4 @@ export * from './assistant/chat-assistant';
 export * from './assistant/rule-based-mediator';
 export * from './distributor/demo-data';
 export * from './spring-auth/spring-token.verifier';
+export * from './chat.metrics';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
-import { KitModule, createHttpApp, runMain, serve } from '@squirret/server-kit';
+import { KitModule, createHttpApp, runMain, serve, serveApiDocs } from '@squirret/server-kit';
 import { ChatModule } from './chat.module';
 import { loadChatConfig } from './config/chat.config';
 import { createChatDeps } from './runtime';
@@ -19,5 +19,7 @@ runMain(async () => {
     },
     { bodyLimitBytes: config.BODY_LIMIT_BYTES, trustProxy: config.TRUST_PROXY },
   );
+  // chat has no OpenAPI document of its own yet (its REST routes are in the all-in-one process's)
+  serveApiDocs(app, { title: 'Squirret chat service', openapi: [], asyncapi: true });
   await serve(app, { name: 'chat', host: config.HOST, port: config.PORT, onClose: close });
 });

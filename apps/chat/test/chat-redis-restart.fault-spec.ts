@@ -36,7 +36,7 @@ describe('chat: Redis restart under load with two instances (fault)', () => {
       SESSION_TOKEN_SECRET: 'chat-fault-session-secret-chat-fault-session',
       SPRING_JWT_SECRET: SPRING_SECRET,
       CHAT_RATE_LIMIT: '10000',
-      MEDIATOR_ENABLED: 'false',
+      CHAT_MEDIATOR_ENABLED: 'false',
     };
     procs.push(...(await Promise.all([startProcess('apps/chat/dist/src/main.js', env), startProcess('apps/chat/dist/src/main.js', env)])));
     db = await createDataSource({ url: pg.url('chat'), entities: [], migrations: [], migrationsTableName: 'unused_migrations', poolSize: 1 }).initialize();

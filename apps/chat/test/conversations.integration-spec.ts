@@ -134,7 +134,7 @@ describe('message log (PostgreSQL)', () => {
     assert.equal(ended.turns, undefined, 'no counters once the session ended');
   });
 
-  it('regression (issue 13): a NUL byte in one message of a group commit fails only that message; the other rooms\' messages are stored and acked', async () => {
+  it('regression (docs/robustness.md): a NUL byte in one message of a group commit fails only that message; the other rooms\' messages are stored and acked', async () => {
     const rooms = [coupleRoomKey(1), coupleRoomKey(2), ptRoomKey(1)];
     const heads = await Promise.all(rooms.map((r) => repo.head(r)));
     // Sent in one turn, so the writer takes them into one statement.

@@ -9,7 +9,7 @@ type Body = Record<string, unknown>;
 type RoomList = { chat_rooms: { id: string; member_name: string; member_id: string; last_activity: string; unread_count: number; last_message_id: number }[] };
 
 /**
- * Trainer-member chat (seed 003, issue 6) on the all-in-one process: admin endpoints, the JSON
+ * Trainer-member chat (docs/contracts/distributor-chat.md, docs/chat-rooms.md) on the all-in-one process: admin endpoints, the JSON
  * room list with unread counts, pages from our own origin, chat / spread / system over real
  * WebSockets, and who may enter which room.
  */

@@ -16,7 +16,7 @@ const assertContiguous = (ms: Wire[], what: string) => {
 };
 
 /**
- * Two chat processes sharing rooms through real Redis and PostgreSQL (issue 6 §5): clients on
+ * Two chat processes sharing rooms through real Redis and PostgreSQL (docs/chat-rooms.md §5): clients on
  * each see every message once, in order, whichever process stored it.
  */
 describe('two chat instances sharing rooms through Redis', () => {
@@ -35,7 +35,7 @@ describe('two chat instances sharing rooms through Redis', () => {
       SESSION_TOKEN_SECRET: 'multi-session-secret-multi-session-secret-x',
       SPRING_JWT_SECRET: SPRING_SECRET,
       CHAT_RATE_LIMIT: '1000',
-      MEDIATOR_ENABLED: 'false',
+      CHAT_MEDIATOR_ENABLED: 'false',
     };
     // One after the other: the first applies the migrations.
     procs.push(await startProcess('apps/chat/dist/src/main.js', env));

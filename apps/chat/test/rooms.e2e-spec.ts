@@ -10,7 +10,7 @@ const ORIGIN = 'https://app.example.com';
 type Body = Record<string, unknown>;
 
 /**
- * Couple chat (seed 000, issue 6) on the started all-in-one process: Spring tokens, rooms over
+ * Couple chat (docs/contracts/couple-chat.md) on the started all-in-one process: Spring tokens, rooms over
  * REST, two members and the AI mediator over real WebSockets, persistence, resume, history,
  * unread counts, limits and bad input.
  */
@@ -55,10 +55,10 @@ describe('couple chat: /api/rooms and ws /api/sessions/ws/{room_id}', () => {
       CHAT_MAX_FRAME_BYTES: '4096',
       CHAT_RATE_LIMIT: '25',
       CHAT_RATE_WINDOW_SEC: '60',
-      MEDIATOR_TURNS: '4',
-      MEDIATOR_IDLE_SEC: '2',
-      MEDIATOR_SWEEP_MS: '200',
-      MEDIATOR_HEATED_WORDS: '짜증,최악',
+      CHAT_MEDIATOR_TURNS: '4',
+      CHAT_MEDIATOR_IDLE_SEC: '2',
+      CHAT_MEDIATOR_SWEEP_MS: '200',
+      CHAT_MEDIATOR_HEATED_WORDS: '짜증,최악',
     });
     base = platform.baseUrl;
     wsBase = base.replace('http://', 'ws://');
@@ -70,7 +70,7 @@ describe('couple chat: /api/rooms and ws /api/sessions/ws/{room_id}', () => {
     await db?.drop();
   });
 
-  it('answers 401 in the seed error body without a valid Spring token, and CORS only for configured origins', async () => {
+  it('answers 401 in the error body (docs/contracts/ios-api.md §0) without a valid Spring token, and CORS only for configured origins', async () => {
     const now = Math.floor(Date.now() / 1000);
     const expired = tokens.sign('x', {}, -60);
     const forged = new SpringTokens('another-secret-another-secret-another-secret').sign('x');
@@ -98,7 +98,7 @@ describe('couple chat: /api/rooms and ws /api/sessions/ws/{room_id}', () => {
     assert.equal(get.headers.get('access-control-allow-origin'), ORIGIN);
   });
 
-  it('POST /api/rooms answers 201 with the seed body; GET /api/rooms lists only the caller couple’s rooms', async () => {
+  it('POST /api/rooms answers 201 with the error body (docs/contracts/ios-api.md §0); GET /api/rooms lists only the caller couple’s rooms', async () => {
     const p = couple();
     const other = couple();
     const r = await http<Body>(base, 'POST', '/api/rooms', { room_name: '커플 대화방', couple_id: p.id }, bearer(p.a));
@@ -194,7 +194,7 @@ describe('couple chat: /api/rooms and ws /api/sessions/ws/{room_id}', () => {
     const sid = session.session_id as number;
     const question = (c: ChatClient, from = 0) => c.next((m) => m.type === 'system' && m.content === '대화를 계속하시겠습니까?', 'the question', 10_000, from);
 
-    // 4 turns (MEDIATOR_TURNS=4) → the question, to both.
+    // 4 turns (CHAT_MEDIATOR_TURNS=4) → the question, to both.
     for (const [c, text] of [[alice, '하나'], [bob, '둘'], [alice, '셋'], [bob, '넷']] as const) {
       c.send({ content: text });
       await c.next((m) => m.type === 'ack' && m.clientId === null, 'ack', 10_000, c.received.length - 1);
@@ -222,7 +222,7 @@ describe('couple chat: /api/rooms and ws /api/sessions/ws/{room_id}', () => {
     alice.send({ type: 'response', content: '네', session_id: sid });
     await alice.next((m) => m.type === 'message' && m.speaker_type === 'AI', 'continue line', 10_000, alice.received.indexOf(calm) + 1);
 
-    // Silence (MEDIATOR_IDLE_SEC=2): the question comes without anyone writing.
+    // Silence (CHAT_MEDIATOR_IDLE_SEC=2): the question comes without anyone writing.
     const quiet = alice.received.length;
     alice.send({ content: '음…' });
     await question(alice, quiet);

@@ -17,7 +17,7 @@ const APP = '/app/session.message';
 type Msg = Record<string, unknown> & { type: string; payload?: Record<string, unknown> };
 
 /**
- * The app's STOMP session channel (seed 004 §1, §2, §4, §6) on the started all-in-one process,
+ * The app's STOMP session channel (docs/contracts/ios-api.md §1, §2, §4, §6) on the started all-in-one process,
  * with the real @stomp/stompjs client and a byte-for-byte StompClientLib client.
  */
 describe('STOMP session channel /ws', () => {
@@ -38,10 +38,10 @@ describe('STOMP session channel /ws', () => {
       SESSION_TOKEN_SECRET: SESSION_SECRET,
       INFERENCE_TOKEN_SECRET: 'stomp-e2e-inference-secret-stomp-e2e-infer',
       SESSION_RATE_LIMIT: '1000',
-      POSE_WORKERS: '0',
-      DATA_PUSH_MS: '200',
-      VOICE_EVERY_TICKS: '10', // voice every 2 s, about the last 2 s
-      STOMP_CONNECT_TIMEOUT_MS: '1500',
+      INFERENCE_POSE_WORKERS: '0',
+      CHAT_DATA_PUSH_MS: '200',
+      CHAT_VOICE_EVERY_TICKS: '10', // voice every 2 s, about the last 2 s
+      CHAT_STOMP_CONNECT_TIMEOUT_MS: '1500',
     });
     base = platform.baseUrl;
     wsBase = base.replace('http://', 'ws://');
@@ -139,11 +139,9 @@ describe('STOMP session channel /ws', () => {
     assert.equal(pong.headers.destination, QUEUE, 'StompClientLib routes by destination');
     assert.equal(pong.headers.subscription, QUEUE);
     assert.match(pong.headers['content-type'] ?? '', /^application\/json/);
-    // An insole sample of the default device, as the FSR service publishes it.
-    await bus.publish('fsr.sample', { deviceId: 'default', side: 'left', ratios: [30, 30, 10, 10, 10, 10], at: Date.now() });
-    await bus.publish('fsr.sample', { deviceId: 'default', side: 'right', ratios: [10, 10, 10, 10, 5, 5], at: Date.now() });
+    // The default device's balance, as the FSR service publishes it (left 100, right 50: (100 - 50) / 150).
+    await bus.publish('fsr.balance', { deviceId: 'default', value: 0.333, left: true, right: true, at: Date.now() });
     const data = await c.next((f) => f.command === 'MESSAGE' && json<Msg>(f).type === 'DATA' && json<Msg>(f).payload?.hasFsr === true, 5_000, 'DATA with FSR');
-    // left 100, right 50: (100 - 50) / 150
     assert.equal(json<Msg>(data).payload?.value, 0.333);
     // One `at` for both: a voice tick sees both fresh or neither (a busy machine can delay the second publish).
     const at = Date.now();

@@ -1,8 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { KitModule, createHttpApp, type LoggingOptions } from '@squirret/server-kit';
+import { KitModule, createHttpApp, serveApiDocs, type LoggingOptions } from '@squirret/server-kit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ControlPlaneModule, type ControlPlaneDeps } from './control-plane.module';
 import { serveControlPlaneOpenApi } from './openapi/build-openapi';
+import { mountQueueBoard } from './queue-board/queue-board';
 
 @Module({})
 class ControlPlaneRootModule {}
@@ -22,5 +23,7 @@ export async function createControlPlaneApp(deps: ControlPlaneDeps, logging?: Lo
     trustProxy: deps.config.TRUST_PROXY,
   });
   serveControlPlaneOpenApi(app);
+  await mountQueueBoard(app, [deps.jobs], deps.config.INTERNAL_API_KEY);
+  serveApiDocs(app, { title: 'Squirret control plane', openapi: [{ name: 'Control plane', url: '/openapi.json' }], asyncapi: true });
   return app;
 }

@@ -1,9 +1,11 @@
-import { Module, type DynamicModule, type OnModuleInit, Inject } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { TokenService } from '@squirret/auth';
 import type { Bus } from '@squirret/bus';
-import { HealthRegistry, RateLimiter, type JobQueue } from '@squirret/server-kit';
+import { DependencyHealth, RateLimiter, type JobQueue } from '@squirret/server-kit';
 import type { DataSource } from 'typeorm';
 import { SessionAdminController } from './admin/session-admin.controller';
+import { ConsolePagesController } from './console/console-pages.controller';
+import { SessionAdminService } from './admin/session-admin.service';
 import { AiStatusController } from './ai-status/ai-status.controller';
 import { NODE_ALLOCATOR } from './allocation/node-allocator';
 import { NodeRegistry } from './allocation/node-registry';
@@ -27,6 +29,7 @@ import { SESSIONS_STORE } from './sessions/sessions.store';
 import { UsageRepository } from './usage/usage.repository';
 import { UsageService } from './usage/usage.service';
 import type { UsageJobs } from './usage/usage.jobs';
+import { ControlPlaneMetrics } from './control-plane.metrics';
 
 /** The control plane's I/O, built by its runtime (standalone) or by the all-in-one process. */
 export interface ControlPlaneDeps {
@@ -38,21 +41,6 @@ export interface ControlPlaneDeps {
   readonly clock?: Clock;
 }
 
-/** Registers the control plane's readiness checks. */
-class ControlPlaneHealth implements OnModuleInit {
-  constructor(
-    private readonly health: HealthRegistry,
-    @Inject(CP_DATA_SOURCE) private readonly ds: DataSource,
-    @Inject(CP_BUS) private readonly bus: Bus,
-  ) {}
-
-  onModuleInit(): void {
-    this.health.register('control-plane.database', async () => {
-      await this.ds.query('SELECT 1');
-    });
-    this.health.register('control-plane.bus', () => this.bus.ping());
-  }
-}
 
 /** The control plane: sessions, tokens, upgrade, allocation, refresh, finish, usage, AI status. */
 @Module({})
@@ -61,7 +49,7 @@ export class ControlPlaneModule {
     const c = deps.config;
     return {
       module: ControlPlaneModule,
-      controllers: [AppSessionsController, InferenceSessionsController, AiStatusController, SessionAdminController],
+      controllers: [AppSessionsController, InferenceSessionsController, AiStatusController, SessionAdminController, ConsolePagesController],
       providers: [
         { provide: CP_CONFIG, useValue: c },
         { provide: CP_DATA_SOURCE, useValue: deps.dataSource },
@@ -84,9 +72,11 @@ export class ControlPlaneModule {
         NodeRegistry,
         { provide: NODE_ALLOCATOR, useExisting: NodeRegistry },
         UsageRepository,
+        SessionAdminService,
         UsageService,
         SessionsService,
-        ControlPlaneHealth,
+        ControlPlaneMetrics,
+        DependencyHealth.provider('control-plane', { database: CP_DATA_SOURCE, bus: CP_BUS }),
       ],
     };
   }

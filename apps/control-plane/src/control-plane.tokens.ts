@@ -7,8 +7,5 @@ export const CP_CLOCK = Symbol('CP_CLOCK');
 export const CP_SESSION_RATE_LIMITER = Symbol('CP_SESSION_RATE_LIMITER');
 export const CP_TOKENS = Symbol('CP_TOKENS');
 
-/** The clock, injected so services can be tested at any time. */
-export interface Clock {
-  now(): Date;
-}
-export const systemClock: Clock = { now: () => new Date() };
+/** The clock (the platform's one Clock, epoch ms), injected so services can be tested at any time. */
+export { systemClock, type Clock } from '@squirret/server-kit';

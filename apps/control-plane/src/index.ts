@@ -3,3 +3,4 @@ export * from './control-plane.module';
 export * from './runtime';
 export * from './app';
 export * from './openapi/build-openapi';
+export * from './control-plane.metrics';

@@ -1,7 +1,6 @@
-import { createBus, RedisBus, type Bus } from '@squirret/bus';
+import { createBus, redisConnectionsFor, type Bus, type RedisConnections } from '@squirret/bus';
 import { openDatabase } from '@squirret/database';
 import { BullMqJobQueue, InProcessJobQueue, RateLimiter, type JobQueue } from '@squirret/server-kit';
-import type Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { ControlPlaneConfig } from './config/control-plane.config';
 import type { ControlPlaneDeps } from './control-plane.module';
@@ -25,18 +24,19 @@ export function openControlPlaneDatabase(url: string): Promise<DataSource> {
 /** Builds everything the control plane's module needs; `close()` releases it in reverse order. */
 export async function createControlPlaneDeps(
   config: ControlPlaneConfig,
-  shared: { bus?: Bus; redis?: Redis } = {},
+  shared: { bus?: Bus; redis?: RedisConnections } = {},
 ): Promise<{ deps: ControlPlaneDeps; close: () => Promise<void> }> {
   const dataSource = await openControlPlaneDatabase(config.DATABASE_URL);
-  const ownBus = shared.bus ? undefined : createBus({ redisUrl: config.REDIS_URL, prefix: config.BUS_PREFIX });
+  const ownRedis = shared.redis ? undefined : redisConnectionsFor(config.REDIS_URL);
+  const redis = shared.redis ?? ownRedis;
+  const ownBus = shared.bus ? undefined : createBus({ redis, prefix: config.BUS_PREFIX });
   const bus = shared.bus ?? ownBus!;
   const jobs: JobQueue<UsageJobs> = config.REDIS_URL
     ? new BullMqJobQueue<UsageJobs>({ redisUrl: config.REDIS_URL, queueName: CONTROL_PLANE_QUEUE, prefix: `${config.BUS_PREFIX}bull` })
-    : new InProcessJobQueue<UsageJobs>();
-  const redis = shared.redis ?? (bus instanceof RedisBus ? bus.limiterRedis : undefined);
+    : new InProcessJobQueue<UsageJobs>(undefined, CONTROL_PLANE_QUEUE);
   const sessionRateLimiter = new RateLimiter(
     { name: 'session-issue', points: config.SESSION_RATE_LIMIT, durationSec: config.SESSION_RATE_WINDOW_SEC },
-    redis,
+    redis?.limiter,
     `${config.BUS_PREFIX}rl`,
   );
   return {
@@ -44,6 +44,7 @@ export async function createControlPlaneDeps(
     close: async () => {
       await jobs.close();
       await ownBus?.close();
+      await ownRedis?.close();
       await dataSource.destroy();
     },
   };

@@ -132,7 +132,7 @@ describe('control plane on real PostgreSQL + Redis (BullMQ jobs, shared rate lim
     assert.deepEqual({ framesIn: server?.framesIn, framesAnalysed: server?.framesAnalysed, framesDropped: server?.framesDropped, durationMs: server?.durationMs }, want);
   });
 
-  it('refuses a NUL byte in userId / email with 400 VALIDATION_ERROR in the seed body (was a 500 from PostgreSQL)', async () => {
+  it('refuses a NUL byte in userId / email with 400 VALIDATION_ERROR in the error body (docs/contracts/ios-api.md §0) (was a 500 from PostgreSQL)', async () => {
     const [a] = apps as [NestFastifyApplication];
     const cases: [string, unknown][] = [
       ['/api/session', { userId: 'user\u0000123' }],
@@ -165,7 +165,7 @@ describe('control plane on real PostgreSQL + Redis (BullMQ jobs, shared rate lim
     const [a, b] = apps as [NestFastifyApplication, NestFastifyApplication];
     // TRUST_PROXY is off, so the limiter keys on the socket address (the same for inject()) and
     // ignores X-Forwarded-For. Start this client's window afresh, then alternate instances.
-    await probe.redis.del(`${prefix}rl:session-issue:127.0.0.1`);
+    await probe.connections.commands.del(`${prefix}rl:session-issue:127.0.0.1`);
     const codes: number[] = [];
     for (let i = 0; i < 6; i++) {
       codes.push((await post(i % 2 ? b : a, '/internal/session', undefined, { 'x-forwarded-for': `10.0.0.${i}` })).statusCode);

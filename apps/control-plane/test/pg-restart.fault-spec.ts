@@ -5,8 +5,8 @@ import { eventually, http, startPrivatePostgres, startProcess, type PrivatePostg
 const CLIENTS = 4;
 
 /**
- * The control plane while its PostgreSQL restarts (issue 13 §2/§5), on a private server: every
- * refusal is 503 DEPENDENCY_UNAVAILABLE with Retry-After in the seed's body, never a 500 (before:
+ * The control plane while its PostgreSQL restarts (docs/robustness.md §2/§5), on a private server: every
+ * refusal is 503 DEPENDENCY_UNAVAILABLE with Retry-After in the contract's body, never a 500 (before:
  * 268 × 500), and requests succeed again within 2 s of PostgreSQL's return.
  */
 describe('control plane during a PostgreSQL restart (fault)', () => {

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { KitModule, createHttpApp, serveOpenApi, type LoggingOptions } from '@squirret/server-kit';
+import { KitModule, createHttpApp, serveApiDocs, serveOpenApi, type LoggingOptions } from '@squirret/server-kit';
 import { FSR_INGEST_ROUTES, FsrModule, type FsrDeps } from './fsr.module';
 import { fsrFastRoutes } from './ingest/ingest.fast-route';
 import { buildFsrOpenApi } from './openapi/fsr-openapi';
@@ -27,5 +27,6 @@ export async function createFsrApp(deps: FsrDeps, logging?: LoggingOptions): Pro
     fastRoutes: fsrFastRoutes,
   });
   serveOpenApi(app, buildFsrOpenApi(app));
+  serveApiDocs(app, { title: 'Squirret FSR service', openapi: [{ name: 'FSR service', url: '/openapi.json' }], asyncapi: true });
   return app;
 }

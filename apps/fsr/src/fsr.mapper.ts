@@ -2,7 +2,7 @@ import type { FsrFoot, FsrLatestResponse, FsrStreamSample, FsrStreamSnapshot, Fs
 import type { LatestFeet } from './live/live-store';
 import type { FootSample } from './samples/foot-sample';
 
-/** A kept sample as the seed's foot (5.2): side and ratio1..ratio6. */
+/** A kept sample as the contract's foot (5.2): side and ratio1..ratio6. */
 export function toFoot(s: FootSample): FsrFoot {
   const [ratio1, ratio2, ratio3, ratio4, ratio5, ratio6] = s.ratios;
   return { side: s.side, ratio1, ratio2, ratio3, ratio4, ratio5, ratio6 };

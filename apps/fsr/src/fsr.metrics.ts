@@ -21,6 +21,23 @@ const OUTCOME_BY_CODE: Readonly<Partial<Record<AppError['code'], IngestOutcome>>
   DEPENDENCY_UNAVAILABLE: 'unavailable',
 };
 
+/** Every series the fsr service exports besides the kit's (dashboards and alert rules name these; the metrics e2e checks each is served). */
+export const FSR_METRICS = {
+  requests: 'fsr_ingest_requests_total',
+  samples: 'fsr_ingest_samples_total',
+  persisted: 'fsr_samples_persisted_total',
+  persistFailures: 'fsr_samples_persist_failures_total',
+  lost: 'fsr_samples_lost_total',
+  rejected: 'fsr_samples_rejected_total',
+  flushFailures: 'fsr_writer_flush_failures_total',
+  streamMessages: 'fsr_stream_messages_total',
+  slowConsumers: 'fsr_stream_slow_consumers_total',
+  feedbackPublished: 'fsr_feedback_published_total',
+  subscribers: 'fsr_stream_subscribers',
+  buffered: 'fsr_writer_buffered_rows',
+  bufferMax: 'fsr_writer_buffer_max_rows',
+} as const;
+
 /** The fsr service's Prometheus series: ingest, storage, stream, feedback. */
 @Injectable()
 export class FsrMetrics {
@@ -55,6 +72,9 @@ export class FsrMetrics {
     this.subscribers = gauge(metrics, 'fsr_stream_subscribers', 'Open /ws/fsr-data connections');
     gauge(metrics, 'fsr_writer_buffered_rows', 'FSR samples held in memory waiting for PostgreSQL', function (this: Gauge) {
       this.set(writer.stats().buffered);
+    });
+    gauge(metrics, FSR_METRICS.bufferMax, 'Rows the writer holds at most (FSR_BUFFER_MAX_ROWS); past it ingest answers 503', function (this: Gauge) {
+      this.set(writer.maxRows);
     });
     writer.listen({
       persisted: (n) => this.persisted.inc(n),

@@ -1,6 +1,6 @@
 import { Inject, Module, type DynamicModule, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Bus } from '@squirret/bus';
-import { HealthRegistry, type RateLimiter } from '@squirret/server-kit';
+import { DependencyHealth, type RateLimiter } from '@squirret/server-kit';
 import type { DataSource } from 'typeorm';
 import type { FsrConfig } from './config/fsr.config';
 import { DeviceAdminController } from './devices/device-admin.controller';
@@ -51,21 +51,6 @@ export interface FsrDeps {
   readonly clock?: Clock;
 }
 
-/** Registers the fsr service's readiness checks. */
-class FsrHealth implements OnModuleInit {
-  constructor(
-    private readonly health: HealthRegistry,
-    @Inject(FSR_DATA_SOURCE) private readonly ds: DataSource,
-    @Inject(FSR_BUS) private readonly bus: Bus,
-  ) {}
-
-  onModuleInit(): void {
-    this.health.register('fsr.database', async () => {
-      await this.ds.query('SELECT 1');
-    });
-    this.health.register('fsr.bus', () => this.bus.ping());
-  }
-}
 
 /**
  * Starts the writer's shutdown budget when the app begins to close (SIGTERM), before the HTTP
@@ -133,7 +118,7 @@ export class FsrModule {
         AiStatusListener,
         RetentionService,
         FsrStreamGateway,
-        FsrHealth,
+        DependencyHealth.provider('fsr', { database: FSR_DATA_SOURCE, bus: FSR_BUS }),
       ],
     };
   }

@@ -10,8 +10,5 @@ export const FSR_RATE_LIMITER = Symbol('FSR_RATE_LIMITER');
 export const FSR_DEVICE_TOKENS = Symbol('FSR_DEVICE_TOKENS');
 export const FSR_TOKEN_GENERATIONS = Symbol('FSR_TOKEN_GENERATIONS');
 
-/** The clock (epoch milliseconds), injected so services and rules can be tested at any time. */
-export interface Clock {
-  now(): number;
-}
-export const systemClock: Clock = { now: () => Date.now() };
+/** The clock (the platform's one Clock, epoch ms), injected so services and rules can be tested at any time. */
+export { systemClock, type Clock } from '@squirret/server-kit';

@@ -1,7 +1,7 @@
-import { createBus, RedisBus, type Bus } from '@squirret/bus';
+import { createBus, redisConnectionsFor, type Bus, type RedisConnections } from '@squirret/bus';
 import { openDatabase } from '@squirret/database';
 import { RateLimiter } from '@squirret/server-kit';
-import IORedis, { type Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { FsrConfig } from './config/fsr.config';
 import type { FsrDeps } from './fsr.module';
@@ -56,25 +56,20 @@ export function journalDirOf(config: FsrConfig): string | undefined {
   return dir === undefined || dir === 'off' ? undefined : dir;
 }
 
-function failFastRedis(url: string): Redis {
-  const client = new IORedis(url, { connectionName: 'squirret-fsr-live', enableOfflineQueue: false, commandTimeout: 1_000, maxRetriesPerRequest: 0 });
-  client.on('error', () => undefined); // outages surface as failed commands (logged where they are used)
-  return client;
-}
-
 /** Builds everything the fsr module needs; `close()` flushes the sample writer, then releases the rest. */
 export async function createFsrDeps(
   config: FsrConfig,
-  shared: { bus?: Bus; redis?: Redis } = {},
+  shared: { bus?: Bus; redis?: RedisConnections } = {},
 ): Promise<{ deps: FsrDeps; close: () => Promise<void> }> {
   const dataSource = await openFsrDatabase(config.DATABASE_URL);
-  const ownBus = shared.bus ? undefined : createBus({ redisUrl: config.REDIS_URL, prefix: config.BUS_PREFIX });
+  const ownRedis = shared.redis ? undefined : redisConnectionsFor(config.REDIS_URL);
+  const redis = shared.redis ?? ownRedis;
+  const ownBus = shared.bus ? undefined : createBus({ redis, prefix: config.BUS_PREFIX });
   const bus = shared.bus ?? ownBus!;
   // The live store gets a connection of its own that fails fast (no offline queue, 1 s per
   // command): while Redis is away, ingest still answers 202 (the rows go to PostgreSQL) and reads
   // answer 503 at once, instead of every request waiting in ioredis's queue for the outage.
-  const ownLiveRedis = !shared.redis && bus instanceof RedisBus && config.REDIS_URL ? failFastRedis(config.REDIS_URL) : undefined;
-  const redis = shared.redis ?? ownLiveRedis ?? (bus instanceof RedisBus ? bus.redis : undefined);
+  const liveRedis = redis?.failFast('squirret-fsr-live', { commandTimeoutMs: 1_000 });
   const journalDir = journalDirOf(config);
   const journalId = journalDir === undefined ? undefined : SampleJournal.idOf(journalDir);
   const repository = new SamplesRepository(dataSource, journalId);
@@ -102,18 +97,18 @@ export async function createFsrDeps(
   writer.start();
   const rateLimiter = new RateLimiter(
     { name: 'fsr-ingest', points: config.FSR_RATE_LIMIT, durationSec: config.FSR_RATE_WINDOW_SEC },
-    shared.redis ?? (bus instanceof RedisBus ? bus.limiterRedis : undefined),
+    redis?.limiter,
     `${config.BUS_PREFIX}rl`,
   );
   return {
-    deps: { config, dataSource, bus, store: createLiveStore(config, redis), writer, journal, rateLimiter },
+    deps: { config, dataSource, bus, store: createLiveStore(config, liveRedis), writer, journal, rateLimiter },
     close: async () => {
       // Runs after the HTTP server closed: no request can enqueue any more, so this flush is the last.
       await writer.close();
       // With everything stored the journal is emptied; otherwise it keeps the rest for the next start.
       await journal?.close();
       await ownBus?.close();
-      await ownLiveRedis?.quit().catch(() => undefined);
+      await ownRedis?.close();
       await dataSource.destroy();
     },
   };

@@ -8,7 +8,7 @@ import { WebSocket } from 'ws';
 type Body = Record<string, unknown>;
 const MAX_BUFFERED = 64 * 1024;
 
-/** The seed's feet: 5.1's upload as the left foot, 5.2's snapshot values as the right. */
+/** The contract's feet: 5.1's upload as the left foot, 5.2's snapshot values as the right. */
 const LEFT = { side: 'left', ratio1: 12.3, ratio2: 8.4, ratio3: 5.1, ratio4: 20.0, ratio5: 32.5, ratio6: 21.7 };
 const RIGHT = { side: 'right', ratio1: 15.2, ratio2: 7.5, ratio3: 3.1, ratio4: 25.4, ratio5: 30.0, ratio6: 18.8 };
 
@@ -25,10 +25,10 @@ function streamClient(url: string) {
 }
 
 /**
- * A simulated ESP32 against the all-in-one process (`npm start`), the seed's FSR steps (5.1-5.5,
+ * A simulated ESP32 against the all-in-one process (`npm start`), the contract's FSR steps (5.1-5.5,
  * cURL 2, 3, 3-1, 5) over real HTTP and a real WebSocket client, and every bad body.
  */
-describe('FSR service in the all-in-one process, as the seed shows it', () => {
+describe('FSR service in the all-in-one process, as the contract shows it', () => {
   let db: ScratchDatabase;
   let platform: RunningProcess;
   let base: string;
@@ -173,7 +173,7 @@ describe('FSR service in the all-in-one process, as the seed shows it', () => {
     ]);
   });
 
-  it('every bad body or query gets the seed error body naming the problem', async () => {
+  it('every bad body or query gets the error body (docs/contracts/ios-api.md §0) naming the problem', async () => {
     const future = Date.now() / 1000 + 3600;
     const ts = Date.now() / 1000;
     const cases: { name: string; method?: string; path?: string; body?: string; headers?: Record<string, string>; status: number; code: string; message?: string }[] = [

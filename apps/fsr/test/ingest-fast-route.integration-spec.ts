@@ -132,13 +132,13 @@ describe('fast ingest route: the same answers as the framework route', () => {
     if (expected.code) assert.equal(a.body?.code, expected.code, `${name}: code`);
     if (expected.message) assert.match(String(a.body?.message), expected.message, `${name}: message`);
     if (a.status >= 400) {
-      assert.deepEqual(Object.keys(a.body ?? {}).sort(), ['code', 'error', 'message', 'path', 'status'], `${name}: the seed's error body`);
+      assert.deepEqual(Object.keys(a.body ?? {}).sort(), ['code', 'error', 'message', 'path', 'status'], `${name}: the error body (docs/contracts/ios-api.md §0)`);
       assert.equal(a.body?.path, path.split('?')[0], `${name}: the path, without a query string`);
     }
     return a;
   }
 
-  it('accepts the seed body (plain, with a charset, with a query string)', async () => {
+  it('accepts the error body (docs/contracts/ios-api.md §0) (plain, with a charset, with a query string)', async () => {
     const ok = await both('seed', { body: seed }, { status: 202 });
     assert.deepEqual(ok.body, { status: 'ACCEPTED' });
     assert.equal(ok.contentType, 'application/json; charset=utf-8');
@@ -177,7 +177,7 @@ describe('fast ingest route: the same answers as the framework route', () => {
     await both('string ratio', { body: JSON.stringify({ ...SEED, ratio2: '8.4' }) }, { status: 400, code: 'VALIDATION_ERROR', message: /ratio2/ });
   });
 
-  it('issue 13: refuses what PostgreSQL cannot store, single and batch (400 VALIDATION_ERROR), and keeps storing', async () => {
+  it('docs/robustness.md: refuses what PostgreSQL cannot store, single and batch (400 VALIDATION_ERROR), and keeps storing', async () => {
     const tiny = /ratio1 must be 0 or at least 1e-38/;
     await both('tiny ratio', { body: JSON.stringify({ ...SEED, ratio1: 1e-300 }) }, { status: 400, code: 'VALIDATION_ERROR', message: tiny });
     await both('tiny ratio text', { body: seed.replace('"ratio1":12.3', '"ratio1":7e-46') }, { status: 400, code: 'VALIDATION_ERROR', message: tiny });

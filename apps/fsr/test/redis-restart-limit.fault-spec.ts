@@ -6,7 +6,7 @@ const LIMIT = 100; // per device per second
 const EVERY_MS = 20; // 50 requests a second: half the limit
 
 /**
- * FSR ingest at half the device limit while Redis restarts (issue 13 §5), on private servers: the
+ * FSR ingest at half the device limit while Redis restarts (docs/robustness.md §5), on private servers: the
  * rate limiter answers from its in-memory insurance during the outage and replays nothing into a
  * window afterwards, so a device within its limit never gets 429 (before: 1,089 × 429).
  */

@@ -70,7 +70,7 @@ describe('sample storage on real PostgreSQL', () => {
     assert.equal(await repo.count(), before - 7);
   });
 
-  it('issue 13: a row PostgreSQL refuses (1e-300 in real, year 0000) is set aside; every other row of the batch, of every device, is stored', async () => {
+  it('docs/robustness.md: a row PostgreSQL refuses (1e-300 in real, year 0000) is set aside; every other row of the batch, of every device, is stored', async () => {
     const rejected: number[] = [];
     const w = new SampleWriter(repo, { flushIntervalMs: 60_000, flushMaxRows: 1_000, bufferMaxRows: 10_000 }, { rejected: (rs) => rejected.push(rs.length) });
     const rows = Array.from({ length: 600 }, (_, i) => row(i, { deviceId: `poison-${i % 3}` }));

@@ -16,7 +16,7 @@ describe('FSR stream liveness', () => {
       DATABASE_URL: db.url,
       SESSION_TOKEN_SECRET: 'fsr-live-session-secret-fsr-live-session-xx',
       INFERENCE_TOKEN_SECRET: 'fsr-live-inference-secret-fsr-live-inferenc',
-      POSE_WORKERS: '0',
+      INFERENCE_POSE_WORKERS: '0',
       FSR_WS_PING_MS: '200',
     });
     await eventually(async () => ((await http(platform.baseUrl, 'GET', '/health/ready')).status === 200 ? true : undefined), 15_000, 'readiness');

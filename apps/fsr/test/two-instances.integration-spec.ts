@@ -71,7 +71,7 @@ describe('two fsr instances sharing latest, window, stream and limits through Re
 
   after(async () => {
     for (const c of closers) await c();
-    await dropKeys(probe.redis, prefix);
+    await dropKeys(probe.connections.commands, prefix);
     await probe.close();
     await db.drop();
   });

@@ -1,7 +1,8 @@
-import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
-import type { Bus } from '@squirret/bus';
-import { HealthRegistry } from '@squirret/server-kit';
+import { Injectable, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import type { Bus, RedisConnections } from '@squirret/bus';
+import { DependencyHealth, HealthRegistry } from '@squirret/server-kit';
 import { NodeAnnouncer } from './allocation/node-announcer';
+import { InferenceMetrics } from './inference.metrics';
 import { checkpointProviders } from './checkpoint/checkpoint.provider';
 import { PoseEngine } from './pose/pose-engine';
 import { SessionRegistry } from './stream/session-registry';
@@ -13,18 +14,20 @@ import { INF_BUS, INF_CONFIG } from './inference.tokens';
 export interface InferenceDeps {
   readonly config: InferenceConfig;
   readonly bus: Bus;
+  /** The process's Redis connections (none in memory mode); the checkpoint store uses one. */
+  readonly redis?: RedisConnections | undefined;
 }
 
-class InferenceHealth implements OnModuleInit {
+/** The data plane's own readiness: the pose model warmed up and the node announced (the bus check is DependencyHealth's). */
+@Injectable()
+class InferenceReadiness implements OnModuleInit {
   constructor(
     private readonly health: HealthRegistry,
-    @Inject(INF_BUS) private readonly bus: Bus,
     private readonly announcer: NodeAnnouncer,
     private readonly engine: PoseEngine,
   ) {}
 
   onModuleInit(): void {
-    this.health.register('inference.bus', () => this.bus.ping());
     if (this.engine.enabled) {
       // Not ready (and not announced as ready) until every pose worker has warmed up.
       this.announcer.ready = false;
@@ -55,12 +58,14 @@ export class InferenceModule {
       providers: [
         { provide: INF_CONFIG, useValue: deps.config },
         { provide: INF_BUS, useValue: deps.bus },
-        ...checkpointProviders(deps.config),
+        ...checkpointProviders(deps.config, deps.redis),
         NodeAnnouncer,
+        InferenceMetrics,
         PoseEngine,
         SessionRegistry,
         StreamGateway,
-        InferenceHealth,
+        DependencyHealth.provider('inference', { bus: INF_BUS }),
+        InferenceReadiness,
       ],
       exports: [NodeAnnouncer],
     };

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
-import { createBus } from '@squirret/bus';
-import { KitModule, createHttpApp, runMain, serve } from '@squirret/server-kit';
+import { createBus, redisConnectionsFor } from '@squirret/bus';
+import { KitModule, createHttpApp, runMain, serve, serveApiDocs } from '@squirret/server-kit';
 import { loadInferenceConfig } from './config/inference.config';
 import { InferenceModule } from './inference.module';
 
@@ -11,16 +11,22 @@ class InferenceRootModule {}
 /** Standalone data-plane node (distributed mode): REDIS_URL makes it visible to the control plane. */
 runMain(async () => {
   const config = loadInferenceConfig(process.env);
-  const bus = createBus({ redisUrl: config.REDIS_URL, prefix: config.BUS_PREFIX });
+  const redis = redisConnectionsFor(config.REDIS_URL);
+  const bus = createBus({ redis, prefix: config.BUS_PREFIX });
   const app = await createHttpApp(
     {
       module: InferenceRootModule,
       imports: [
         KitModule.forRoot({ logging: { level: config.LOG_LEVEL, service: 'inference' }, internalApiKey: undefined }),
-        InferenceModule.forRoot({ config, bus }),
+        InferenceModule.forRoot({ config, bus, redis }),
       ],
     },
     { bodyLimitBytes: config.BODY_LIMIT_BYTES, trustProxy: config.TRUST_PROXY },
   );
-  await serve(app, { name: 'inference', host: config.HOST, port: config.PORT, onClose: () => bus.close() });
+  serveApiDocs(app, { title: 'Squirret inference node', openapi: [], asyncapi: true });
+  await serve(app, { name: 'inference', host: config.HOST, port: config.PORT, onClose: async () => {
+      await bus.close();
+      await redis?.close();
+    },
+  });
 });

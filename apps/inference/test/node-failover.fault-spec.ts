@@ -63,7 +63,7 @@ class Socket {
 }
 
 /**
- * A data-plane node dies or drains under a live stream (issue 13, item 7): the client does what
+ * A data-plane node dies or drains under a live stream (docs/robustness.md §7): the client does what
  * the README tells the app to do on 1006 / 1012 (refresh, then connect to the wsUrl it answers)
  * and its session continues on the other node from the checkpoint: reps are not back at 0.
  * Everything runs on a private Redis and PostgreSQL, each app as its own process.
@@ -89,14 +89,14 @@ describe('inference node killed or drained under a live stream', () => {
     const p = await startProcess('apps/inference/dist/src/main.js', {
       ...common,
       REDIS_URL: redis.url,
-      NODE_ID: nodeId,
-      POSE_WORKERS: '1',
-      MAX_IMAGE_BYTES: '300000',
-      CHECKPOINT_INTERVAL_MS: String(CHECKPOINT_INTERVAL_MS),
+      INFERENCE_NODE_ID: nodeId,
+      INFERENCE_POSE_WORKERS: '1',
+      INFERENCE_MAX_IMAGE_BYTES: '300000',
+      INFERENCE_CHECKPOINT_INTERVAL_MS: String(CHECKPOINT_INTERVAL_MS),
       // Long enough that a kill usually falls well after the last periodic report (what it missed
       // must come through the checkpoint), short enough that the killed node did report before.
-      USAGE_REPORT_MS: '2000',
-      DRAIN_TIMEOUT_MS: '3000',
+      INFERENCE_USAGE_REPORT_MS: '2000',
+      INFERENCE_DRAIN_TIMEOUT_MS: '3000',
       LOG_LEVEL: 'info',
     }, 120_000);
     nodes.set(nodeId, p);

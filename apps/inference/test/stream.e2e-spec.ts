@@ -75,8 +75,8 @@ describe('inference data plane /ws/{sessionId} on real footage', () => {
       INFERENCE_TOKEN_SECRET: INFERENCE_SECRET,
       SESSION_RATE_LIMIT: '1000',
       TOKEN_CLOCK_SKEW_SEC: '0',
-      MAX_IMAGE_BYTES: '300000',
-      DRAIN_TIMEOUT_MS: '3000',
+      INFERENCE_MAX_IMAGE_BYTES: '300000',
+      INFERENCE_DRAIN_TIMEOUT_MS: '3000',
     }, 120_000);
     base = platform.baseUrl;
     await eventually(async () => ((await http(base, 'GET', '/health/ready')).status === 200 ? true : undefined), 90_000, 'model warm-up and readiness');
@@ -239,7 +239,7 @@ describe('inference data plane /ws/{sessionId} on real footage', () => {
     ['timestamp 1e306 (JSON)', (n: number, jpeg: Buffer) => JSON.stringify({ type: 'frame', frameNumber: n, image_base64: jpeg.toString('base64'), timestamp: 1e306 })],
     ['float64 header 1e308 (binary SQF1)', (n: number, jpeg: Buffer) => encodeBinaryFrame(n, 1e308, jpeg)],
   ] as const) {
-    it(`regression (issue 13): one frame with ${name} is refused; later frames and a reconnect with a refreshed token answer normally`, async () => {
+    it(`regression (docs/robustness.md): one frame with ${name} is refused; later frames and a reconnect with a refreshed token answer normally`, async () => {
       const gif = await decodeGifFrames(readFileSync(join(CLIPS, 'aitrainer_olympic_squat_vid.gif')));
       const s = await session();
       const c = await StreamClient.open(`${s.wsUrl}?token=${s.wsToken}`);

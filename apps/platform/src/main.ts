@@ -13,10 +13,11 @@ runMain(async () => {
   const ws = `ws://${config.HOST}:${port}`;
   say('Squirret platform is up (all-in-one)');
   say(`  REST          ${http}  (POST /internal/session, /auth/upgrade, /api/session, …)`);
+  say(`  live console  ${http}/console   (camera or sample clip; ?deviceId= picks the insole)`);
   say(`  inference ws  ${ws}/ws/<sessionId>?token=<wsToken>`);
   say(`  health        ${http}/health/live  ${http}/health/ready`);
   say(`  metrics       ${http}/metrics`);
-  say(`  OpenAPI       ${http}/openapi.json`);
+  say(`  OpenAPI       ${http}/openapi.json   API docs ${http}/docs (REST and the WebSocket protocols)`);
   say(`  couple chat   POST ${http}/api/rooms, ${ws}/api/sessions/ws/<room_id>?token=<Spring token>`);
   say(`  trainer chat  ${http}/distributor/chat/rooms#token=<trainer token>`);
   if (platform.devSpringSecret) {

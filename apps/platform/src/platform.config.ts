@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { env, loadConfig, type Env } from '@squirret/config';
+import { baseConfigShape, databaseUrl, env, loadConfig, type Env } from '@squirret/config';
 import { z } from 'zod';
 
 /** Repository root, found from this file's place in `apps/platform/dist/src`. */
@@ -7,12 +7,9 @@ export const REPO_ROOT = resolve(__dirname, '../../../..');
 
 /** Settings of the all-in-one process. Each service's own settings are read by its own schema. */
 export const PlatformConfigSchema = z.object({
-  HOST: z.string().default('127.0.0.1'),
-  PORT: env.port(8080),
+  ...baseConfigShape({ port: 8080 }),
   NODE_ENV: z.string().default('development'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
-  BUS_PREFIX: z.string().default('squirret:'),
+  DATABASE_URL: databaseUrl().optional(),
   /** Where the embedded PostgreSQL and the generated development secrets live (git-ignored). */
   DATA_DIR: z.string().default(resolve(REPO_ROOT, '.data')),
   EMBEDDED_PG_PORT: env.port(54329),
@@ -20,9 +17,6 @@ export const PlatformConfigSchema = z.object({
   INFERENCE_TOKEN_SECRET: env.secret().optional(),
   /** The Spring service's HS256 secret for the chat rooms; unset outside production: a generated dev one. */
   SPRING_JWT_SECRET: env.secret().optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  BODY_LIMIT_BYTES: env.int(16 * 1024, 256),
-  TRUST_PROXY: env.bool(false),
 });
 
 export type PlatformConfig = z.infer<typeof PlatformConfigSchema>;

@@ -1,14 +1,14 @@
 import { join } from 'node:path';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createBus, type Bus } from '@squirret/bus';
+import { createBus, redisConnectionsFor, type Bus } from '@squirret/bus';
 import { ChatModule, createChatDeps, loadChatConfig } from '@squirret/chat';
 import { ControlPlaneModule, createControlPlaneDeps, loadControlPlaneConfig } from '@squirret/control-plane';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '@squirret/database';
 import { FSR_INGEST_ROUTES, FsrModule, createFsrDeps, fsrFastRoutes, loadFsrConfig } from '@squirret/fsr';
 import { InferenceModule, loadInferenceConfig } from '@squirret/inference';
 import type { Env } from '@squirret/config';
-import { KitModule, buildOpenApi, createHttpApp, serveOpenApi } from '@squirret/server-kit';
+import { KitModule, buildOpenApi, createHttpApp, serveApiDocs, serveOpenApi } from '@squirret/server-kit';
 import { loadOrCreateDevSecrets } from './dev-secrets';
 import { loadPlatformConfig, type PlatformConfig } from './platform.config';
 
@@ -70,10 +70,12 @@ export async function buildPlatform(source: Env, log: (msg: string) => void = ()
   const fsrConfig = loadFsrConfig(shared);
   const chatConfig = loadChatConfig(shared);
 
-  const bus = createBus({ redisUrl: config.REDIS_URL, prefix: config.BUS_PREFIX });
-  const cp = await createControlPlaneDeps(cpConfig, { bus });
-  const chat = await createChatDeps(chatConfig, { bus });
-  const fsr = await createFsrDeps(fsrConfig, { bus });
+  // One set of Redis connections (none without REDIS_URL) for the bus, the limiters and the stores.
+  const redis = redisConnectionsFor(config.REDIS_URL);
+  const bus = createBus({ redis, prefix: config.BUS_PREFIX });
+  const cp = await createControlPlaneDeps(cpConfig, { bus, redis });
+  const chat = await createChatDeps(chatConfig, { bus, redis });
+  const fsr = await createFsrDeps(fsrConfig, { bus, redis });
   const root: DynamicModule = {
     module: PlatformRootModule,
     imports: [
@@ -82,7 +84,7 @@ export async function buildPlatform(source: Env, log: (msg: string) => void = ()
         internalApiKey: cpConfig.INTERNAL_API_KEY,
       }),
       ControlPlaneModule.forRoot(cp.deps),
-      InferenceModule.forRoot({ config: infConfig, bus }),
+      InferenceModule.forRoot({ config: infConfig, bus, redis }),
       FsrModule.forRoot(fsr.deps),
       ChatModule.forRoot(chat.deps),
     ],
@@ -92,9 +94,15 @@ export async function buildPlatform(source: Env, log: (msg: string) => void = ()
     app,
     buildOpenApi(app, {
       title: 'Squirret platform (all-in-one)',
-      description: 'The HTTP endpoints of the all-in-one process: control plane, FSR and chat (seed 004 and the chat seeds).',
+      description: 'The HTTP endpoints of the all-in-one process: control plane, FSR and chat (docs/contracts/ios-api.md and the chat seeds).',
     }),
   );
+  serveApiDocs(app, {
+    title: 'Squirret platform',
+    description: 'The all-in-one process: control plane, inference data plane, FSR service and chat on one port.',
+    openapi: [{ name: 'Platform (all-in-one): control plane, FSR, chat', url: '/openapi.json' }],
+    asyncapi: true,
+  });
   return {
     app,
     config,
@@ -107,6 +115,7 @@ export async function buildPlatform(source: Env, log: (msg: string) => void = ()
       await cp.close();
       await chat.close();
       await bus.close();
+      await redis?.close();
       await embedded?.stop();
     },
   };

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createScratchDatabase, type ScratchDatabase } from '@squirret/database';
-import { eventually, http, startProcess, type RunningProcess } from '@squirret/testing';
+import { assertApiDocsServed, eventually, http, startProcess, type RunningProcess } from '@squirret/testing';
 import { WebSocket } from 'ws';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -20,7 +20,7 @@ describe('each app started on its own with DATABASE_URL and REDIS_URL', () => {
     SESSION_TOKEN_SECRET: 'dist-session-secret-dist-session-secret-xx',
     INFERENCE_TOKEN_SECRET: 'dist-inference-secret-dist-inference-secr',
     PORT: '0',
-    HEARTBEAT_MS: '200',
+    INFERENCE_HEARTBEAT_MS: '200',
   };
 
   before(async () => {
@@ -37,8 +37,13 @@ describe('each app started on its own with DATABASE_URL and REDIS_URL', () => {
     procs.push(cp);
     const noNode = await http<{ code: string }>(cp.baseUrl, 'POST', '/api/session', { userId: 'u' });
     assert.deepEqual([noNode.status, noNode.json.code], [503, 'NO_CAPACITY']);
+    // The live console is the control plane's too (the gateway's catch-all sends /console here).
+    const page = await http(cp.baseUrl, 'GET', '/console');
+    assert.equal(page.status, 200);
+    assert.match(page.text, /data-testid="console-start"/);
+    assert.equal((await http(cp.baseUrl, 'GET', '/console/static/stomp.umd.min.js')).status, 200);
 
-    const inf = await startProcess('apps/inference/dist/src/main.js', { ...common, NODE_ID: 'node-e2e', PUBLIC_WS_BASE: 'ws://inference.local:8000', POSE_WORKERS: '0' });
+    const inf = await startProcess('apps/inference/dist/src/main.js', { ...common, INFERENCE_NODE_ID: 'node-e2e', INFERENCE_PUBLIC_WS_BASE: 'ws://inference.local:8000', INFERENCE_POSE_WORKERS: '0' });
     procs.push(inf);
     const created = await eventually(async () => {
       const r = await http<{ wsUrl: string; sessionId: string }>(cp.baseUrl, 'POST', '/api/session', { userId: 'u' });
@@ -51,6 +56,14 @@ describe('each app started on its own with DATABASE_URL and REDIS_URL', () => {
       procs.push(p);
       const ready = await http<{ status: string }>(p.baseUrl, 'GET', '/health/ready');
       assert.equal(ready.json.status, 'ready', script);
+    }
+    // every app serves /docs: the control plane and fsr with their OpenAPI documents, all four with the AsyncAPI one
+    const [, , fsr, chat] = procs.slice(-4);
+    for (const [p, openapi] of [[cp, ['/openapi.json']], [inf, []], [fsr!, ['/openapi.json']], [chat!, []]] as const) {
+      await assertApiDocsServed(async (url) => {
+        const r = await fetch(`${p.baseUrl}${url}`);
+        return { status: r.status, contentType: r.headers.get('content-type') ?? '', body: await r.text() };
+      }, openapi);
     }
   });
 

@@ -24,7 +24,7 @@ describe('all-in-one start with no DATABASE_URL or REDIS_URL', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'squirret-e2e-data-'));
   chmodSync(dataDir, 0o755);
   const pgPort = 20000 + Math.floor(Math.random() * 20000);
-  const env = { PORT: '0', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), HEARTBEAT_MS: '200', POSE_WORKERS: '1' };
+  const env = { PORT: '0', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), INFERENCE_HEARTBEAT_MS: '200', INFERENCE_POSE_WORKERS: '1' };
 
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 

@@ -8,7 +8,7 @@ const REPLICAS = 2;
 
 /**
  * Two instances of every app with a database (inference has none) started at the same moment on
- * an empty private database (issue 13 §6): migrations run under each app's advisory lock, so all
+ * an empty private database (docs/robustness.md §6): migrations run under each app's advisory lock, so all
  * come up (before: one exited 1 with `relation "chat_migrations" already exists`).
  */
 describe('replicas started at once all migrate and come up (fault)', () => {
@@ -32,7 +32,7 @@ describe('replicas started at once all migrate and come up (fault)', () => {
       SESSION_TOKEN_SECRET: 'replicas-session-secret-replicas-session-secret',
       INFERENCE_TOKEN_SECRET: 'replicas-inference-secret-replicas-inference-x',
       SPRING_JWT_SECRET: 'replicas-spring-secret-replicas-spring-secret-x',
-      MEDIATOR_ENABLED: 'false',
+      CHAT_MEDIATOR_ENABLED: 'false',
     };
     const started = await Promise.allSettled(APPS.flatMap((app) => Array.from({ length: REPLICAS }, () => startProcess(`apps/${app}/dist/src/main.js`, env, 90_000))));
     for (const s of started) if (s.status === 'fulfilled') procs.push(s.value);

@@ -8,10 +8,10 @@ const SESSION_SECRET = 'e2e-session-secret-e2e-session-secret-xxxxxx';
 type Body = Record<string, unknown>;
 
 /**
- * The seed's cURL quickstart (004 §7, steps 1, 4, 5, 6, 7, 8) against the started all-in-one
+ * The contract's cURL quickstart (004 §7, steps 1, 4, 5, 6, 7, 8) against the started all-in-one
  * process over real HTTP, plus what each bad input gets.
  */
-describe('seed 004 cURL quickstart against the all-in-one process', () => {
+describe('docs/contracts/ios-api.md cURL quickstart against the all-in-one process', () => {
   let db: ScratchDatabase;
   let platform: RunningProcess;
   let base: string;
@@ -24,8 +24,8 @@ describe('seed 004 cURL quickstart against the all-in-one process', () => {
       SESSION_TOKEN_SECRET: SESSION_SECRET,
       INFERENCE_TOKEN_SECRET: INFERENCE_SECRET,
       SESSION_RATE_LIMIT: '1000',
-      POSE_WORKERS: '0',
-      HEARTBEAT_MS: '200',
+      INFERENCE_POSE_WORKERS: '0',
+      INFERENCE_HEARTBEAT_MS: '200',
     });
     base = platform.baseUrl;
     await eventually(async () => ((await http(base, 'GET', '/health/ready')).status === 200 ? true : undefined), 15_000, 'readiness');
@@ -79,7 +79,7 @@ describe('seed 004 cURL quickstart against the all-in-one process', () => {
     const sessionId = String(created.json.sessionId);
     assert.equal(created.json.wsUrl, `${base.replace('http://', 'ws://')}/ws/${sessionId}`);
 
-    // An independent verifier (jose) with the seed's checks: HS256, aud inference-ws, sub = sessionId.
+    // An independent verifier (jose) with the contract's checks: HS256, aud inference-ws, sub = sessionId.
     const jose = await import('jose');
     const key = new TextEncoder().encode(INFERENCE_SECRET);
     const { payload } = await jose.jwtVerify(String(created.json.wsToken), key, { algorithms: ['HS256'], audience: 'inference-ws', subject: sessionId });
@@ -91,7 +91,7 @@ describe('seed 004 cURL quickstart against the all-in-one process', () => {
 
     const refreshed = await http<Body>(base, 'POST', `/api/session/${sessionId}/refresh`, undefined, { 'content-type': 'application/json' });
     assert.equal(refreshed.status, 200);
-    // The seed's two fields plus the wsUrl to (re)connect to (issue 13: the same node while it serves).
+    // The contract's two fields plus the wsUrl to (re)connect to (docs/robustness.md: the same node while it serves).
     assert.deepEqual(Object.keys(refreshed.json).sort(), ['sessionId', 'wsToken', 'wsUrl']);
     assert.equal(refreshed.json.wsUrl, created.json.wsUrl);
     await jose.jwtVerify(String(refreshed.json.wsToken), key, { algorithms: ['HS256'], audience: 'inference-ws', subject: sessionId });
@@ -111,7 +111,7 @@ describe('seed 004 cURL quickstart against the all-in-one process', () => {
     assert.deepEqual([afterFinish.status, afterFinish.json.code], [409, 'SESSION_FINISHED']);
   });
 
-  it('bad input: each gets the seed error body with its code', async () => {
+  it('bad input: each gets the error body (docs/contracts/ios-api.md §0) with its code', async () => {
     const id = '00000000-0000-4000-8000-000000000000';
     const cases: { name: string; method: string; path: string; body?: string; headers?: Record<string, string>; status: number; code: string }[] = [
       { name: 'malformed JSON', method: 'POST', path: '/auth/upgrade', body: '{"userId":', status: 400, code: 'MALFORMED_JSON' },
@@ -166,7 +166,7 @@ describe('seed 004 cURL quickstart against the all-in-one process', () => {
     assert.equal(refreshLine.sessionId, sessionId);
     assert.equal((refreshLine.req as Body).url, `/api/session/${sessionId}/refresh?token=[REDACTED]`);
   });
-  it('never logs the value of a secret-bearing query name or header, whatever the spelling (issue 13)', async () => {
+  it('never logs the value of a secret-bearing query name or header, whatever the spelling (docs/robustness.md)', async () => {
     const names = ['token', 'access_token', 'wsToken', 'x-internal-api-key', 'refresh_token', 'id_token', 'jwt', 'auth', '%74oken', 'api_key', 'password', 'client_secret'];
     const canaries: string[] = [];
     const canary = () => {

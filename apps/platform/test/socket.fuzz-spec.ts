@@ -27,7 +27,7 @@ type Body = Record<string, unknown>;
 const hangul = fc.integer({ min: 0xac00, max: 0xd7a3 }).map((c) => String.fromCharCode(c));
 const hangulText = (min: number, max: number) => fc.array(hangul, { minLength: min, maxLength: max }).map((a) => a.join(''));
 const nulText = fc.tuple(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 })).map(([a, b]) => `${a}\0${b}`);
-/** A JSON value with the hostile numbers and strings of issue 13 mixed in. */
+/** A JSON value with the hostile numbers and strings of docs/robustness.md mixed in. */
 const hostileScalar = fc.oneof(
   fc.constantFrom(1e-300, 5e-324, 1e306, 1e308, -0, -1, 0, 100, 2 ** 53, 1e20, 4294967296, '', '\0', 'null', true, null),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
@@ -70,9 +70,9 @@ describe('socket fuzzer against the all-in-one process', () => {
     FSR_RATE_LIMIT: '1000000',
     CHAT_RATE_LIMIT: '1000000',
     CHAT_MAX_MESSAGE_CHARS: '500',
-    POSE_WORKERS: '0',
-    DATA_PUSH_MS: '200',
-    STOMP_CONNECT_TIMEOUT_MS: '2000',
+    INFERENCE_POSE_WORKERS: '0',
+    CHAT_DATA_PUSH_MS: '200',
+    CHAT_STOMP_CONNECT_TIMEOUT_MS: '2000',
     LOG_LEVEL: 'warn',
   });
   const start = async () => {
@@ -428,7 +428,7 @@ describe('socket fuzzer against the all-in-one process', () => {
     await finish(t, complete);
   });
 
-  // ---- regressions of issue 13 ("one input takes the whole platform down") -------------------------
+  // ---- regressions of docs/robustness.md ("one input takes the whole platform down") -------------------------
 
   it('SUBSCRIBE to a 40-Hangul destination closes that connection, process stays up', async () => {
     watchers.restBad.length = 0;

@@ -42,7 +42,7 @@ describe('Hs256Jwt', () => {
     refusedWith(() => jwt.verify(other, { nowSec: NOW }), 'BAD_SIGNATURE');
   });
 
-  it('accepts a signature only in its canonical base64url spelling (issue 13)', () => {
+  it('accepts a signature only in its canonical base64url spelling (docs/robustness.md)', () => {
     const token = jwt.sign(claims);
     const sig = token.split('.')[2]!;
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';

@@ -1,4 +1,5 @@
-import { createHmac, createSecretKey, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
+import jsonwebtoken from 'jsonwebtoken';
 
 /** Why a token was refused; never contains the token itself. */
 export type JwtErrorReason =
@@ -44,9 +45,14 @@ export interface VerifyOptions {
   readonly requiredClaims?: readonly string[];
 }
 
-const HEADER_B64 = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+const ALGORITHM = 'HS256' as const;
+const MAX_TOKEN_CHARS = 8192;
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
-/** Turns a configured secret into a KeyObject (fast HMAC; raw bytes or base64 as Spring's JJWT keeps them). */
+/**
+ * Turns a configured secret into a KeyObject (raw bytes or base64 as Spring's JJWT keeps them).
+ * jsonwebtoken 9 re-imports a string secret on every call, which costs 30-90x; a KeyObject does not.
+ */
 export function hmacKey(secret: string | Buffer, encoding: 'raw' | 'base64' = 'raw'): KeyObject {
   const bytes = typeof secret === 'string' ? Buffer.from(secret, encoding === 'base64' ? 'base64' : 'utf8') : secret;
   if (bytes.length < 32) throw new Error('HS256 secret must be at least 32 bytes (256 bits)');
@@ -54,82 +60,88 @@ export function hmacKey(secret: string | Buffer, encoding: 'raw' | 'base64' = 'r
 }
 
 /**
- * HS256 only. The algorithm is pinned: the header must say HS256, so `alg: none`, RS/HS key confusion
- * and any other algorithm are refused before the signature is even looked at.
+ * HS256 tokens on `jsonwebtoken`, with the algorithm pinned: `alg: none`, RS/HS key confusion and any
+ * other algorithm are refused before the signature is looked at. jsonwebtoken (via jwa) compares the
+ * signature as text against the canonical base64url spelling, so a signature written another way
+ * (other unused low bits, padding, `+/`) is refused; the test "canonical base64url spelling" pins that.
+ * What jsonwebtoken does not check is added here: exp is required, a future iat is refused, sub must
+ * be a string, and the error is one of our reasons with a message that never echoes the token.
  */
 export class Hs256Jwt {
   constructor(private readonly key: KeyObject) {}
 
   sign(claims: BaseClaims): string {
-    const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-    const input = `${HEADER_B64}.${payload}`;
-    const sig = createHmac('sha256', this.key).update(input).digest('base64url');
-    return `${input}.${sig}`;
+    // The claims carry their own iat/exp; jsonwebtoken keeps a given iat and adds nothing else.
+    return jsonwebtoken.sign(claims as object, this.key, { algorithm: ALGORITHM });
   }
 
   verify<T extends object = BaseClaims>(token: string, opts: VerifyOptions = {}): T {
-    if (typeof token !== 'string' || token.length > 8192) throw new JwtError('MALFORMED', 'token is malformed');
+    if (typeof token !== 'string' || token.length > MAX_TOKEN_CHARS) throw new JwtError('MALFORMED', 'token is malformed');
     const parts = token.split('.');
     if (parts.length !== 3) throw new JwtError('MALFORMED', 'token is malformed');
-    const [h, p, s] = parts as [string, string, string];
-    const header = parseSegment(h);
-    if (header.alg !== 'HS256') throw new JwtError('BAD_ALGORITHM', 'token algorithm is not allowed');
+    const header = decodeHeader(parts[0]!);
+    if (header.alg !== ALGORITHM) throw new JwtError('BAD_ALGORITHM', 'token algorithm is not allowed');
     if (header.crit !== undefined) throw new JwtError('MALFORMED', 'token has unsupported critical headers');
-    // Compared as text in the one canonical base64url spelling (43 characters, no padding): a
-    // decoder forgives other last characters and a trailing `=`, which would let one signature
-    // be written several ways.
-    const expected = Buffer.from(createHmac('sha256', this.key).update(`${h}.${p}`).digest('base64url'));
-    const given = Buffer.from(s);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new JwtError('BAD_SIGNATURE', 'token signature is invalid');
+    if (!BASE64URL.test(parts[2]!)) throw new JwtError('BAD_SIGNATURE', 'token signature is invalid');
+    const now = opts.nowSec ?? Math.floor(Date.now() / 1000);
+    const skew = opts.clockToleranceSec ?? 5;
+    let claims: unknown;
+    try {
+      claims = jsonwebtoken.verify(token, this.key, {
+        algorithms: [ALGORITHM],
+        clockTimestamp: now,
+        clockTolerance: skew,
+        ...(opts.audience !== undefined ? { audience: opts.audience } : {}),
+        ...(opts.subject !== undefined ? { subject: opts.subject } : {}),
+      });
+    } catch (err) {
+      throw toJwtError(err);
     }
-    const claims = parseSegment(p);
-    checkClaims(claims, opts);
-    return claims as unknown as T;
+    if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
+      throw new JwtError('MALFORMED', 'token is malformed');
+    }
+    checkExtraClaims(claims as Record<string, unknown>, opts, now, skew);
+    return claims as T;
   }
 }
 
-function parseSegment(segment: string): Record<string, unknown> {
-  if (!/^[A-Za-z0-9_-]*$/.test(segment)) throw new JwtError('MALFORMED', 'token is malformed');
+function decodeHeader(segment: string): Record<string, unknown> {
+  if (!BASE64URL.test(segment)) throw new JwtError('MALFORMED', 'token is malformed');
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
   } catch {
     throw new JwtError('MALFORMED', 'token is malformed');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new JwtError('MALFORMED', 'token is malformed');
-  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new JwtError('MALFORMED', 'token is malformed');
   return value as Record<string, unknown>;
 }
 
-function checkClaims(c: Record<string, unknown>, opts: VerifyOptions): void {
-  const now = opts.nowSec ?? Math.floor(Date.now() / 1000);
-  const skew = opts.clockToleranceSec ?? 5;
+/** Maps jsonwebtoken's errors to our reasons; its messages may quote claim values, ours never do. */
+function toJwtError(err: unknown): JwtError {
+  if (err instanceof jsonwebtoken.TokenExpiredError) return new JwtError('EXPIRED', 'token has expired');
+  if (err instanceof jsonwebtoken.NotBeforeError) return new JwtError('NOT_YET_VALID', 'token is not yet valid');
+  const message = err instanceof Error ? err.message : '';
+  if (message === 'invalid signature' || message === 'jwt signature is required') {
+    return new JwtError('BAD_SIGNATURE', 'token signature is invalid');
+  }
+  if (message === 'invalid algorithm') return new JwtError('BAD_ALGORITHM', 'token algorithm is not allowed');
+  if (message.startsWith('jwt audience invalid')) return new JwtError('BAD_AUDIENCE', 'token audience is not accepted');
+  if (message.startsWith('jwt subject invalid')) return new JwtError('BAD_SUBJECT', 'token subject does not match');
+  if (message.startsWith('invalid exp') || message.startsWith('invalid nbf')) return new JwtError('MALFORMED', 'token claim is not a number');
+  return new JwtError('MALFORMED', 'token is malformed');
+}
+
+function checkExtraClaims(c: Record<string, unknown>, opts: VerifyOptions, now: number, skew: number): void {
   for (const name of ['exp', ...(opts.requiredClaims ?? [])]) {
     if (c[name] === undefined) throw new JwtError('MISSING_CLAIM', `token has no ${name} claim`);
   }
-  const num = (name: string): number | undefined => {
-    const v = c[name];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new JwtError('MALFORMED', `token ${name} is not a number`);
-    return v;
-  };
-  const exp = num('exp');
-  const nbf = num('nbf');
-  const iat = num('iat');
-  if (exp !== undefined && now - skew >= exp) throw new JwtError('EXPIRED', 'token has expired');
-  if (nbf !== undefined && now + skew < nbf) throw new JwtError('NOT_YET_VALID', 'token is not yet valid');
-  if (iat !== undefined && now + skew < iat) throw new JwtError('ISSUED_IN_FUTURE', 'token was issued in the future');
-  if (opts.audience !== undefined) {
-    const aud = c.aud;
-    const ok = typeof aud === 'string' ? aud === opts.audience : Array.isArray(aud) && aud.includes(opts.audience);
-    if (!ok) throw new JwtError('BAD_AUDIENCE', 'token audience is not accepted');
+  const iat = c.iat;
+  if (iat !== undefined) {
+    if (typeof iat !== 'number' || !Number.isFinite(iat)) throw new JwtError('MALFORMED', 'token iat is not a number');
+    if (now + skew < iat) throw new JwtError('ISSUED_IN_FUTURE', 'token was issued in the future');
   }
   if (c.sub !== undefined && typeof c.sub !== 'string') throw new JwtError('BAD_SUBJECT', 'token subject is not a string');
-  if (opts.subject !== undefined && c.sub !== opts.subject) {
-    throw new JwtError('BAD_SUBJECT', 'token subject does not match');
-  }
 }
 
 /** A fresh token id. */

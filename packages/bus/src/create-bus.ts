@@ -1,12 +1,13 @@
 import type { Bus, BusLogger } from './bus';
 import { InMemoryBus } from './memory-bus';
 import { RedisBus } from './redis-bus';
+import type { RedisConnections } from './redis-connections';
 
-/** Local first, Redis optional: the Redis bus when a URL is configured, else the in-memory one. */
-export function createBus(options: { redisUrl?: string | undefined; prefix?: string; logger?: BusLogger }): Bus {
-  if (options.redisUrl) {
+/** Local first, Redis optional: the Redis bus on the process's connections when there are some, else the in-memory one. */
+export function createBus(options: { redis: RedisConnections | undefined; prefix?: string; logger?: BusLogger }): Bus {
+  if (options.redis) {
     return new RedisBus({
-      url: options.redisUrl,
+      connections: options.redis,
       ...(options.prefix !== undefined ? { prefix: options.prefix } : {}),
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
     });

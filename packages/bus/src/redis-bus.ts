@@ -1,6 +1,7 @@
 import { BUS_EVENTS, type BusPayload, type BusTopic } from '@squirret/contracts';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { consoleBusLogger, type Bus, type BusHandler, type BusLogger, type Unsubscribe } from './bus';
+import { RedisConnections } from './redis-connections';
 
 type AnyHandler = (payload: unknown) => void | Promise<void>;
 
@@ -11,9 +12,6 @@ type AnyHandler = (payload: unknown) => void | Promise<void>;
  * the whole outage and then be replayed in one burst.
  */
 export const MAX_PENDING_PUBLISHES = 1_000;
-/** How long a rate-limit command may take before the limiter answers from memory. */
-export const LIMITER_COMMAND_TIMEOUT_MS = 250;
-
 const dropped = new Map<string, number>();
 
 /** Bus events dropped by this process because Redis was away, per topic (the metric reads it). */
@@ -21,9 +19,12 @@ export function droppedBusPublishes(): ReadonlyMap<string, number> {
   return dropped;
 }
 
-/** Options of the Redis bus. `prefix` namespaces channels (one deployment, or one test run). */
-export interface RedisBusOptions {
-  readonly url: string;
+/**
+ * Options of the Redis bus. `prefix` namespaces channels (one deployment, or one test run). Give it
+ * the process's `connections` (it then leaves closing them to their owner), or a `url` and it makes
+ * and closes its own.
+ */
+export type RedisBusOptions = ({ readonly connections: RedisConnections; readonly url?: undefined } | { readonly url: string; readonly connections?: undefined }) & {
   readonly prefix?: string;
   readonly logger?: BusLogger;
 }
@@ -40,19 +41,22 @@ export class RedisBus implements Bus {
   private readonly prefix: string;
   private readonly logger: BusLogger;
   private readonly handlers = new Map<string, Set<AnyHandler>>();
-  private readonly url: string;
-  private limiterClient: Redis | undefined;
+  /** The connections the bus publishes and subscribes on (shared with the process's other Redis users). */
+  readonly connections: RedisConnections;
+  private readonly ownsConnections: boolean;
   private pendingPublishes = 0;
   private pubWasReady = false;
   private dropLogged = false;
 
   constructor(options: RedisBusOptions) {
-    this.url = options.url;
+    this.ownsConnections = options.connections === undefined;
+    this.connections = options.connections ?? new RedisConnections(options.url);
     this.prefix = options.prefix ?? 'squirret:';
     this.logger = options.logger ?? consoleBusLogger;
-    const common = { lazyConnect: false, maxRetriesPerRequest: 3, enableAutoPipelining: true } as const;
-    this.pub = new Redis(options.url, { ...common, connectionName: 'squirret-bus-pub' });
-    this.sub = new Redis(options.url, { ...common, connectionName: 'squirret-bus-sub' });
+    // Publishing shares the process's command connection; subscribing needs one of its own.
+    this.pub = this.connections.commands;
+    this.sub = this.connections.subscriber('squirret-bus-sub');
+    this.pubWasReady = this.pub.status === 'ready';
     this.pub.on('error', (err) => this.logger.warn({ err: err.message }, 'redis bus publisher error'));
     this.sub.on('error', (err) => this.logger.warn({ err: err.message }, 'redis bus subscriber error'));
     this.pub.on('ready', () => {
@@ -139,33 +143,9 @@ export class RedisBus implements Bus {
     await this.pub.ping();
   }
 
-  /** The publishing connection, for features that keep shared state in Redis (latest values, rate limits). */
-  get redis(): Redis {
-    return this.pub;
-  }
-
-  /**
-   * A connection for rate limiters (made on first use): no offline queue and a short command
-   * timeout, so while Redis is away a limiter answers from its in-memory insurance at once, and no
-   * stale command is replayed into a fresh window when Redis returns. Never use it for data that
-   * must not be lost.
-   */
-  get limiterRedis(): Redis {
-    if (!this.limiterClient) {
-      this.limiterClient = new Redis(this.url, {
-        connectionName: 'squirret-rate-limit',
-        enableOfflineQueue: false,
-        commandTimeout: LIMITER_COMMAND_TIMEOUT_MS,
-        maxRetriesPerRequest: 0,
-        enableAutoPipelining: true,
-      });
-      this.limiterClient.on('error', () => undefined); // the limiter falls back; the bus's own clients log outages
-    }
-    return this.limiterClient;
-  }
-
   async close(): Promise<void> {
     this.handlers.clear();
-    await Promise.allSettled([this.sub.quit(), this.pub.quit(), ...(this.limiterClient ? [this.limiterClient.quit()] : [])]);
+    if (this.ownsConnections) await this.connections.close();
+    else await this.sub.quit().catch(() => this.sub.disconnect());
   }
 }

@@ -11,13 +11,41 @@ export class ConfigError extends Error {
 /** Environment variables as read once at boot (process.env, or a test's own object). */
 export type Env = Readonly<Record<string, string | undefined>>;
 
+/** Old key name -> its new name: the old one is still accepted, with a warning, for one release. */
+export type RenamedKeys = Readonly<Record<string, string>>;
+
+/** Options of `loadConfig`. */
+export interface LoadConfigOptions {
+  /** Keys renamed in this release (old -> new). */
+  readonly renamed?: RenamedKeys;
+  /** Where deprecation warnings go (default: one JSON line on stderr, as the services log). */
+  readonly warn?: (message: string, fields: Record<string, string>) => void;
+}
+
+const stderrWarn = (message: string, fields: Record<string, string>): void => {
+  process.stderr.write(`${JSON.stringify({ level: 'warn', msg: message, ...fields })}\n`);
+};
+
 /**
  * Validates the environment against an app's schema, read once at boot.
  * Empty strings count as unset so `FOO=` in a .env file falls back to the default.
+ * A renamed key's old name is read when the new one is unset, and logged as deprecated either way.
  */
-export function loadConfig<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
+export function loadConfig<S extends z.ZodType>(schema: S, env: Env, options: LoadConfigOptions = {}): z.infer<S> {
   const cleaned: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
+  const warn = options.warn ?? stderrWarn;
+  for (const [from, to] of Object.entries(options.renamed ?? {})) {
+    const old = cleaned[from];
+    if (old === undefined) continue;
+    delete cleaned[from];
+    if (cleaned[to] === undefined) {
+      cleaned[to] = old;
+      warn(`config key ${from} is deprecated and will be removed in the next release; set ${to} instead`, { key: from, use: to });
+    } else {
+      warn(`config key ${from} is deprecated and ignored because ${to} is set`, { key: from, use: to });
+    }
+  }
   const result = schema.safeParse(cleaned);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
@@ -55,3 +83,37 @@ export function describeConfig(config: Record<string, unknown>): Record<string, 
   }
   return out;
 }
+
+/** Log levels the services accept. */
+export const LogLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** The one rule for a PostgreSQL URL. */
+export const databaseUrl = () => z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL');
+
+/**
+ * The keys every service reads with the same meaning (one declaration; the all-in-one process
+ * hands every service the same environment). Each app spreads this into its schema and adds its
+ * own keys under its own prefix (`INFERENCE_`, `FSR_`, `CHAT_`, ...). The defaults that differ per
+ * service (its port, its socket send buffer) are arguments.
+ */
+export function baseConfigShape(defaults: { readonly port: number; readonly wsMaxBufferedBytes?: number }) {
+  return {
+    HOST: z.string().default('127.0.0.1'),
+    PORT: env.port(defaults.port),
+    LOG_LEVEL: LogLevelSchema.default('info'),
+    /** Unset: in-memory bus, limiters and stores (one process). */
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+    /** Namespaces bus channels and Redis keys (one deployment, or one test run). */
+    BUS_PREFIX: z.string().default('squirret:'),
+    BODY_LIMIT_BYTES: env.int(16 * 1024, 256),
+    TRUST_PROXY: env.bool(false),
+    /** Unsent bytes one WebSocket client may have queued before it is cut off as a slow consumer. */
+    WS_MAX_BUFFERED_BYTES: env.int(defaults.wsMaxBufferedBytes ?? 256 * 1024, 1024),
+  };
+}
+
+/** Keys the token-issuing and token-checking services share. */
+export const tokenKeys = {
+  /** Allowed clock skew for exp / nbf / iat, in seconds. */
+  TOKEN_CLOCK_SKEW_SEC: env.int(5),
+};

@@ -215,7 +215,7 @@ describe('fuzz: control-plane REST bodies: anything accepted can be stored', () 
   });
 });
 
-// ---- regressions of issue 13 --------------------------------------------------------------------
+// ---- regressions of docs/robustness.md --------------------------------------------------------------------
 
 describe('regressions: inputs that passed validation but PostgreSQL refused', () => {
   const sample = { side: 'left', ratio1: 10, ratio2: 10, ratio3: 10, ratio4: 10, ratio5: 10, ratio6: 50 };

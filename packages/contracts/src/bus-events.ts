@@ -51,6 +51,22 @@ export const FsrSampleEventSchema = z.object({
 });
 export type FsrSampleEvent = z.infer<typeof FsrSampleEventSchema>;
 
+/**
+ * `fsr.balance`: a device's left-right balance as the FSR service computed it from each foot's
+ * latest sample, published when a foot's latest moves. `value` is (left - right) / (left + right)
+ * over each counted foot's summed ratios, in [-1, 1], rounded to 3 places; `at` is the newest
+ * counted sample's time (a consumer judges freshness by it). The session channel's DATA push
+ * forwards it (docs/contracts/ios-api.md §4.3).
+ */
+export const FsrBalanceEventSchema = z.object({
+  deviceId: z.string(),
+  value: z.number().min(-1).max(1),
+  left: z.boolean(),
+  right: z.boolean(),
+  at: z.number(),
+});
+export type FsrBalanceEvent = z.infer<typeof FsrBalanceEventSchema>;
+
 /** `fsr.feedback`: the 10-second feedback of one device. */
 export const FsrFeedbackEventSchema = z.object({
   deviceId: z.string(),
@@ -99,10 +115,11 @@ export const BUS_EVENTS = {
   'inference.node': InferenceNodeEventSchema,
   'fsr.sample': FsrSampleEventSchema,
   'fsr.feedback': FsrFeedbackEventSchema,
+  'fsr.balance': FsrBalanceEventSchema,
   'fsr.device': FsrDeviceEventSchema,
   'client.event': ClientEventSchema,
   'session.push': SessionPushEventSchema,
-  /** Chat rooms (issue 6): stored messages and presence notices, shared by every chat instance. */
+  /** Chat rooms (docs/chat-rooms.md): stored messages and presence notices, shared by every chat instance. */
   'chat.room': ChatRoomEventSchema,
 } as const;
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { hasNul } from './storable';
 
-// Wire contracts of the chat rooms (issue 6): the couple chat with its AI participant (seed 000) and
-// the trainer-member "distributor" chat (seed 003). Field names follow the seeds (snake_case),
+// Wire contracts of the chat rooms (docs/chat-rooms.md): the couple chat with its AI participant (docs/contracts/couple-chat.md) and
+// the trainer-member "distributor" chat (docs/contracts/distributor-chat.md). Field names follow the seeds (snake_case),
 // except the ack, which the issue spells `{"type":"ack","clientId","messageId"}`.
 
 /** PostgreSQL's text cannot hold U+0000: a string with one is refused here, not by the database. */
@@ -27,7 +27,7 @@ const positiveId = (field: string) =>
 /** A Spring user id as stored (the token's user-id claim, as a string). */
 export const ChatUserIdSchema = text('user_id', 128);
 
-/** `POST /api/rooms` body (seed 000). */
+/** `POST /api/rooms` body (docs/contracts/couple-chat.md). */
 export const CreateRoomRequestSchema = z.strictObject({
   room_name: text('room_name', 100),
   couple_id: z
@@ -70,11 +70,23 @@ export type HistoryQuery = z.infer<typeof HistoryQuerySchema>;
 /** Room ids in paths: a couple room's integer id. */
 export const CoupleRoomIdSchema = positiveId('room_id');
 
-/** Room ids of the distributor chat: `pt_<pt session id>` (seed 003). */
+/**
+ * The distributor chat's room id `pt_<pt session id>` (docs/contracts/distributor-chat.md), both
+ * ways: the one place that spells the format.
+ */
+export const PT_ROOM_ID = {
+  prefix: 'pt_',
+  pattern: /^pt_[1-9][0-9]{0,15}$/,
+  format: (ptSessionId: number | string): string => `pt_${ptSessionId}`,
+  /** The PT session id of a room id that matches `pattern`. */
+  parse: (roomId: string): number => Number(roomId.slice('pt_'.length)),
+} as const;
+
+/** Room ids of the distributor chat in paths and queries: `pt_<pt session id>`. */
 export const PtRoomIdSchema = z
   .string()
-  .regex(/^pt_[1-9][0-9]{0,15}$/, { error: 'room_id must look like pt_<session id>' })
-  .transform((v) => Number(v.slice(3)));
+  .regex(PT_ROOM_ID.pattern, { error: 'room_id must look like pt_<session id>' })
+  .transform(PT_ROOM_ID.parse);
 
 /** `POST /internal/chat/rooms/{room_id}/members`: adds a user to a couple room. */
 export const AddRoomMemberRequestSchema = z.strictObject({ user_id: ChatUserIdSchema });
@@ -98,7 +110,7 @@ export const PtSessionResponseSchema = z.object({
 });
 export type PtSessionResponse = z.infer<typeof PtSessionResponseSchema>;
 
-/** `GET /distributor/chat/rooms` with `Accept: application/json` (seed 003 §1.2). */
+/** `GET /distributor/chat/rooms` with `Accept: application/json` (docs/contracts/distributor-chat.md §1.2). */
 export const TrainerRoomListSchema = z.object({
   chat_rooms: z.array(
     z.object({
@@ -129,7 +141,7 @@ const content = z.string({ error: 'content must be a string' }).refine(noNul, { 
 /** `{"type":"read","messageId"}`: the client has shown every message up to this id (read position). */
 export const ReadReceiptSchema = z.object({ type: z.literal('read'), messageId });
 
-/** What a couple-chat client may send on `ws /api/sessions/ws/{room_id}` (seed 000). */
+/** What a couple-chat client may send on `ws /api/sessions/ws/{room_id}` (docs/contracts/couple-chat.md). */
 export const CoupleClientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), content, clientId }),
   z.object({
@@ -142,7 +154,7 @@ export const CoupleClientMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type CoupleClientMessage = z.infer<typeof CoupleClientMessageSchema>;
 
-/** What a distributor-chat client may send on `ws /distributor/ws/chat/{room_id}` (seed 003). `user_id` / `room_id` are ignored: identity comes from the token. */
+/** What a distributor-chat client may send on `ws /distributor/ws/chat/{room_id}` (docs/contracts/distributor-chat.md). `user_id` / `room_id` are ignored: identity comes from the token. */
 export const DistributorClientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chat'), content, clientId, user_id: z.unknown().optional(), room_id: z.unknown().optional() }),
   z.object({ type: z.literal('spread'), content, clientId, user_id: z.unknown().optional(), room_id: z.unknown().optional() }),

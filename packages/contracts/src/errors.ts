@@ -28,7 +28,7 @@ export const ERROR_TABLE = {
   SHUTTING_DOWN: 503,
   /** A dependency (PostgreSQL, Redis) is unreachable; retry after `Retry-After` seconds. */
   DEPENDENCY_UNAVAILABLE: 503,
-  // chat rooms (issue 6)
+  // chat rooms (docs/chat-rooms.md)
   ROOM_NOT_FOUND: 404,
   NOT_A_MEMBER: 403,
   NOT_A_TRAINER: 403,
@@ -59,7 +59,7 @@ export const HTTP_REASON: Readonly<Record<number, string>> = {
   503: 'Service Unavailable',
 };
 
-/** The seed's common error body, used by every REST error of every service. */
+/** The contract's common error body, used by every REST error of every service. */
 export const ErrorBodySchema = z.object({
   timestamp: z.string(),
   status: z.number().int(),

@@ -51,7 +51,7 @@ const ratios = {
   ratio6: ratio('ratio6'),
 };
 
-/** `POST /api/fsr_data` body (seed 5.1), plus the optional device and session. */
+/** `POST /api/fsr_data` body (docs/contracts/ios-api.md §5.1), plus the optional device and session. */
 export const FsrSampleRequestSchema = z.strictObject({
   side: FsrSideSchema,
   ...ratios,
@@ -73,7 +73,7 @@ export function fsrSampleTimeMs(ts: number | string): number {
   return typeof ts === 'number' ? Math.round(ts * 1000) : Date.parse(ts);
 }
 
-/** When a buffered sample was taken: Unix epoch seconds (fractions allowed) or ISO-8601 (seed §0), not before 2000. */
+/** When a buffered sample was taken: Unix epoch seconds (fractions allowed) or ISO-8601 (docs/contracts/ios-api.md §0), not before 2000. */
 const sampleTime = z
   .union([
     z.number({ error: 'ts must be Unix epoch seconds or an ISO-8601 time' }).positive({ error: 'ts must be Unix epoch seconds or an ISO-8601 time' }),
@@ -109,7 +109,7 @@ export type FsrAcceptedResponse = z.infer<typeof FsrAcceptedResponseSchema>;
 export const FsrBatchAcceptedResponseSchema = z.object({ status: z.literal('ACCEPTED'), accepted: z.number().int().min(0) });
 export type FsrBatchAcceptedResponse = z.infer<typeof FsrBatchAcceptedResponseSchema>;
 
-/** One foot's latest sample as the seed shows it (5.2). */
+/** One foot's latest sample as the contract shows it (5.2). */
 export const FsrFootSchema = z.object({
   side: FsrSideSchema,
   ratio1: z.number(),
@@ -151,7 +151,7 @@ export const FsrMetricsSchema = z.object({
 });
 export type FsrMetrics = z.infer<typeof FsrMetricsSchema>;
 
-/** `GET /api/fsr_data/feedback` answer (seed 5.4); `metrics` is null when there is no data. */
+/** `GET /api/fsr_data/feedback` answer (docs/contracts/ios-api.md §5.4); `metrics` is null when there is no data. */
 export const FsrFeedbackResponseSchema = z.object({
   stage: FsrStageSchema,
   status: FeedbackStatusSchema,
@@ -168,7 +168,7 @@ export const AiFeedbackSchema = z.object({
 });
 export type AiFeedback = z.infer<typeof AiFeedbackSchema>;
 
-/** `GET /api/fsr_data/feedback/combined` answer (seed 5.5). */
+/** `GET /api/fsr_data/feedback/combined` answer (docs/contracts/ios-api.md §5.5). */
 export const FsrCombinedFeedbackResponseSchema = z.object({
   ai: AiFeedbackSchema,
   fsr: FsrFeedbackResponseSchema,
@@ -195,7 +195,7 @@ export interface FsrDeviceTokenClaims {
   readonly gen?: number;
 }
 
-/** `/ws/fsr-data` message sent once on connect: the device's latest feet (decodes as the seed's FSRLatest). */
+/** `/ws/fsr-data` message sent once on connect: the device's latest feet (decodes as the contract's FSRLatest). */
 export interface FsrStreamSnapshot {
   readonly type: 'snapshot';
   readonly deviceId: string;
@@ -203,7 +203,7 @@ export interface FsrStreamSnapshot {
   readonly right: FsrFoot | null;
 }
 
-/** `/ws/fsr-data` message for every new sample (decodes as the seed's FSRFoot); `at` is epoch ms. */
+/** `/ws/fsr-data` message for every new sample (decodes as the contract's FSRFoot); `at` is epoch ms. */
 export interface FsrStreamSample extends FsrFoot {
   readonly type: 'sample';
   readonly deviceId: string;

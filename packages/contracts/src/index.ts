@@ -10,3 +10,5 @@ export * from './fsr';
 export * from './inference';
 export * from './chat-rooms';
 export * from './storable';
+export * from './asyncapi';
+export * from './asyncapi-text';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FootKeypoint, Judgement, Keypoint, Landmark, PoseModelName, SquatStage } from './pose';
 
-/** The seed's JSON frame: `{"type":"frame","frameNumber","image_base64","timestamp"}` (timestamp in epoch seconds). */
+/** The contract's JSON frame: `{"type":"frame","frameNumber","image_base64","timestamp"}` (timestamp in epoch seconds). */
 export const FrameMessageSchema = z.object({
   type: z.literal('frame'),
   frameNumber: z.number({ error: 'frameNumber must be a non-negative integer' }).int().min(0).max(Number.MAX_SAFE_INTEGER),
@@ -32,6 +32,15 @@ export type InferenceClientMessage = z.infer<typeof InferenceClientMessageSchema
  */
 export const BINARY_FRAME = { magic: 'SQF1', headerBytes: 16 } as const;
 
+/** Builds a binary frame: the 16-byte header (magic, frameNumber, epoch ms) then the image bytes. */
+export function encodeBinaryFrame(frameNumber: number, timestampMs: number, image: Uint8Array): Buffer {
+  const header = Buffer.alloc(BINARY_FRAME.headerBytes);
+  header.write(BINARY_FRAME.magic, 0, 'ascii');
+  header.writeUInt32LE(frameNumber >>> 0, 4);
+  header.writeDoubleLE(timestampMs, 8);
+  return Buffer.concat([header, image]);
+}
+
 /** Codes of the error messages the data plane sends (`{"type":"error","code","message","frameNumber?"}`). */
 export const INFERENCE_ERROR_CODES = {
   MALFORMED_JSON: 'MALFORMED_JSON',
@@ -61,7 +70,7 @@ export interface JudgementReason {
   readonly message: string;
 }
 
-/** The analysis of one frame: the seed's fields plus stage, reps, keypoints and timings. */
+/** The analysis of one frame: the contract's fields plus stage, reps, keypoints and timings. */
 export interface AnalysisMessage {
   readonly type: 'analysis';
   readonly frameNumber: number;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** A joint judgement as the seed sends it: the string "null" means "not judged" (keypoints not confident). */
+/** A joint judgement as the contract sends it: the string "null" means "not judged" (keypoints not confident). */
 export const JudgementSchema = z.enum(['good', 'bad', 'null']);
 export type Judgement = z.infer<typeof JudgementSchema>;
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { hasNul } from './storable';
 import { JudgementSchema } from './pose';
 
-/** STOMP destinations of the app's session channel (seed 004 §4). */
+/** STOMP destinations of the app's session channel (docs/contracts/ios-api.md §4). */
 export const SESSION_CHANNEL = {
   /** The user queue a client subscribes to; it only ever carries its own session's messages. */
   userQueue: '/user/queue/session',

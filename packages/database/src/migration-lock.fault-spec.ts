@@ -18,7 +18,7 @@ class CreateThings1700000000000 implements MigrationInterface {
 const REPLICAS = 8;
 
 /**
- * Many replicas opening the same empty database at the same moment (issue 13 §6): under the
+ * Many replicas opening the same empty database at the same moment (docs/robustness.md §6): under the
  * advisory lock each migration runs once and every replica opens (before: `relation
  * "…_migrations" already exists` or a duplicate-key failure, and the process exited 1).
  */

@@ -12,7 +12,7 @@ const capture = () => {
   return { lines, sink };
 };
 
-describe('SafeTypeOrmLogger (issue 13: no query parameters in the log)', () => {
+describe('SafeTypeOrmLogger (docs/robustness.md: no query parameters in the log)', () => {
   it('regression: a failed query is one line with its SQLSTATE and statement head, never its parameters', () => {
     const { lines, sink } = capture();
     const logger = new SafeTypeOrmLogger(sink);

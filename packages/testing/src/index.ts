@@ -1,3 +1,4 @@
 export * from './process';
 export * from './redis';
 export * from './private-services';
+export * from './api-docs';

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { AppError, CoupleRoomIdSchema, type PtSessionResponse } from '@squirret/contracts';
+import { CoupleRoomIdSchema, PT_ROOM_ID, type PtSessionResponse } from '@squirret/contracts';
 import { InternalKeyGuard } from '@squirret/server-kit';
-import { PtRepository, type PtSession } from '../distributor/pt.repository';
+import type { PtSession } from '../distributor/pt.repository';
 import { CoupleRoomsService } from '../rooms/couple-rooms.service';
 import { AddRoomMemberRequestDto, CreatePtSessionRequestDto, UpsertPersonRequestDto } from '../rooms/dto/rooms.dto';
 import { RoomErrors } from '../rooms/rooms.errors';
+import { ChatAdminService } from './chat-admin.service';
 
 const roomIdOf = (raw: string): number => {
   const id = CoupleRoomIdSchema.safeParse(raw);
@@ -12,7 +13,7 @@ const roomIdOf = (raw: string): number => {
   return id.data;
 };
 
-const ptResponse = (p: PtSession): PtSessionResponse => ({ id: p.id, room_id: `pt_${p.id}`, trainer_id: p.trainerId, member_id: p.memberId, created_at: p.createdAt.toISOString() });
+const ptResponse = (p: PtSession): PtSessionResponse => ({ id: p.id, room_id: PT_ROOM_ID.format(p.id), trainer_id: p.trainerId, member_id: p.memberId, created_at: p.createdAt.toISOString() });
 
 /**
  * Internal admin endpoints of the chat rooms (X-Internal-Api-Key when INTERNAL_API_KEY is set):
@@ -23,7 +24,7 @@ const ptResponse = (p: PtSession): PtSessionResponse => ({ id: p.id, room_id: `p
 export class ChatAdminController {
   constructor(
     private readonly rooms: CoupleRoomsService,
-    private readonly pts: PtRepository,
+    private readonly admin: ChatAdminService,
   ) {}
 
   /** Adds a user to a couple room (as speaker B); idempotent. */
@@ -57,14 +58,14 @@ export class ChatAdminController {
   @Post('trainers')
   @HttpCode(201)
   async upsertTrainer(@Body() body: UpsertPersonRequestDto) {
-    await this.pts.upsertTrainer(body.id, body.name);
+    await this.admin.upsertTrainer(body.id, body.name);
     return { id: body.id, name: body.name };
   }
 
   @Post('members')
   @HttpCode(201)
   async upsertMember(@Body() body: UpsertPersonRequestDto) {
-    await this.pts.upsertMember(body.id, body.name);
+    await this.admin.upsertMember(body.id, body.name);
     return { id: body.id, name: body.name };
   }
 
@@ -72,13 +73,11 @@ export class ChatAdminController {
   @Post('pt-sessions')
   @HttpCode(201)
   async createPtSession(@Body() body: CreatePtSessionRequestDto): Promise<PtSessionResponse> {
-    if (!(await this.pts.trainerExists(body.trainer_id))) throw new AppError('TRAINER_NOT_FOUND', `trainer ${body.trainer_id} was not found`);
-    if (!(await this.pts.memberExists(body.member_id))) throw new AppError('MEMBER_NOT_FOUND', `member ${body.member_id} was not found`);
-    return ptResponse(await this.pts.createSession(body.trainer_id, body.member_id));
+    return ptResponse(await this.admin.createPtSession(body.trainer_id, body.member_id));
   }
 
   @Get('trainers/:trainerId/pt-sessions')
   async ptSessionsOf(@Param('trainerId') trainerId: string): Promise<PtSessionResponse[]> {
-    return (await this.pts.ofTrainer(trainerId.slice(0, 128))).map(ptResponse);
+    return (await this.admin.ptSessionsOf(trainerId.slice(0, 128))).map(ptResponse);
   }
 }

@@ -38,5 +38,5 @@ export interface ChatAssistant {
   summarize(view: ConversationView, transcript: readonly TranscriptLine[]): string | Promise<string>;
 }
 
-/** The question the seed names, sent as a system message. */
+/** The question the contract names, sent as a system message. */
 export const CONTINUE_QUESTION = '대화를 계속하시겠습니까?';

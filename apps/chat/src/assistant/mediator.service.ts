@@ -5,7 +5,7 @@ import type { ChatConfig } from '../config/chat.config';
 import { MessageWriter } from '../conversations/message-writer';
 import { MessagesRepository } from '../conversations/messages.repository';
 import { RoomRelay } from '../conversations/room-relay.service';
-import { coupleRoomKey } from '../conversations/room-key';
+import { coupleRoomIdOf, coupleRoomKey } from '../conversations/room-key';
 import type { NewMessage, SessionTurns } from '../conversations/stored-message';
 import { CoupleSessionsRepository, type CoupleSession } from '../rooms/couple-sessions.repository';
 import { AI_SENDER_ID } from '../rooms/couple-wire';
@@ -42,8 +42,8 @@ export class MediatorService implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    if (!this.config.MEDIATOR_ENABLED) return;
-    this.timer = setInterval(() => void this.sweepIdle(), this.config.MEDIATOR_SWEEP_MS);
+    if (!this.config.CHAT_MEDIATOR_ENABLED) return;
+    this.timer = setInterval(() => void this.sweepIdle(), this.config.CHAT_MEDIATOR_SWEEP_MS);
     this.timer.unref();
   }
 
@@ -115,9 +115,9 @@ export class MediatorService implements OnModuleInit, OnApplicationShutdown {
     try {
       const roomIds = this.relay.fanout
         .localRooms()
-        .filter((k) => k.startsWith('couple:'))
-        .map((k) => Number(k.slice('couple:'.length)));
-      for (const s of await this.sessions.idle(roomIds, this.config.MEDIATOR_IDLE_SEC)) {
+        .map(coupleRoomIdOf)
+        .filter((id): id is number => id !== undefined);
+      for (const s of await this.sessions.idle(roomIds, this.config.CHAT_MEDIATOR_IDLE_SEC)) {
         await this.apply(s, await this.assistant.onIdle(view(s)));
       }
     } catch (err) {

@@ -1,34 +1,26 @@
-import { env, loadConfig, type Env } from '@squirret/config';
+import { baseConfigShape, databaseUrl, env, loadConfig, tokenKeys, type Env, type RenamedKeys } from '@squirret/config';
 import { z } from 'zod';
 
 /** Every setting of the chat service, validated once at boot. */
 export const ChatConfigSchema = z.object({
-  HOST: z.string().default('127.0.0.1'),
-  PORT: env.port(8084),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
-  BUS_PREFIX: z.string().default('squirret:'),
+  ...baseConfigShape({ port: 8084, wsMaxBufferedBytes: 256 * 1024 }),
+  ...tokenKeys,
+  DATABASE_URL: databaseUrl(),
   /** Verifies the app's session token (issued by the control plane). */
   SESSION_TOKEN_SECRET: env.secret(),
-  TOKEN_CLOCK_SKEW_SEC: env.int(5),
-  BODY_LIMIT_BYTES: env.int(16 * 1024, 256),
-  TRUST_PROXY: env.bool(false),
   /** STOMP heart-beats this server offers to send / wants to receive (ms, 0 = none). */
-  STOMP_HEARTBEAT_SEND_MS: env.int(10_000),
-  STOMP_HEARTBEAT_RECEIVE_MS: env.int(10_000),
+  CHAT_STOMP_HEARTBEAT_SEND_MS: env.int(10_000),
+  CHAT_STOMP_HEARTBEAT_RECEIVE_MS: env.int(10_000),
   /** A socket that has not sent CONNECT after this long is closed. */
-  STOMP_CONNECT_TIMEOUT_MS: env.int(10_000, 100),
-  STOMP_MAX_FRAME_BYTES: env.int(64 * 1024, 1024),
-  /** Unsent bytes one client may have queued before it is cut off as a slow consumer. */
-  WS_MAX_BUFFERED_BYTES: env.int(256 * 1024, 1024),
+  CHAT_STOMP_CONNECT_TIMEOUT_MS: env.int(10_000, 100),
+  CHAT_STOMP_MAX_FRAME_BYTES: env.int(64 * 1024, 1024),
   /** Period of the DATA push; voice feedback goes out every VOICE_EVERY_TICKS of them. */
-  DATA_PUSH_MS: env.int(1_000, 50),
-  VOICE_EVERY_TICKS: env.int(10, 1),
+  CHAT_DATA_PUSH_MS: env.int(1_000, 50),
+  CHAT_VOICE_EVERY_TICKS: env.int(10, 1),
   /** An FSR sample older than this no longer counts as the device's latest. */
-  FSR_FRESH_MS: env.int(5_000, 100),
+  CHAT_FSR_FRESH_MS: env.int(5_000, 100),
 
-  // ---- chat rooms (issue 6) ----
+  // ---- chat rooms (docs/chat-rooms.md) ----
   /** When set, /internal/chat/* needs it in X-Internal-Api-Key (the all-in-one process shares the control plane's). */
   INTERNAL_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   /** HS256 secret shared with the Spring service that issues user tokens; unset: every room request is 401. */
@@ -60,15 +52,33 @@ export const ChatConfigSchema = z.object({
   /** Seeds demo trainers, members and PT sessions at boot (the all-in-one start turns it on). */
   CHAT_DEMO_DATA: env.bool(false),
   /** Couple-chat AI mediator: ask whether to continue every N member messages, after this much silence, or on heated words. */
-  MEDIATOR_ENABLED: env.bool(true),
-  MEDIATOR_TURNS: env.int(20, 1),
-  MEDIATOR_IDLE_SEC: env.int(300, 1),
-  MEDIATOR_SWEEP_MS: env.int(5_000, 100),
-  MEDIATOR_HEATED_WORDS: env.list(['짜증', '화나', '화가', '싫어', '그만해', '최악', '지겨워', '꺼져', '헤어져', '닥쳐']),
+  CHAT_MEDIATOR_ENABLED: env.bool(true),
+  CHAT_MEDIATOR_TURNS: env.int(20, 1),
+  CHAT_MEDIATOR_IDLE_SEC: env.int(300, 1),
+  CHAT_MEDIATOR_SWEEP_MS: env.int(5_000, 100),
+  CHAT_MEDIATOR_HEATED_WORDS: env.list(['짜증', '화나', '화가', '싫어', '그만해', '최악', '지겨워', '꺼져', '헤어져', '닥쳐']),
 });
 
-export type ChatConfig = z.infer<typeof ChatConfigSchema>;
+/** The unprefixed names of the previous release, still accepted (with a deprecation warning). */
+export const CHAT_RENAMED_KEYS: RenamedKeys = {
+  DATA_PUSH_MS: 'CHAT_DATA_PUSH_MS',
+  VOICE_EVERY_TICKS: 'CHAT_VOICE_EVERY_TICKS',
+  FSR_FRESH_MS: 'CHAT_FSR_FRESH_MS',
+  MEDIATOR_ENABLED: 'CHAT_MEDIATOR_ENABLED',
+  MEDIATOR_TURNS: 'CHAT_MEDIATOR_TURNS',
+  MEDIATOR_IDLE_SEC: 'CHAT_MEDIATOR_IDLE_SEC',
+  MEDIATOR_SWEEP_MS: 'CHAT_MEDIATOR_SWEEP_MS',
+  MEDIATOR_HEATED_WORDS: 'CHAT_MEDIATOR_HEATED_WORDS',
+  STOMP_HEARTBEAT_SEND_MS: 'CHAT_STOMP_HEARTBEAT_SEND_MS',
+  STOMP_HEARTBEAT_RECEIVE_MS: 'CHAT_STOMP_HEARTBEAT_RECEIVE_MS',
+  STOMP_CONNECT_TIMEOUT_MS: 'CHAT_STOMP_CONNECT_TIMEOUT_MS',
+  STOMP_MAX_FRAME_BYTES: 'CHAT_STOMP_MAX_FRAME_BYTES',
+};
+
+type ParsedChatConfig = z.infer<typeof ChatConfigSchema>;
+
+export type ChatConfig = ParsedChatConfig;
 
 export function loadChatConfig(source: Env): ChatConfig {
-  return loadConfig(ChatConfigSchema, source);
+  return loadConfig(ChatConfigSchema, source, { renamed: CHAT_RENAMED_KEYS });
 }

@@ -34,7 +34,7 @@ const open = (handler: ChatSocketHandler, maxQueued = 4) => {
 };
 const settle = () => new Promise((r) => setImmediate(r));
 
-describe('ChatSocket refusals (issue 13)', () => {
+describe('ChatSocket refusals (docs/robustness.md)', () => {
   it('regression: a full queue answers RATE_LIMITED with the clientId, and rate limiting never closes with 4009', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError } from '@squirret/contracts';
-import { RedisBus, type Bus } from '@squirret/bus';
-import { RateLimiter } from '@squirret/server-kit';
-import { CHAT_BUS, CHAT_CONFIG } from '../chat.tokens';
+import type { RateLimiter } from '@squirret/server-kit';
+import { CHAT_CONFIG, CHAT_MESSAGE_LIMITER } from '../chat.tokens';
 import type { ChatConfig } from '../config/chat.config';
 
 /**
@@ -12,18 +11,10 @@ import type { ChatConfig } from '../config/chat.config';
  */
 @Injectable()
 export class MessageLimits {
-  private readonly limiter: RateLimiter;
-
   constructor(
     @Inject(CHAT_CONFIG) private readonly config: ChatConfig,
-    @Inject(CHAT_BUS) bus: Bus,
-  ) {
-    this.limiter = new RateLimiter(
-      { name: 'chat-messages', points: config.CHAT_RATE_LIMIT, durationSec: config.CHAT_RATE_WINDOW_SEC },
-      bus instanceof RedisBus ? bus.limiterRedis : undefined,
-      `${config.BUS_PREFIX}rl`,
-    );
-  }
+    @Inject(CHAT_MESSAGE_LIMITER) private readonly limiter: RateLimiter,
+  ) {}
 
   /** Checks a message's content; returns it unchanged (whitespace kept) when it may be sent. */
   content(value: string): string {

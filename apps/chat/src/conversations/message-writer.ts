@@ -39,11 +39,17 @@ export class MessageWriter {
   /** Messages in `pending`. */
   private pendingMessages = 0;
   private inFlight = 0;
+  private failedStatements = 0;
 
   constructor(
     @Inject(CHAT_DATA_SOURCE) private readonly ds: DataSource,
     @Inject(CHAT_CLOCK) private readonly clock: Clock,
   ) {}
+
+  /** What the writer holds now, for metrics: messages waiting, statements running (of at most `maxInFlight`), failures so far. */
+  stats(): { pending: number; inFlight: number; maxInFlight: number; failedStatements: number } {
+    return { pending: this.pendingMessages, inFlight: this.inFlight, maxInFlight: MAX_IN_FLIGHT, failedStatements: this.failedStatements };
+  }
 
   /** Stores one message; resolves once it is committed. */
   async append(message: NewMessage): Promise<AppendResult> {
@@ -88,6 +94,7 @@ export class MessageWriter {
         i += g.messages.length;
       }
     } catch (err) {
+      this.failedStatements++;
       if (batch.length === 1) {
         batch[0]!.reject(this.storeError(err));
         return;

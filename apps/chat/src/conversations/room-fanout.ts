@@ -6,7 +6,7 @@ export interface MessageSource {
   range(roomKey: string, after: number, upTo: number, limit: number): Promise<StoredMessage[]>;
 }
 
-/** Turns a stored message into one seed's wire text; shared by every subscriber of that seed, so a message is serialized once per room. */
+/** Turns a stored message into one contract's wire text; shared by every subscriber of that contract, so a message is serialized once per room. */
 export type WireFormat = (message: StoredMessage) => string;
 
 /** A presence notice (not stored): someone joined or left the room. */
@@ -54,6 +54,8 @@ const PAGE = 500;
  */
 export class RoomFanout {
   private readonly rooms = new Map<string, RoomState>();
+  /** Called once per message delivered to this instance's subscribers (metrics: delivery lag). */
+  onDelivered: ((m: StoredMessage) => void) | undefined;
 
   constructor(
     private readonly source: MessageSource,
@@ -171,6 +173,7 @@ export class RoomFanout {
 
   private deliverAll(room: RoomState, m: StoredMessage): void {
     room.lastSeq = m.id;
+    if (room.subs.size > 0) this.onDelivered?.(m);
     // Serialize once per wire format (all subscribers of a room usually share one).
     let lastFormat: WireFormat | undefined;
     let wire = '';

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { PT_ROOM_ID } from '@squirret/contracts';
 import { CHAT_CONFIG } from '../chat.tokens';
 import type { ChatConfig } from '../config/chat.config';
 import { PtRepository } from './pt.repository';
@@ -38,7 +39,7 @@ export class DemoDataSeeder implements OnModuleInit {
     const rooms: string[] = [];
     for (const s of DEMO_PEOPLE.ptSessions) {
       const pt = (await this.pts.between(s.trainer, s.member)) ?? (await this.pts.createSession(s.trainer, s.member));
-      rooms.push(`pt_${pt.id} (${s.trainer} ↔ ${s.member})`);
+      rooms.push(`${PT_ROOM_ID.format(pt.id)} (${s.trainer} ↔ ${s.member})`);
     }
     this.logger.log({ rooms }, 'demo chat data ready');
   }

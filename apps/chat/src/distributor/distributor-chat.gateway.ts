@@ -15,7 +15,7 @@ import { distributorWire } from './distributor-wire';
 import { DistributorService } from './distributor.service';
 
 /**
- * `ws /distributor/ws/chat/{room_id}?token=<Spring token>[&lastMessageId=N]` (seed 003). The
+ * `ws /distributor/ws/chat/{room_id}?token=<Spring token>[&lastMessageId=N]` (docs/contracts/distributor-chat.md). The
  * token alone says who the client is; a bad one closes with 1008, and so does a room of another
  * trainer or member; an unknown room closes with 4004.
  */

@@ -21,7 +21,7 @@ interface PtSocketContext {
 }
 
 /**
- * Messages on a trainer-member socket (seed 003): `chat` goes to the room, `spread` (trainers
+ * Messages on a trainer-member socket (docs/contracts/distributor-chat.md): `chat` goes to the room, `spread` (trainers
  * only) to every one of the trainer's member rooms in one transaction, `read` moves the read
  * position. Join and leave notices go to the room's other clients as `system`.
  */

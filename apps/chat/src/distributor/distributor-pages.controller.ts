@@ -19,11 +19,11 @@ interface Asset {
 const load = (path: string, type: string): Asset => ({ type, body: readFileSync(path) });
 
 /**
- * Pages of the trainer-member chat (seed 003), all from our own origin: no CDN, no inline script,
+ * Pages of the trainer-member chat (docs/contracts/distributor-chat.md), all from our own origin: no CDN, no inline script,
  * and a Content-Security-Policy that allows scripts only from here. Vue's runtime-only build is
  * used with render functions, so no template compiler (and no eval) runs in the page, and every
  * message is set as text, never as HTML. The pages take the token from `#token=` or localStorage
- * (`imean_access_token`, where the seed's app keeps it) and send it as Bearer / `?token=`.
+ * (`imean_access_token`, where the contract's app keeps it) and send it as Bearer / `?token=`.
  */
 @Controller('distributor')
 export class DistributorPagesController {

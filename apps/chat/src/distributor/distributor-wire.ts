@@ -1,11 +1,12 @@
-import type { StoredMessage } from '@squirret/contracts';
+import { PT_ROOM_ID, type StoredMessage } from '@squirret/contracts';
 import type { RoomNotice } from '../conversations/room-fanout';
+import { roomKeyIdOf } from '../conversations/room-key';
 
-/** `pt:<id>` → `pt_<id>`, the room id of seed 003. */
-export const publicPtRoomId = (roomKey: string): string => `pt_${roomKey.slice(roomKey.indexOf(':') + 1)}`;
+/** `pt:<id>` → `pt_<id>`, the public room id of the distributor chat. */
+export const publicPtRoomId = (roomKey: string): string => PT_ROOM_ID.format(roomKeyIdOf(roomKey));
 
 /**
- * A stored message in seed 003's shape `{type: "chat"|"spread"|"system", content, user_id,
+ * A stored message in docs/contracts/distributor-chat.md's shape `{type: "chat"|"spread"|"system", content, user_id,
  * room_id}`, plus its id (ack, resume, history), the sender's name and role, and the time.
  */
 export function distributorWireObject(m: StoredMessage): Record<string, unknown> {

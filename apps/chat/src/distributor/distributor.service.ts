@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { HistoryQuery, TrainerRoomList } from '@squirret/contracts';
+import { PT_ROOM_ID, type HistoryQuery, type TrainerRoomList } from '@squirret/contracts';
 import { CHAT_CONFIG } from '../chat.tokens';
 import type { ChatConfig } from '../config/chat.config';
 import { MessagesRepository } from '../conversations/messages.repository';
@@ -18,7 +18,7 @@ export interface PtSeat {
 }
 
 /**
- * The trainer-member chat (seed 003): a trainer reaches only their own members' rooms, a member
+ * The trainer-member chat (docs/contracts/distributor-chat.md): a trainer reaches only their own members' rooms, a member
  * only their trainer's; which side one is on comes from the PT session in PostgreSQL and the
  * caller's id from the token (never from a `user_id` query parameter).
  */
@@ -32,7 +32,7 @@ export class DistributorService {
     private readonly auth: SpringAuthService,
     @Inject(CHAT_CONFIG) config: ChatConfig,
   ) {
-    // sv-SE writes "YYYY-MM-DD HH:MM", the seed's format.
+    // sv-SE writes "YYYY-MM-DD HH:MM", the contract's format.
     this.minuteFormat = new Intl.DateTimeFormat('sv-SE', {
       timeZone: config.CHAT_TIMEZONE,
       year: 'numeric',
@@ -71,10 +71,10 @@ export class DistributorService {
   /** The caller's seat in a PT room, or ROOM_NOT_FOUND / NOT_A_MEMBER. */
   async seat(user: SpringIdentity, ptId: number): Promise<PtSeat> {
     const pt = await this.pts.find(ptId);
-    if (!pt) throw RoomErrors.notFound(`pt_${ptId}`);
+    if (!pt) throw RoomErrors.notFound(PT_ROOM_ID.format(ptId));
     if (pt.trainerId === user.userId) return { pt, role: 'trainer', name: pt.trainerName };
     if (pt.memberId === user.userId) return { pt, role: 'member', name: pt.memberName };
-    throw RoomErrors.notMember(`pt_${ptId}`);
+    throw RoomErrors.notMember(PT_ROOM_ID.format(ptId));
   }
 
   async history(user: SpringIdentity, ptId: number, query: HistoryQuery): Promise<{ messages: Record<string, unknown>[]; has_more: boolean; room_id: string; you: { user_id: string; role: string }; peer_name: string }> {

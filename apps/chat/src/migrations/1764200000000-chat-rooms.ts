@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Chat rooms (issue 6): one message log for every room kind (`couple:<id>`, `pt:<id>`) with a
+ * Chat rooms (docs/chat-rooms.md): one message log for every room kind (`couple:<id>`, `pt:<id>`) with a
  * per-room sequence kept in `chat_room_heads`, per-user read positions, the couple rooms with
  * their members and sessions, and the trainers, members and PT sessions of the distributor chat.
  */

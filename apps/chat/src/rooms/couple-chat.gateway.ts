@@ -16,7 +16,7 @@ import { coupleWire, sessionWireObject } from './couple-wire';
 const TOPIC_MAX = 100;
 
 /**
- * `ws /api/sessions/ws/{room_id}?token=<Spring token>[&lastMessageId=N][&topic=…]` (seed 000).
+ * `ws /api/sessions/ws/{room_id}?token=<Spring token>[&lastMessageId=N][&topic=…]` (docs/contracts/couple-chat.md).
  * The upgrade is always accepted so a browser can see why it was refused: a bad or expired token,
  * or a room the caller is not a member of, closes with 1008; an unknown room with 4004. Then the
  * session message, then what the client missed since lastMessageId, then live messages.

@@ -22,7 +22,7 @@ export interface CoupleSocketContext {
 }
 
 /**
- * Messages on a couple-chat socket (seed 000): a member's `{content}` is checked, stored, acked and
+ * Messages on a couple-chat socket (docs/contracts/couple-chat.md): a member's `{content}` is checked, stored, acked and
  * delivered with its speaker type; `{type: "response"}` answers the mediator's question; `{type:
  * "read"}` moves the read position. When a session ends, its sockets get the summary and close
  * with 4003.
@@ -48,7 +48,7 @@ export class CoupleChatService implements ChatSocketHandler {
   async handle(socket: ChatSocket, raw: unknown): Promise<void> {
     const ctx = this.contexts.get(socket);
     if (!ctx) return;
-    // The seed's client sends a bare {"content"}: that is a chat message.
+    // The contract's client sends a bare {"content"}: that is a chat message.
     const withType = typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !('type' in raw) ? { ...raw, type: 'message' } : raw;
     const msg: CoupleClientMessage = parseOrThrow(CoupleClientMessageSchema, withType);
     if (msg.type === 'read') {

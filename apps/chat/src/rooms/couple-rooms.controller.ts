@@ -7,7 +7,7 @@ import { CoupleRoomsService } from './couple-rooms.service';
 import { CreateRoomRequestDto } from './dto/rooms.dto';
 import { RoomErrors } from './rooms.errors';
 
-/** Couple rooms over REST (seed 000), with a Spring token in `Authorization: Bearer`. */
+/** Couple rooms over REST (docs/contracts/couple-chat.md), with a Spring token in `Authorization: Bearer`. */
 @Controller('api/rooms')
 @UseGuards(SpringAuthGuard)
 export class CoupleRoomsController {

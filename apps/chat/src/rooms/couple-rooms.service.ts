@@ -20,7 +20,7 @@ export interface CoupleEntry {
 const toResponse = (r: CoupleRoom): RoomResponse => ({ room_id: r.id, room_name: r.name, couple_id: r.coupleId, created_at: r.createdAt.toISOString() });
 
 /**
- * Couple rooms (seed 000): creation, listing, history, and who may enter. A user may enter a room
+ * Couple rooms (docs/contracts/couple-chat.md): creation, listing, history, and who may enter. A user may enter a room
  * they created, one whose couple id their token carries (they become member B on first entry),
  * or one an admin added them to; anyone else is refused.
  */

@@ -6,7 +6,7 @@ import type { CoupleSession } from './couple-sessions.repository';
 export const AI_SENDER_ID = 'AI';
 
 /**
- * A stored message in seed 000's shape: member and AI lines as `{content, sender_id, timestamp,
+ * A stored message in docs/contracts/couple-chat.md's shape: member and AI lines as `{content, sender_id, timestamp,
  * speaker_type}` (with `type: "message"`), system lines as `{type: "system", content, session_id}`.
  * `id` is what clients ack, resume from and page history by.
  */
@@ -27,7 +27,7 @@ export const coupleWire = (m: StoredMessage): string => JSON.stringify(coupleWir
 
 const roomIdOf = (roomKey: string): number => Number(roomKey.slice(roomKey.indexOf(':') + 1));
 
-/** The message a client gets on connecting: the session, its participants and topic (seed 000). */
+/** The message a client gets on connecting: the session, its participants and topic (docs/contracts/couple-chat.md). */
 export function sessionWireObject(
   session: CoupleSession,
   members: readonly CoupleMember[],

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import type { FsrFeedbackEvent } from '@squirret/contracts';
+import type { FsrBalanceEvent, FsrFeedbackEvent } from '@squirret/contracts';
 import { AI_VOICE, buildDataPush, buildVoicePush } from './pushes';
 import { SessionState } from './session-state';
 
@@ -22,26 +22,26 @@ const feedback = (over: Partial<FsrFeedbackEvent> = {}): FsrFeedbackEvent => ({
   ...over,
 });
 
+const balance = (value: number, at = NOW): FsrBalanceEvent => ({ deviceId: 'default', value, left: true, right: true, at });
+
 describe('buildDataPush', () => {
   it('has the seed shape with "null" judgements and value 0 when nothing is known', () => {
-    assert.deepEqual(buildDataPush(NOW, undefined, {}, 5000), {
+    assert.deepEqual(buildDataPush(NOW, undefined, undefined, 5000), {
       type: 'DATA',
       payload: { value: 0, ts: NOW / 1000, ai: { lumbar: 'null', knee: 'null', ankle: 'null' }, hasFsr: false },
     });
   });
 
-  it('gives the left-right balance of the fresh samples', () => {
-    const left = { ratios: [10, 10, 10, 10, 10, 10], at: NOW };
-    const right = { ratios: [5, 5, 5, 5, 5, 5], at: NOW };
-    assert.equal(buildDataPush(NOW, ai(), { left, right }, 5000).payload.value, 0.333);
-    assert.equal(buildDataPush(NOW, ai(), { right }, 5000).payload.value, -1);
-    assert.equal(buildDataPush(NOW, ai(), { left: { ratios: [0, 0, 0, 0, 0, 0], at: NOW } }, 5000).payload.value, 0);
+  it('forwards the balance the FSR service published, unchanged', () => {
+    assert.equal(buildDataPush(NOW, ai(), balance(0.333), 5000).payload.value, 0.333);
+    assert.equal(buildDataPush(NOW, ai(), balance(-1), 5000).payload.value, -1);
+    assert.equal(buildDataPush(NOW, ai(), balance(0), 5000).payload.hasFsr, true);
   });
 
-  it('ignores samples older than the freshness window', () => {
-    const stale = { ratios: [10, 10, 10, 10, 10, 10], at: NOW - 5001 };
-    const p = buildDataPush(NOW, ai(), { left: stale }, 5000).payload;
+  it('ignores a balance older than the freshness window', () => {
+    const p = buildDataPush(NOW, ai(), balance(0.5, NOW - 5001), 5000).payload;
     assert.deepEqual([p.value, p.hasFsr], [0, false]);
+    assert.equal(buildDataPush(NOW, ai(), balance(0.5, NOW - 5000), 5000).payload.value, 0.5);
   });
 });
 
@@ -73,13 +73,47 @@ describe('SessionState', () => {
     assert.equal(s.ai('s')?.ankle, 'bad');
   });
 
-  it('keeps the latest sample of each foot per device', () => {
+  it('keeps the newest balance and feedback per device (a crossed older event does not win)', () => {
     const s = new SessionState();
-    s.onFsrSample({ deviceId: 'd1', side: 'left', ratios: [1, 1, 1, 1, 1, 1], at: 1 });
-    s.onFsrSample({ deviceId: 'd1', side: 'left', ratios: [2, 2, 2, 2, 2, 2], at: 2 });
-    s.onFsrSample({ deviceId: 'd2', side: 'right', ratios: [3, 3, 3, 3, 3, 3], at: 3 });
-    assert.deepEqual(s.feetOf('d1').left?.ratios, [2, 2, 2, 2, 2, 2]);
-    assert.equal(s.feetOf('d1').right, undefined);
-    assert.deepEqual(s.feetOf('none'), {});
+    s.onFsrBalance({ ...balance(0.1, 2), deviceId: 'd1' });
+    s.onFsrBalance({ ...balance(0.9, 1), deviceId: 'd1' });
+    s.onFsrBalance({ ...balance(-0.5, 3), deviceId: 'd2' });
+    assert.equal(s.balanceOf('d1')?.value, 0.1);
+    assert.equal(s.balanceOf('d2')?.value, -0.5);
+    assert.equal(s.balanceOf('none'), undefined);
+  });
+
+  it('holds at most maxEntries per map, dropping the least recently updated', () => {
+    const s = new SessionState({ maxEntries: 3, maxAgeMs: 60_000 }, () => NOW);
+    for (let i = 0; i < 10; i++) {
+      s.onFsrBalance({ ...balance(0, NOW + i), deviceId: `d${i}` });
+      s.onFsrFeedback(feedback({ deviceId: `d${i}`, at: NOW + i }));
+      s.onAiStatus({ sessionId: `s${i}`, lumbar: 'good', knee: 'good', ankle: 'good', source: 'inference', at: NOW + i });
+    }
+    assert.deepEqual(s.sizes(), { ai: 3, balance: 3, feedback: 3 });
+    assert.equal(s.balanceOf('d6'), undefined);
+    assert.equal(s.balanceOf('d7')?.at, NOW + 7);
+    assert.equal(s.feedbackOf('d9')?.at, NOW + 9);
+    assert.equal(s.ai('s9')?.at, NOW + 9);
+  });
+
+  it('sweeps what was not updated for maxAgeMs, keeps what was', () => {
+    let now = NOW;
+    const s = new SessionState({ maxEntries: 100, maxAgeMs: 1_000 }, () => now);
+    s.onFsrBalance({ ...balance(0.2), deviceId: 'old' });
+    s.onFsrFeedback(feedback({ deviceId: 'old' }));
+    s.onAiStatus({ sessionId: 'old', lumbar: 'good', knee: 'good', ankle: 'good', source: 'inference', at: now });
+    s.onAiStatus({ sessionId: null, lumbar: 'good', knee: 'good', ankle: 'good', source: 'internal-api', at: now });
+    now += 600;
+    s.onFsrBalance({ ...balance(0.4, now), deviceId: 'new' });
+    now += 600;
+    s.sweep();
+    assert.deepEqual(s.sizes(), { ai: 0, balance: 1, feedback: 0 });
+    assert.equal(s.balanceOf('new')?.value, 0.4);
+    assert.equal(s.ai('anything'), undefined, 'the unscoped judgement ages out too');
+    s.forgetSession('new');
+    now += 2_000;
+    s.sweep();
+    assert.deepEqual(s.sizes(), { ai: 0, balance: 0, feedback: 0 });
   });
 });

@@ -1,5 +1,5 @@
-import type { DataPush, FsrFeedbackEvent, VoicePush } from '@squirret/contracts';
-import type { AiSnapshot, FootSample } from './session-state';
+import type { DataPush, FsrBalanceEvent, FsrFeedbackEvent, VoicePush } from '@squirret/contracts';
+import type { AiSnapshot } from './session-state';
 
 /** Korean voice lines for a joint judged bad (what the app reads out). */
 export const AI_VOICE: Readonly<Record<'lumbar' | 'knee' | 'ankle', string>> = {
@@ -8,35 +8,22 @@ export const AI_VOICE: Readonly<Record<'lumbar' | 'knee' | 'ankle', string>> = {
   ankle: '뒤꿈치가 들리고 있습니다. 발 전체로 바닥을 누르세요.',
 };
 
-const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
-
 /**
- * The DATA push (seed 004 §4.3). `value` is the left-right balance of the latest fresh samples:
- * (left - right) / (left + right) over each foot's summed ratios, rounded to 3 places; 0 with no
- * fresh sample of either foot. AI fields are the latest judgement, "null" when none is known.
+ * The DATA push (docs/contracts/ios-api.md §4.3). `value` is the device's left-right
+ * balance as the FSR service published it (`fsr.balance`), when its newest sample is at most
+ * `freshMs` old; 0 and `hasFsr: false` otherwise. AI fields are the latest judgement, "null" when
+ * none is known. Nothing is computed here.
  */
-export function buildDataPush(
-  nowMs: number,
-  ai: AiSnapshot | undefined,
-  feet: { left?: FootSample; right?: FootSample },
-  freshMs: number,
-): DataPush {
-  const fresh = (f: FootSample | undefined) => (f && nowMs - f.at <= freshMs ? f : undefined);
-  const left = fresh(feet.left);
-  const right = fresh(feet.right);
-  let value = 0;
-  if (left || right) {
-    const l = left ? sum(left.ratios) : 0;
-    const r = right ? sum(right.ratios) : 0;
-    value = l + r > 0 ? Math.round(((l - r) / (l + r)) * 1000) / 1000 : 0;
-  }
+export function buildDataPush(nowMs: number, ai: AiSnapshot | undefined, balance: FsrBalanceEvent | undefined, freshMs: number): DataPush {
+  const fresh = balance && nowMs - balance.at <= freshMs ? balance : undefined;
+  const value = fresh?.value ?? 0;
   return {
     type: 'DATA',
     payload: {
       value,
       ts: Math.floor(nowMs / 1000),
       ai: { lumbar: ai?.lumbar ?? 'null', knee: ai?.knee ?? 'null', ankle: ai?.ankle ?? 'null' },
-      hasFsr: Boolean(left || right),
+      hasFsr: fresh !== undefined,
     },
   };
 }

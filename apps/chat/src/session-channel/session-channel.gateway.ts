@@ -30,7 +30,7 @@ export class SessionChannelGateway implements RealtimeGatewayHooks<ConnectionIde
 
   afterInit(server: RealtimeServer<ConnectionIdentity>): void {
     server.configure({
-      maxPayload: this.config.STOMP_MAX_FRAME_BYTES,
+      maxPayload: this.config.CHAT_STOMP_MAX_FRAME_BYTES,
       maxBufferedBytes: this.config.WS_MAX_BUFFERED_BYTES,
       pingMs: 0,
       handleProtocols: (protocols) => selectSubprotocol(protocols) ?? false,
@@ -43,9 +43,9 @@ export class SessionChannelGateway implements RealtimeGatewayHooks<ConnectionIde
       socket,
       socket.context,
       {
-        heartbeat: { canSend: this.config.STOMP_HEARTBEAT_SEND_MS, wantReceive: this.config.STOMP_HEARTBEAT_RECEIVE_MS },
-        connectTimeoutMs: this.config.STOMP_CONNECT_TIMEOUT_MS,
-        maxFrameBytes: this.config.STOMP_MAX_FRAME_BYTES,
+        heartbeat: { canSend: this.config.CHAT_STOMP_HEARTBEAT_SEND_MS, wantReceive: this.config.CHAT_STOMP_HEARTBEAT_RECEIVE_MS },
+        connectTimeoutMs: this.config.CHAT_STOMP_CONNECT_TIMEOUT_MS,
+        maxFrameBytes: this.config.CHAT_STOMP_MAX_FRAME_BYTES,
         serverName: 'squirret/0.1',
       },
       this.channel,

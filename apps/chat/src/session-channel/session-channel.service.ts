@@ -22,7 +22,7 @@ export class SessionChannelService implements ConnectionHandler, OnModuleInit, B
   private readonly logger = new Logger('session-channel');
   private readonly bySession = new Map<string, Set<StompConnection>>();
   private readonly connections = new Set<StompConnection>();
-  readonly state = new SessionState();
+  readonly state: SessionState;
   private ticker: NodeJS.Timeout | undefined;
   private tick = 0;
   private offs: Unsubscribe[] = [];
@@ -36,6 +36,9 @@ export class SessionChannelService implements ConnectionHandler, OnModuleInit, B
     private readonly events: ClientEventsRepository,
     metrics: MetricsService,
   ) {
+    // Nothing older than a voice window or the freshness bound is ever pushed; a minute is ample.
+    // 10,000 devices / sessions per map is far beyond one instance's connections.
+    this.state = new SessionState({ maxEntries: 10_000, maxAgeMs: Math.max(60_000, 2 * config.CHAT_DATA_PUSH_MS * config.CHAT_VOICE_EVERY_TICKS, 2 * config.CHAT_FSR_FRESH_MS) }, () => clock.now());
     this.pushes = metrics.counter({ name: 'stomp_pushes_total', help: 'Messages pushed to session queues', labelNames: ['type'] });
     const existing = metrics.registry.getSingleMetric('stomp_connections');
     this.open = (existing as Gauge | undefined) ?? new PromGauge({ name: 'stomp_connections', help: 'Open STOMP connections', registers: [metrics.registry] });
@@ -44,7 +47,7 @@ export class SessionChannelService implements ConnectionHandler, OnModuleInit, B
   async onModuleInit(): Promise<void> {
     this.offs = await Promise.all([
       this.bus.subscribe('ai.status', (e) => this.state.onAiStatus(e)),
-      this.bus.subscribe('fsr.sample', (e) => this.state.onFsrSample(e)),
+      this.bus.subscribe('fsr.balance', (e) => this.state.onFsrBalance(e)),
       this.bus.subscribe('fsr.feedback', (e) => this.state.onFsrFeedback(e)),
       this.bus.subscribe('session.push', (e) => {
         this.deliver(e.sessionId, e.message);
@@ -52,7 +55,7 @@ export class SessionChannelService implements ConnectionHandler, OnModuleInit, B
     ]);
     // A fault in one tick is logged; the ticker (and the process) go on.
     const onTick = guardedTimer('session-channel tick', (err) => this.logger.error({ err: String(err) }, 'push tick failed'), () => this.onTick());
-    this.ticker = setInterval(onTick, this.config.DATA_PUSH_MS);
+    this.ticker = setInterval(onTick, this.config.CHAT_DATA_PUSH_MS);
     this.ticker.unref();
   }
 
@@ -139,14 +142,15 @@ export class SessionChannelService implements ConnectionHandler, OnModuleInit, B
     if (set.size === 0) this.bySession.delete(c.identity.sessionId);
   }
 
-  /** One tick: DATA to every subscribed connection; voice on every VOICE_EVERY_TICKS-th tick. */
+  /** One tick: DATA to every subscribed connection; voice on every CHAT_VOICE_EVERY_TICKS-th tick. */
   private onTick(): void {
     this.tick++;
     const now = this.clock.now();
-    const voiceTick = this.tick % this.config.VOICE_EVERY_TICKS === 0;
-    const windowMs = this.config.DATA_PUSH_MS * this.config.VOICE_EVERY_TICKS;
+    const voiceTick = this.tick % this.config.CHAT_VOICE_EVERY_TICKS === 0;
+    const windowMs = this.config.CHAT_DATA_PUSH_MS * this.config.CHAT_VOICE_EVERY_TICKS;
     // When this tick started: clients (and bench/stomp) measure push lag against it.
     const headers = { timestamp: String(now) };
+    if (voiceTick) this.state.sweep();
     const frameHeaders = { 'content-type': JSON_CONTENT_TYPE, ...headers };
     // A DATA push depends only on the AI snapshot and the device's feet: each distinct one is
     // serialised once per tick (most sessions share the global snapshot and the default device).
@@ -161,7 +165,7 @@ export class SessionChannelService implements ConnectionHandler, OnModuleInit, B
       for (const c of conns) {
         const { deviceId } = c.identity;
         let body = byDevice.get(deviceId);
-        if (body === undefined) byDevice.set(deviceId, (body = JSON.stringify(buildDataPush(now, ai, this.state.feetOf(deviceId), this.config.FSR_FRESH_MS))));
+        if (body === undefined) byDevice.set(deviceId, (body = JSON.stringify(buildDataPush(now, ai, this.state.balanceOf(deviceId), this.config.CHAT_FSR_FRESH_MS))));
         if (c.pushJson(SESSION_CHANNEL.userQueue, body, frameHeaders) > 0) data++;
         if (!voiceTick) continue;
         const voice = buildVoicePush(now, windowMs, ai, this.state.feedbackOf(c.identity.deviceId));

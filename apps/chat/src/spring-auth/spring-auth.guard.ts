@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { SpringAuthService, identityOf } from './spring-auth.service';
 import type { SpringIdentity } from './spring-identity';
 
-/** Requires a valid Spring token (Authorization: Bearer); 401 in the seed's error body otherwise. */
+/** Requires a valid Spring token (Authorization: Bearer); 401 in the error body (docs/contracts/ios-api.md §0) otherwise. */
 @Injectable()
 export class SpringAuthGuard implements CanActivate {
   constructor(private readonly auth: SpringAuthService) {}

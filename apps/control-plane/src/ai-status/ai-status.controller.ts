@@ -5,7 +5,7 @@ import { InternalKeyGuard, INTERNAL_API_KEY_HEADER } from '@squirret/server-kit'
 import { CP_BUS, CP_CLOCK, type Clock } from '../control-plane.tokens';
 import { AiStatusRequestDto, AiStatusResponseDto, ErrorBodyDto } from '../sessions/dto/sessions.dto';
 
-/** `POST /internal/ai/status` (seed step 5): sets the AI judgement by hand, published as `ai.status`. */
+/** `POST /internal/ai/status` (docs/contracts/ios-api.md §7 step 5): sets the AI judgement by hand, published as `ai.status`. */
 @ApiTags('internal')
 @ApiHeader({ name: INTERNAL_API_KEY_HEADER, required: false, description: 'Required when INTERNAL_API_KEY is configured' })
 @Controller('internal/ai')
@@ -30,7 +30,7 @@ export class AiStatusController {
       knee: body.knee,
       ankle: body.ankle,
       source: 'internal-api',
-      at: this.clock.now().getTime(),
+      at: this.clock.now(),
     });
     return { status: 'PUBLISHED', sessionId, lumbar: body.lumbar, knee: body.knee, ankle: body.ankle };
   }

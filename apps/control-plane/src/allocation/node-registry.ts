@@ -53,12 +53,12 @@ export class NodeRegistry implements NodeAllocator, OnModuleInit, OnModuleDestro
     const known = this.nodes.get(event.nodeId);
     // A node's own "draining" (SIGTERM) takes it out of allocation at once, not a TTL later.
     if (event.draining && known && !known.event.draining) this.logger.log({ nodeId: event.nodeId }, 'inference node draining');
-    this.nodes.set(event.nodeId, { event, expiresAt: this.clock.now().getTime() + event.ttlMs, reserved: 0 });
+    this.nodes.set(event.nodeId, { event, expiresAt: this.clock.now() + event.ttlMs, reserved: 0 });
     if (!known) this.logger.log({ nodeId: event.nodeId, wsBaseUrl: event.wsBaseUrl, capacity: event.capacity }, 'inference node joined');
   }
 
   liveNodes(): LiveNode[] {
-    const now = this.clock.now().getTime();
+    const now = this.clock.now();
     const out: LiveNode[] = [];
     for (const [id, e] of this.nodes) {
       if (e.expiresAt <= now) {

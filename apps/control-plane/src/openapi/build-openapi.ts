@@ -5,7 +5,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 
 export const CONTROL_PLANE_OPENAPI: OpenApiInfo = {
   title: 'Squirret control plane',
-  description: 'Sessions, tokens, upgrade, inference allocation, refresh, finish and internal admin endpoints (seed 004).',
+  description: 'Sessions, tokens, upgrade, inference allocation, refresh, finish and internal admin endpoints (docs/contracts/ios-api.md).',
 };
 
 /** The control plane's OpenAPI document. */

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { openApiText } from '@squirret/server-kit';
+import { assertApiDocsServed } from '@squirret/testing';
 import { buildControlPlaneOpenApi } from './build-openapi';
 import { createOpenApiApp } from './openapi-app';
 
@@ -18,6 +19,19 @@ describe('OpenAPI document', () => {
       for (const path of ['/internal/session', '/auth/upgrade', '/api/session', '/api/session/{id}/refresh', '/api/session/{id}/finish', '/internal/ai/status']) {
         assert.ok(doc.paths[path], `${path} is documented`);
       }
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('/docs on the standalone app: the index, Swagger UI over /openapi.json, and the AsyncAPI document', async () => {
+    const app = await createOpenApiApp();
+    try {
+      const f = app.getHttpAdapter().getInstance();
+      await assertApiDocsServed(async (url) => {
+        const r = await f.inject({ method: 'GET', url });
+        return { status: r.statusCode, contentType: String(r.headers['content-type'] ?? ''), body: r.body };
+      }, ['/openapi.json']);
     } finally {
       await app.close();
     }

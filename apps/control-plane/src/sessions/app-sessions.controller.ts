@@ -7,7 +7,7 @@ import { clientAddress } from './client-address';
 import { ErrorBodyDto, SessionTokenResponseDto, UpgradeRequestDto } from './dto/sessions.dto';
 import { SessionsService } from './sessions.service';
 
-/** The app's own session: guest issue (seed 3.1) and guest-to-user upgrade (seed 3.2). */
+/** The app's own session: guest issue (docs/contracts/ios-api.md §3.1) and guest-to-user upgrade (docs/contracts/ios-api.md §3.2). */
 @ApiTags('sessions')
 @Controller()
 export class AppSessionsController {

@@ -25,7 +25,7 @@ function sessionIdParam(id: string): string {
   }
 }
 
-/** Inference sessions (seed 8.2): create with a data-plane allocation, refresh the token, finish. */
+/** Inference sessions (docs/contracts/ios-api.md §8.2): create with a data-plane allocation, refresh the token, finish. */
 @ApiTags('inference sessions')
 @Controller('api/session')
 export class InferenceSessionsController {

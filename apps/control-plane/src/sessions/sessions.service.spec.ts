@@ -63,6 +63,19 @@ describe('SessionsService', () => {
     assert.equal(store.rows.get(r.sessionId)?.nodeId, 'node-a');
   });
 
+  it('behind the gateway the wsUrl names the chosen node, and a move names the new one; /ws/<id> ends both', async () => {
+    const nodes = [
+      liveNode({ nodeId: 'node-a', wsBaseUrl: 'wss://gw.example.com/inference/node-a' }),
+      liveNode({ nodeId: 'node-b', wsBaseUrl: 'wss://gw.example.com/inference/node-b' }),
+    ];
+    const { service } = setup({ nodes });
+    const r = await service.createInference('user123');
+    assert.equal(r.wsUrl, `wss://gw.example.com/inference/node-a/ws/${r.sessionId}`);
+    nodes.shift();
+    const moved = await service.refresh(r.sessionId);
+    assert.equal(moved.wsUrl, `wss://gw.example.com/inference/node-b/ws/${r.sessionId}`);
+  });
+
   it('answers NO_CAPACITY when no node is live', async () => {
     const { service, store } = setup({ nodes: [] });
     await assert.rejects(service.createInference('user123'), code('NO_CAPACITY'));

@@ -33,13 +33,13 @@ export class SessionsService {
 
   async issueGuest(): Promise<SessionTokenResponse> {
     const id = randomUUID();
-    await this.store.insert({ id, kind: 'app', userId: null, nodeId: null, wsUrl: null, createdAt: this.clock.now() });
+    await this.store.insert({ id, kind: 'app', userId: null, nodeId: null, wsUrl: null, createdAt: new Date(this.clock.now()) });
     this.logger.log({ sessionId: id }, 'guest session issued');
     return { sessionId: id, wsToken: this.tokens.issueSessionToken(id, 'guest') };
   }
 
   async upgrade(req: UpgradeRequest): Promise<SessionTokenResponse> {
-    const outcome = await this.store.upgrade(req.sessionId, req.userId, req.email, this.clock.now());
+    const outcome = await this.store.upgrade(req.sessionId, req.userId, req.email, new Date(this.clock.now()));
     if (outcome === 'not-found') throw SessionErrors.notFound(req.sessionId);
     if (outcome === 'conflict') throw SessionErrors.upgradedToAnother(req.sessionId);
     this.logger.log({ sessionId: req.sessionId }, 'session upgraded');
@@ -51,7 +51,7 @@ export class SessionsService {
     if (!node) throw SessionErrors.noCapacity();
     const id = randomUUID();
     const wsUrl = wsUrlOf(node.wsBaseUrl, id);
-    await this.store.insert({ id, kind: 'inference', userId, nodeId: node.nodeId, wsUrl, createdAt: this.clock.now() });
+    await this.store.insert({ id, kind: 'inference', userId, nodeId: node.nodeId, wsUrl, createdAt: new Date(this.clock.now()) });
     this.logger.log({ sessionId: id, nodeId: node.nodeId }, 'inference session created');
     return { sessionId: id, wsUrl, wsToken: this.tokens.issueInferenceToken(id, userId) };
   }
@@ -84,7 +84,7 @@ export class SessionsService {
     const s = await this.store.find(id);
     if (!s) throw SessionErrors.notFound(id);
     if (s.kind !== 'inference') throw SessionErrors.notInference(id);
-    const at = this.clock.now();
+    const at = new Date(this.clock.now());
     const outcome = await this.store.finish(id, at, () =>
       this.usage.recordClientFigures({ sessionId: id, ...figures, at: at.toISOString() }),
     );

@@ -12,13 +12,13 @@ export const TEST_SECRETS = {
 
 export function fixedClock(iso = '2026-11-25T10:00:00Z'): Clock & { advance(ms: number): void } {
   let t = new Date(iso).getTime();
-  return { now: () => new Date(t), advance: (ms) => void (t += ms) };
+  return { now: () => t, advance: (ms) => void (t += ms) };
 }
 
 export function tokenService(clock: Clock, inferenceTtlSec = 900): TokenService {
   return new TokenService(
     { ...TEST_SECRETS, sessionTtlSec: 3600, inferenceTtlSec, clockToleranceSec: 5 },
-    () => Math.floor(clock.now().getTime() / 1000),
+    () => Math.floor(clock.now() / 1000),
   );
 }
 

@@ -1,4 +1,4 @@
-import { env, loadConfig, type Env } from '@squirret/config';
+import { baseConfigShape, databaseUrl, env, loadConfig, type Env } from '@squirret/config';
 import { z } from 'zod';
 
 /**
@@ -7,17 +7,11 @@ import { z } from 'zod';
  * the same environment.
  */
 export const FsrConfigSchema = z.object({
-  HOST: z.string().default('127.0.0.1'),
-  PORT: env.port(8083),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
-  BUS_PREFIX: z.string().default('squirret:'),
-  BODY_LIMIT_BYTES: env.int(16 * 1024, 256),
-  TRUST_PROXY: env.bool(false),
+  ...baseConfigShape({ port: 8083 }),
+  DATABASE_URL: databaseUrl(),
   INTERNAL_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
 
-  /** Device used when a sample names none (the seed's single insole). */
+  /** Device used when a sample names none (the contract's single insole). */
   FSR_DEFAULT_DEVICE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1 to 64 letters, digits, ".", "_", ":" or "-"').default('default'),
   /** When set, ingest needs `Authorization: Bearer <device token>` (issued by the internal admin endpoint). */
   FSR_DEVICE_TOKEN_SECRET: env.secret().optional(),
@@ -32,7 +26,7 @@ export const FsrConfigSchema = z.object({
   /** Per-device ingest limit: requests (single or batch) per window. */
   FSR_RATE_LIMIT: env.int(100, 1),
   FSR_RATE_WINDOW_SEC: env.int(1, 1),
-  /** The feedback window (the seed's 10 seconds) and how often `fsr.feedback` goes on the bus. */
+  /** The feedback window (the contract's 10 seconds) and how often `fsr.feedback` goes on the bus. */
   FSR_FEEDBACK_WINDOW_MS: env.int(10_000, 1_000),
   FSR_FEEDBACK_INTERVAL_MS: env.int(10_000, 100),
   /** An AI status older than this no longer counts in the combined feedback. */

@@ -44,7 +44,7 @@ describe('aiFeedback', () => {
   });
 });
 
-describe('combine (seed 5.5)', () => {
+describe('combine (docs/contracts/ios-api.md §5.5)', () => {
   const fsrBad = evaluateWindow(bothFeet(T0, ratiosFor({ front: 48, rear: 45 })), 'DESCENT', T0, 10_000);
   const fsrNone = evaluateWindow([], 'UNKNOWN', T0, 10_000);
   const aiBad = aiFeedback(aiStatus({ lumbar: 'good', knee: 'bad', ankle: 'null' }));

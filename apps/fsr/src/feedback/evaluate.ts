@@ -20,7 +20,7 @@ export function evaluateWindow(samples: readonly FootSample[], stage: FsrStage, 
   return { stage, status: verdict.status, sentences: verdict.sentences, metrics };
 }
 
-/** The seed's feedback body: the sentences joined into one text. */
+/** The contract's feedback body: the sentences joined into one text. */
 export function toFeedbackResponse(e: FsrEvaluation): FsrFeedbackResponse {
   return { stage: e.stage, status: e.status, feedback: e.sentences.join(' '), metrics: e.metrics };
 }
@@ -40,7 +40,7 @@ export function aiFeedback(status: Pick<AiStatusEvent, 'lumbar' | 'knee' | 'ankl
 }
 
 /**
- * The combined feedback (seed 5.5): AI only, FSR only, or both. `overallMessages` lists the AI's
+ * The combined feedback (docs/contracts/ios-api.md §5.5): AI only, FSR only, or both. `overallMessages` lists the AI's
  * sentences, then the FSR's, each side only when it has data. Pure.
  */
 export function combine(ai: AiFeedback, fsr: FsrEvaluation): FsrCombinedFeedbackResponse {

@@ -7,7 +7,7 @@ import { ErrorBodyDto, FsrCombinedFeedbackResponseDto, FsrFeedbackResponseDto } 
 import { FSR_CONFIG } from '../fsr.tokens';
 import { FeedbackService, type FeedbackTarget } from './feedback.service';
 
-/** The 10-second feedback (seed 5.4) and the AI + FSR combined feedback (seed 5.5). */
+/** The 10-second feedback (docs/contracts/ios-api.md §5.4) and the AI + FSR combined feedback (docs/contracts/ios-api.md §5.5). */
 @ApiTags('fsr')
 @ApiQuery({ name: 'deviceId', required: false })
 @ApiQuery({ name: 'sessionId', required: false, description: 'Whose AI status counts; default: the session the device last named, else the one posted without a session' })

@@ -1,4 +1,4 @@
-/** The Korean sentences of the feedback (seed 5.4 / 5.5 style), one per finding. */
+/** The Korean sentences of the feedback (docs/contracts/ios-api.md §5.4 / 5.5 style), one per finding. */
 export const FSR_MESSAGES = {
   FRONT_HEAVY: '체중이 앞쪽으로 쏠렸습니다. 뒤꿈치로 눌러주세요.',
   HEEL_LIGHT: '뒤꿈치에 체중이 부족합니다. 뒤꿈치를 좀 더 누르세요.',
@@ -16,7 +16,7 @@ export type FsrFinding = Exclude<keyof typeof FSR_MESSAGES, 'GOOD'>;
 /** The sentence when nothing came in during the window. */
 export const noDataMessage = (windowMs: number): string => `최근 ${Math.round(windowMs / 1000)}초 동안 깔창 데이터가 없습니다.`;
 
-/** Sentences of the AI judgement (seed 5.5: the knee sentence is the seed's own). */
+/** Sentences of the AI judgement (docs/contracts/ios-api.md §5.5: the knee sentence is the contract's own). */
 export const AI_MESSAGES = {
   lumbar: '허리가 굽고 있습니다. 허리를 곧게 펴세요.',
   knee: '무릎이 안쪽으로 무너지고 있습니다. 정렬을 유지하세요.',

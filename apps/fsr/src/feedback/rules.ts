@@ -2,9 +2,9 @@ import type { FeedbackStatus, FsrMetrics, FsrStage } from '@squirret/contracts';
 import { FSR_MESSAGES, type FsrFinding } from './messages';
 
 /**
- * Thresholds of the seed's rules (percent / percentage points). Every comparison is strict, as the
+ * Thresholds of the contract's rules (percent / percentage points). Every comparison is strict, as the
  * seed words them: "over 40%" means 40.0 is still fine and 40.1 is not. Metrics carry one decimal,
- * so the rules judge exactly the numbers the response shows. The front-rear limit is ours: the seed
+ * so the rules judge exactly the numbers the response shows. The front-rear limit is ours: the contract
  * names the imbalance without a number.
  */
 export const FSR_THRESHOLDS = {

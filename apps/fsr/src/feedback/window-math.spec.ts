@@ -67,7 +67,7 @@ describe('window math', () => {
     assert.equal(windowMetrics([foot('left', T0, [0, 0, 0, 0, 0, 0])]), null);
   });
 
-  it('rounds to one decimal, as the seed shows them', () => {
+  it('rounds to one decimal, as the contract shows them', () => {
     assert.equal(round1(48.26), 48.3);
     assert.equal(round1(48.24), 48.2);
     const m = windowMetrics([foot('left', T0, [1, 1, 1, 0, 0, 0])])!;

@@ -8,7 +8,7 @@ import type { FootSample, Ratios } from '../samples/foot-sample';
  *   ratio3 midfoot inner (medial arch)                ratio4 midfoot outer (lateral arch)
  *   ratio5 heel inner                                 ratio6 heel outer
  *
- * front = forefoot, rear = heel (the seed reports both `rear` and `heel`; they are the same region),
+ * front = forefoot, rear = heel (the contract reports both `rear` and `heel`; they are the same region),
  * inner = the medial column, outer = the lateral column. The midfoot counts in inner / outer only.
  */
 export const REGIONS = {
@@ -60,7 +60,7 @@ export function footAverage(samples: readonly FootSample[]): RegionShares | null
   return { front: acc.front / n, mid: acc.mid / n, rear: acc.rear / n, inner: acc.inner / n, outer: acc.outer / n };
 }
 
-/** Rounds to one decimal, as the seed shows metrics (and as the rules then judge them). */
+/** Rounds to one decimal, as the contract shows metrics (and as the rules then judge them). */
 export const round1 = (v: number): number => Math.round(v * 10) / 10;
 
 /** Samples of a window that fall in [from, to]. */
@@ -69,7 +69,7 @@ export function inWindow(samples: readonly FootSample[], from: number, to: numbe
 }
 
 /**
- * The seed's metrics for a window: each foot averaged over its own samples first (so a foot that
+ * The contract's metrics for a window: each foot averaged over its own samples first (so a foot that
  * reports more often does not outweigh the other), then the two feet averaged.
  * `innerOuterDiff` is |inner - outer|; `leftRightDiff` is the largest difference between the two
  * feet's front, rear, inner or outer shares (0 when only one foot has data). Null when no sample

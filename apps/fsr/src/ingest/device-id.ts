@@ -4,7 +4,7 @@ import { IngestErrors } from './ingest.errors';
 
 /**
  * The device a sample comes from: the `X-Device-Id` header or the body's `deviceId` (they must
- * agree when both are given), else the default device (the seed's single insole). Pure.
+ * agree when both are given), else the default device (the contract's single insole). Pure.
  */
 export function resolveDeviceId(headers: IncomingHttpHeaders, bodyDeviceId: string | undefined, defaultDeviceId: string): string {
   const raw = headers[FSR_DEVICE_ID_HEADER];

@@ -17,7 +17,7 @@ const message = (schema: Parameters<typeof parseOrThrow>[0], body: unknown): str
 };
 
 describe('FSR request validation (messages name the field)', () => {
-  it('accepts the seed body, boundaries included, with an optional device and session', () => {
+  it('accepts the error body (docs/contracts/ios-api.md §0), boundaries included, with an optional device and session', () => {
     parseOrThrow(FsrSampleRequestSchema, seed);
     parseOrThrow(FsrSampleRequestSchema, { ...seed, ratio1: 0, ratio6: 100, deviceId: 'esp32-01', sessionId: 'a9433005-6d0d-4981-b7b9-6df0ec0366e8' });
   });
@@ -51,7 +51,7 @@ describe('FSR request validation (messages name the field)', () => {
     assert.equal(message(FsrBatchRequestSchema, [ok]), 'request body must be a JSON object');
   });
 
-  it('issue 13: refuses what PostgreSQL cannot store (a ratio that underflows real, a ts in year 0000, NUL in a string)', () => {
+  it('docs/robustness.md: refuses what PostgreSQL cannot store (a ratio that underflows real, a ts in year 0000, NUL in a string)', () => {
     for (const tiny of [1e-300, 7e-46, 1e-40, 1e-39]) {
       assert.equal(message(FsrSampleRequestSchema, { ...seed, ratio3: tiny }), 'ratio3 must be 0 or at least 1e-38 (smaller values cannot be stored)', String(tiny));
       assert.equal(message(FsrBatchRequestSchema, { samples: [{ ...seed, ratio3: tiny, ts: 1730892345 }] }), 'samples.0.ratio3: ratio3 must be 0 or at least 1e-38 (smaller values cannot be stored)');

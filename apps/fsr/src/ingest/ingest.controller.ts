@@ -17,7 +17,7 @@ import { resolveDeviceId } from './device-id';
 import { IngestService } from './ingest.service';
 import { parseSampleBody } from './sample-body';
 
-/** ESP32 ingest (seed 5.1): one sample, or a batch of timestamped samples a device buffered. */
+/** ESP32 ingest (docs/contracts/ios-api.md §5.1): one sample, or a batch of timestamped samples a device buffered. */
 @ApiTags('fsr')
 @ApiHeader({ name: FSR_DEVICE_ID_HEADER, required: false, description: 'Device id (or the body field deviceId); default device when absent' })
 @ApiHeader({ name: 'authorization', required: false, description: 'Bearer <device token>, required when FSR_DEVICE_TOKEN_SECRET is configured' })

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { InMemoryBus } from '@squirret/bus';
-import { AppError, type FsrSampleEvent } from '@squirret/contracts';
+import { AppError, type FsrBalanceEvent, type FsrSampleEvent } from '@squirret/contracts';
 import { FakeSink, SEED_RATIOS, T0, fixedClock, liveSettings, testConfig } from '../../test/factories/fsr.factory';
 import { MemoryLiveStore } from '../live/memory-live-store';
 import { SampleWriter } from '../samples/sample-writer';
@@ -17,8 +17,10 @@ function setup(bufferMaxRows = 1_000) {
   const bus = new InMemoryBus();
   const published: FsrSampleEvent[] = [];
   void bus.subscribe('fsr.sample', (e) => void published.push(e));
+  const balances: FsrBalanceEvent[] = [];
+  void bus.subscribe('fsr.balance', (e) => void balances.push(e));
   const service = new IngestService(writer, store, bus, clock, testConfig({ FSR_MAX_FUTURE_SKEW_SEC: '60' }));
-  return { clock, sink, writer, store, published, service };
+  return { clock, sink, writer, store, published, balances, service };
 }
 
 describe('IngestService', () => {
@@ -47,6 +49,22 @@ describe('IngestService', () => {
     assert.equal((await store.latest('esp-1')).sessionId, 'a9433005-6d0d-4981-b7b9-6df0ec0366e8');
   });
 
+  it('publishes the balance of the latest feet on fsr.balance when a foot moves (the session channel forwards it)', async () => {
+    const { service, balances } = setup();
+    await service.ingestOne('esp-1', null, seed);
+    const settle = () => new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 5 && balances.length < 1; i++) await settle();
+    assert.deepEqual(balances, [{ deviceId: 'esp-1', value: 1, left: true, right: false, at: T0 }]);
+    await service.ingestOne('esp-1', null, { ...seed, side: 'right', ratio1: 0, ratio2: 0, ratio3: 0, ratio4: 0, ratio5: 0, ratio6: 50 });
+    for (let i = 0; i < 5 && balances.length < 2; i++) await settle();
+    // left 100, right 50
+    assert.deepEqual(balances[1], { deviceId: 'esp-1', value: 0.333, left: true, right: true, at: T0 });
+    // A buffered sample older than the latest moves no foot: no new balance.
+    await service.ingestBatch('esp-1', null, [{ ...seed, ts: (T0 - 60_000) / 1000 }]);
+    for (let i = 0; i < 5; i++) await settle();
+    assert.equal(balances.length, 2);
+  });
+
   it('refuses a batch sample dated beyond the allowed skew, naming it, and takes nothing', async () => {
     const { service, writer } = setup();
     await assert.rejects(
@@ -56,7 +74,7 @@ describe('IngestService', () => {
     assert.equal(writer.stats().buffered, 0);
   });
 
-  it('issue 13: refuses a batch ts the schema let through but that is no sane time (year 0000, unreadable), taking nothing', async () => {
+  it('docs/robustness.md: refuses a batch ts the schema let through but that is no sane time (year 0000, unreadable), taking nothing', async () => {
     const { service, writer } = setup();
     for (const ts of ['0000-01-01T00:00:00Z', 'not a time', 1]) {
       await assert.rejects(

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Bus } from '@squirret/bus';
 import { AppError, FSR_SAMPLE_TIME_MIN_MS, fsrSampleTimeMs, type FsrBatchSample, type FsrSampleRequest } from '@squirret/contracts';
 import type { FsrConfig } from '../config/fsr.config';
+import { footBalance } from '../feedback/balance';
 import { FSR_BUS, FSR_CLOCK, FSR_CONFIG, FSR_LIVE_STORE, FSR_SAMPLE_JOURNAL, FSR_SAMPLE_WRITER, type Clock } from '../fsr.tokens';
 import type { LiveStore } from '../live/live-store';
 import { ratiosOf, type FootSample, type SampleRow } from '../samples/foot-sample';
@@ -39,7 +40,7 @@ export class IngestService {
     @Inject(FSR_SAMPLE_JOURNAL) private readonly journal: SampleJournal | null = null,
   ) {}
 
-  /** One sample of the seed's form, taken now. */
+  /** One sample of the contract's form, taken now. */
   async ingestOne(deviceId: string, sessionId: string | null, sample: Omit<FsrSampleRequest, 'deviceId' | 'sessionId'>): Promise<number> {
     const now = this.clock.now();
     return this.accept({ deviceId, sessionId, samples: [{ side: sample.side, ratios: ratiosOf(sample), at: now }] }, now);
@@ -87,6 +88,7 @@ export class IngestService {
     // the answer does not wait for the bus (one Redis round trip less per request). Order per
     // device holds: publishes go out in call order on the bus's one connection.
     for (const s of fresh) void this.publish(deviceId, s);
+    if (fresh.length > 0) void this.publishBalance(deviceId);
     return rows.length;
   }
 
@@ -97,6 +99,24 @@ export class IngestService {
     if (this.liveFailures++ % 1000 === 0) {
       this.logger.warn({ err: String(err), failures: this.liveFailures }, 'live store not updated (samples are still stored)');
     }
+  }
+
+  /**
+   * `fsr.balance` from the device's latest feet (the session channel forwards it; it computes
+   * nothing). Off the answer's path; never rejects. Two of these may cross on the bus: each
+   * carries the time of its newest sample and a consumer keeps the newer.
+   */
+  private async publishBalance(deviceId: string): Promise<void> {
+    let feet;
+    try {
+      feet = await this.store.latest(deviceId);
+    } catch (err) {
+      this.liveStoreFailed(err);
+      return;
+    }
+    const balance = footBalance(deviceId, feet);
+    if (!balance) return;
+    await this.bus.publish('fsr.balance', balance).catch((err: unknown) => this.logger.warn({ deviceId, err: String(err) }, 'fsr.balance not published'));
   }
 
   /** `fsr.sample` for one fresh sample; never rejects (a failure is logged). */

@@ -6,7 +6,7 @@ const RATIO_KEYS = ['ratio1', 'ratio2', 'ratio3', 'ratio4', 'ratio5', 'ratio6'] 
 const isRatio = (v: unknown): v is number => typeof v === 'number' && isStorableRatio(v);
 
 /**
- * The seed's `POST /api/fsr_data` body, validated. The form every ESP32 sends (exactly `side` and
+ * The contract's `POST /api/fsr_data` body, validated. The form every ESP32 sends (exactly `side` and
  * `ratio1`..`ratio6`, all valid) is recognised by a direct check; anything else (other fields,
  * `deviceId`, `sessionId`, any invalid value) goes through the contract's zod schema, which makes
  * the decision and the error message. The direct check only accepts what the schema accepts

@@ -8,7 +8,7 @@ import { toLatestResponse } from '../fsr.mapper';
 import { FSR_CONFIG, FSR_LIVE_STORE } from '../fsr.tokens';
 import type { LiveStore } from '../live/live-store';
 
-/** `GET /api/fsr_data/latest` (seed 5.2): each foot's latest sample, null for a foot with no data. */
+/** `GET /api/fsr_data/latest` (docs/contracts/ios-api.md §5.2): each foot's latest sample, null for a foot with no data. */
 @ApiTags('fsr')
 @Controller('api/fsr_data')
 export class LatestController {

@@ -7,7 +7,7 @@ export function buildFsrOpenApi(app: INestApplication): OpenAPIObject {
   return buildOpenApi(app, {
     title: 'Squirret FSR service',
     description:
-      'ESP32 insole ingest (single and batch), latest feet, 10-second and combined AI + FSR feedback, device tokens (seed 004 section 5). ' +
+      'ESP32 insole ingest (single and batch), latest feet, 10-second and combined AI + FSR feedback, device tokens (docs/contracts/ios-api.md section 5). ' +
       'The live stream is a plain WebSocket at /ws/fsr-data (see apps/fsr/README.md).',
   });
 }

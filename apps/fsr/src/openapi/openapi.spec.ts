@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { openApiText } from '@squirret/server-kit';
+import { assertApiDocsServed } from '@squirret/testing';
 import { buildFsrOpenApi } from './fsr-openapi';
 import { createFsrOpenApiApp } from './openapi-app';
 
@@ -19,6 +20,19 @@ describe('fsr OpenAPI document', () => {
         assert.ok(doc.paths[path], `${path} is documented`);
       }
       assert.deepEqual(Object.keys(doc.paths['/api/fsr_data']!['post']!.responses).sort(), ['202', '400', '401', '403', '429', '503']);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('/docs on the standalone app: the index, Swagger UI over /openapi.json, and the AsyncAPI document', async () => {
+    const app = await createFsrOpenApiApp();
+    try {
+      const f = app.getHttpAdapter().getInstance();
+      await assertApiDocsServed(async (url) => {
+        const r = await f.inject({ method: 'GET', url });
+        return { status: r.statusCode, contentType: String(r.headers['content-type'] ?? ''), body: r.body };
+      }, ['/openapi.json']);
     } finally {
       await app.close();
     }

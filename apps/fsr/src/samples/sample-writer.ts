@@ -268,6 +268,11 @@ export class SampleWriter {
     }
   }
 
+  /** The most rows held at once (past it ingest answers 503). */
+  get maxRows(): number {
+    return this.options.bufferMaxRows;
+  }
+
   stats(): SampleWriterStats {
     return {
       buffered: this.buffer.length + this.inFlight,

@@ -25,7 +25,7 @@ export function ratiosFor(shares: { front: number; rear: number; innerOfEach?: n
   return [shares.front * i, shares.front * (1 - i), mid * i, mid * (1 - i), shares.rear * i, shares.rear * (1 - i)];
 }
 
-/** The seed's upload example (5.1) as ratios. */
+/** The contract's upload example (5.1) as ratios. */
 export const SEED_RATIOS: Ratios = [12.3, 8.4, 5.1, 20.0, 32.5, 21.7];
 
 export const foot = (side: FsrSide, at: number, ratios: Ratios = SEED_RATIOS): FootSample => ({ side, at, ratios });

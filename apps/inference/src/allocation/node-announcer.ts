@@ -5,8 +5,16 @@ import { INF_BUS, INF_CONFIG } from '../inference.tokens';
 import type { InferenceConfig } from '../config/inference.config';
 
 /**
- * Announces this data-plane node on the bus (`inference.node`) every HEARTBEAT_MS with a TTL of
- * NODE_TTL_MS (three beats by default), so the control plane can allocate sessions to it and
+ * The configured public base with `{nodeId}` replaced by this node's id and no trailing slash
+ * (the control plane appends `/ws/<sessionId>`).
+ */
+export function publicWsBase(template: string, nodeId: string): string {
+  return template.replaceAll('{nodeId}', encodeURIComponent(nodeId)).replace(/\/+$/, '');
+}
+
+/**
+ * Announces this data-plane node on the bus (`inference.node`) every INFERENCE_HEARTBEAT_MS with a TTL of
+ * INFERENCE_NODE_TTL_MS (three beats by default), so the control plane can allocate sessions to it and
  * forgets it soon after it dies; a draining node says so at once (and is skipped at once).
  */
 @Injectable()
@@ -28,7 +36,7 @@ export class NodeAnnouncer implements OnApplicationBootstrap, OnApplicationShutd
 
   /** The configured public base, else this server's own address once it listens (undefined before). */
   publicBase(): string | undefined {
-    if (this.config.PUBLIC_WS_BASE) return this.config.PUBLIC_WS_BASE;
+    if (this.config.INFERENCE_PUBLIC_WS_BASE) return publicWsBase(this.config.INFERENCE_PUBLIC_WS_BASE, this.config.INFERENCE_NODE_ID);
     const address: unknown = this.http.httpAdapter?.getHttpServer()?.address();
     if (typeof address !== 'object' || address === null || !('port' in address)) return undefined;
     return `ws://${this.config.HOST}:${String((address as { port: number }).port)}`;
@@ -46,7 +54,7 @@ export class NodeAnnouncer implements OnApplicationBootstrap, OnApplicationShutd
       (server as { once(e: string, f: () => void): void }).once('listening', () => void this.beat());
     }
     await this.beat();
-    this.timer = setInterval(() => void this.beat(), this.config.HEARTBEAT_MS);
+    this.timer = setInterval(() => void this.beat(), this.config.INFERENCE_HEARTBEAT_MS);
     this.timer.unref();
   }
 
@@ -62,13 +70,13 @@ export class NodeAnnouncer implements OnApplicationBootstrap, OnApplicationShutd
     if (!wsBaseUrl) return;
     try {
       await this.bus.publish('inference.node', {
-        nodeId: this.config.NODE_ID,
+        nodeId: this.config.INFERENCE_NODE_ID,
         wsBaseUrl,
-        capacity: this.config.CAPACITY,
+        capacity: this.config.INFERENCE_CAPACITY,
         load: this.load,
         ready: this.ready,
         draining: this.draining,
-        ttlMs: this.config.NODE_TTL_MS,
+        ttlMs: this.config.INFERENCE_NODE_TTL_MS,
         at: Date.now(),
       });
       this.announced = true;

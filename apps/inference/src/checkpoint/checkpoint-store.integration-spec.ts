@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { SquatAnalyzer } from '@squirret/squat';
+import { RedisConnections } from '@squirret/bus';
 import Redis from 'ioredis';
 import { RedisCheckpointStore } from './checkpoint-store';
 import type { SessionCheckpoint } from './session-checkpoint';
@@ -10,13 +11,15 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 describe('RedisCheckpointStore on real Redis', () => {
   const prefix = `itest:${randomUUID()}:`;
-  const store = new RedisCheckpointStore(REDIS_URL, prefix);
+  const connections = new RedisConnections(REDIS_URL);
+  const store = new RedisCheckpointStore(connections.failFast('itest-checkpoints', { commandTimeoutMs: 1_000 }), prefix);
   const raw = new Redis(REDIS_URL);
 
   after(async () => {
     const keys = await raw.keys(`${prefix}*`);
     if (keys.length > 0) await raw.del(...keys);
     await store.close();
+    await connections.close();
     await raw.quit();
   });
 

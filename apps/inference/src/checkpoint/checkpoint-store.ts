@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { isSaneCheckpoint, type SessionCheckpoint } from './session-checkpoint';
 
 /**
@@ -43,23 +43,16 @@ export class MemoryCheckpointStore extends SessionCheckpointStore {
 }
 
 /**
- * Checkpoints in Redis under `<BUS_PREFIX>inference:checkpoint:<sessionId>` with a TTL. Its own
- * connection, failing fast (no offline queue, short command timeout): a checkpoint is retried at
- * the next frame, never queued behind an outage.
+ * Checkpoints in Redis under `<BUS_PREFIX>inference:checkpoint:<sessionId>` with a TTL. Give it a
+ * fail-fast connection (no offline queue, short command timeout; `RedisConnections.failFast`): a
+ * checkpoint is retried at the next frame, never queued behind an outage. The connection's owner
+ * closes it.
  */
 export class RedisCheckpointStore extends SessionCheckpointStore {
   readonly kind = 'redis';
-  private readonly redis: Redis;
 
-  constructor(url: string, private readonly prefix: string, onError: (message: string) => void = () => undefined) {
+  constructor(private readonly redis: Redis, private readonly prefix: string, onError: (message: string) => void = () => undefined) {
     super();
-    this.redis = new Redis(url, {
-      connectionName: 'squirret-inference-checkpoints',
-      enableOfflineQueue: false,
-      commandTimeout: 1_000,
-      maxRetriesPerRequest: 1,
-      lazyConnect: false,
-    });
     this.redis.on('error', (err: Error) => onError(err.message));
   }
 
@@ -106,6 +99,6 @@ export class RedisCheckpointStore extends SessionCheckpointStore {
   }
 
   async close(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    // The connection belongs to the process's RedisConnections, which closes it.
   }
 }

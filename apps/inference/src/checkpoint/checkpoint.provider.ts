@@ -1,13 +1,15 @@
 import { Injectable, Logger, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import type { RedisConnections } from '@squirret/bus';
 import type { InferenceConfig } from '../config/inference.config';
 import { MemoryCheckpointStore, RedisCheckpointStore, SessionCheckpointStore } from './checkpoint-store';
 
-/** Redis (own connection, keys under BUS_PREFIX) when REDIS_URL is set, memory otherwise. */
-export function createCheckpointStore(config: Pick<InferenceConfig, 'REDIS_URL' | 'BUS_PREFIX'>): SessionCheckpointStore {
-  if (!config.REDIS_URL) return new MemoryCheckpointStore();
+/** Redis (a fail-fast connection of its own name, keys under BUS_PREFIX) when the process has Redis, memory otherwise. */
+export function createCheckpointStore(config: Pick<InferenceConfig, 'BUS_PREFIX'>, redis: RedisConnections | undefined): SessionCheckpointStore {
+  if (!redis) return new MemoryCheckpointStore();
   const logger = new Logger('checkpoints');
   let last = 0;
-  return new RedisCheckpointStore(config.REDIS_URL, config.BUS_PREFIX, (message) => {
+  const connection = redis.failFast('squirret-inference-checkpoints', { commandTimeoutMs: 1_000 });
+  return new RedisCheckpointStore(connection, config.BUS_PREFIX, (message) => {
     // One line per 10 s at most while Redis is away.
     if (Date.now() - last > 10_000) {
       last = Date.now();
@@ -26,7 +28,7 @@ export class CheckpointStoreLifecycle implements OnApplicationShutdown {
   }
 }
 
-export const checkpointProviders = (config: InferenceConfig): Provider[] => [
-  { provide: SessionCheckpointStore, useFactory: () => createCheckpointStore(config) },
+export const checkpointProviders = (config: InferenceConfig, redis: RedisConnections | undefined): Provider[] => [
+  { provide: SessionCheckpointStore, useFactory: () => createCheckpointStore(config, redis) },
   CheckpointStoreLifecycle,
 ];

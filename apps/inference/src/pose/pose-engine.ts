@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type Keypoint } from '@squirret/contracts';
 import { PoseError, PosePool } from '@squirret/pose';
 import type { InferenceConfig } from '../config/inference.config';
 import { INF_CONFIG } from '../inference.tokens';
+import { InferenceMetrics } from '../inference.metrics';
 import type { FrameEstimator } from '../stream/stream-session';
 
 /**
@@ -20,15 +21,18 @@ export class PoseEngine implements FrameEstimator, OnApplicationBootstrap, OnApp
   private failure: string | undefined;
   backend: string | undefined;
 
-  constructor(@Inject(INF_CONFIG) private readonly config: InferenceConfig) {
+  constructor(
+    @Inject(INF_CONFIG) private readonly config: InferenceConfig,
+    @Optional() private readonly metrics?: InferenceMetrics,
+  ) {
     this.pool =
-      config.POSE_WORKERS > 0
+      config.INFERENCE_POSE_WORKERS > 0
         ? new PosePool({
-            workers: config.POSE_WORKERS,
+            workers: config.INFERENCE_POSE_WORKERS,
             // Each session has at most one frame in the pool; the queue holds one per session.
-            maxQueue: config.CAPACITY,
-            backend: config.POSE_BACKEND,
-            limits: { maxBytes: config.MAX_IMAGE_BYTES, maxPixels: config.MAX_IMAGE_PIXELS },
+            maxQueue: config.INFERENCE_CAPACITY,
+            backend: config.INFERENCE_POSE_BACKEND,
+            limits: { maxBytes: config.INFERENCE_MAX_IMAGE_BYTES, maxPixels: config.INFERENCE_MAX_IMAGE_PIXELS },
             onEvent: (e) => {
               if (e.type === 'worker-ready') {
                 this.backend = e.backend.name;
@@ -39,7 +43,7 @@ export class PoseEngine implements FrameEstimator, OnApplicationBootstrap, OnApp
         : undefined;
   }
 
-  /** False while warming up (or when the model is disabled with POSE_WORKERS=0). */
+  /** False while warming up (or when the model is disabled with INFERENCE_POSE_WORKERS=0). */
   get ready(): boolean {
     return this.warm;
   }
@@ -60,7 +64,7 @@ export class PoseEngine implements FrameEstimator, OnApplicationBootstrap, OnApp
       .then(() => {
         this.warm = true;
         this.markWarm();
-        this.logger.log({ workers: this.config.POSE_WORKERS, ms: Date.now() - t0 }, 'pose model warm');
+        this.logger.log({ workers: this.config.INFERENCE_POSE_WORKERS, ms: Date.now() - t0 }, 'pose model warm');
       })
       .catch((err: unknown) => {
         this.failure = err instanceof Error ? err.message : String(err);
@@ -73,8 +77,12 @@ export class PoseEngine implements FrameEstimator, OnApplicationBootstrap, OnApp
   }
 
   async estimate(image: Uint8Array): Promise<{ keypoints: Keypoint[]; inferenceMs: number }> {
-    if (!this.pool) throw new PoseError('POOL_NOT_STARTED', 'this node runs without a pose model (POSE_WORKERS=0)');
-    const r = await this.pool.estimate(image);
+    if (!this.pool) throw new PoseError('POOL_NOT_STARTED', 'this node runs without a pose model (INFERENCE_POSE_WORKERS=0)');
+    const r = await this.pool.estimate(image).catch((err: unknown) => {
+      this.metrics?.dropped.inc({ reason: err instanceof PoseError ? err.code.toLowerCase() : 'error' });
+      throw err;
+    });
+    this.metrics?.pose(r);
     return { keypoints: r.keypoints, inferenceMs: r.inferenceMs };
   }
 }

@@ -123,7 +123,7 @@ describe('fuzz: inference frame parser (JSON and binary SQF1)', () => {
   });
 });
 
-// ---- regressions of issue 13 ("one input takes the platform down or poisons it") -----------------
+// ---- regressions of docs/robustness.md ("one input takes the platform down or poisons it") -----------------
 
 const standing: Keypoint[] = COCO17.map((name, i) => ({ name, x: 0.5, y: 0.1 + i * 0.05, score: 0.9 }));
 const instant: FrameEstimator = { estimate: async () => ({ keypoints: standing, inferenceMs: 1 }) };

@@ -80,7 +80,7 @@ describe('binary frames', () => {
   });
 });
 
-describe('timestamps out of range (issue 13 reproducers)', () => {
+describe('timestamps out of range (docs/robustness.md reproducers)', () => {
   it('refuses a JSON frame whose timestamp is 1e306 (Infinity in ms) with INVALID_FRAME and its frame number', () => {
     const p = parseTextMessage(frame({ timestamp: 1e306 }), opts);
     assert.deepEqual(p.kind === 'error' && [p.code, p.frameNumber], ['INVALID_FRAME', 7]);

@@ -43,7 +43,7 @@ export interface ParseOptions {
 type Timestamp = { ok: true; ms: number | undefined } | { ok: false; message: string };
 
 /**
- * Client timestamps: the seed sends epoch seconds; binary frames carry epoch milliseconds.
+ * Client timestamps: the contract sends epoch seconds; binary frames carry epoch milliseconds.
  * Absent or 0: the server's clock. Otherwise a finite time within a day of ours, else refused.
  */
 function toMs(t: number | undefined, unit: 's' | 'ms', nowMs: number): Timestamp {
@@ -116,11 +116,5 @@ export function parseBinaryMessage(data: Buffer, options: number | ParseOptions)
   return { kind: 'frame', frameNumber, clientTimeMs: ts.ms, image, encoding: 'binary' };
 }
 
-/** Builds a binary frame (clients, tests and benchmarks). */
-export function encodeBinaryFrame(frameNumber: number, timestampMs: number, image: Buffer): Buffer {
-  const header = Buffer.alloc(BINARY_FRAME.headerBytes);
-  MAGIC.copy(header, 0);
-  header.writeUInt32LE(frameNumber >>> 0, 4);
-  header.writeDoubleLE(timestampMs, 8);
-  return Buffer.concat([header, image]);
-}
+/** Builds a binary frame (clients, tests and benchmarks); the layout is written once, in the contracts. */
+export { encodeBinaryFrame } from '@squirret/contracts';

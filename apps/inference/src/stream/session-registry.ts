@@ -28,8 +28,8 @@ export function poseErrorToWire(err: unknown): Pick<InferenceErrorMessage, 'code
 
 /**
  * Stream sessions of this node by sessionId. A session's state (reps, stage, counters) outlives
- * its socket for SESSION_STATE_TTL_MS, so a reconnect with a refreshed token carries on; it is
- * also checkpointed to the shared store (every rep, every CHECKPOINT_INTERVAL_MS of frames, on
+ * its socket for INFERENCE_SESSION_STATE_TTL_MS, so a reconnect with a refreshed token carries on; it is
+ * also checkpointed to the shared store (every rep, every INFERENCE_CHECKPOINT_INTERVAL_MS of frames, on
  * detach and on drain), so a reconnect to another node carries on too.
  */
 @Injectable()
@@ -48,7 +48,7 @@ export class SessionRegistry implements OnModuleDestroy {
     private readonly engine: PoseEngine,
     private readonly checkpoints: SessionCheckpointStore,
   ) {
-    this.sweeper = setInterval(() => this.sweep(), Math.min(30_000, config.SESSION_STATE_TTL_MS));
+    this.sweeper = setInterval(() => this.sweep(), Math.min(30_000, config.INFERENCE_SESSION_STATE_TTL_MS));
     this.sweeper.unref();
   }
 
@@ -90,10 +90,10 @@ export class SessionRegistry implements OnModuleDestroy {
     return [...this.sessions.values()];
   }
 
-  /** After a frame: checkpoint on every counted rep and at least every CHECKPOINT_INTERVAL_MS. */
+  /** After a frame: checkpoint on every counted rep and at least every INFERENCE_CHECKPOINT_INTERVAL_MS. */
   private maybeCheckpoint(s: StreamSession, repCounted: boolean): void {
     const last = this.lastSavedAt.get(s.sessionId) ?? 0;
-    if (repCounted || Date.now() - last >= this.config.CHECKPOINT_INTERVAL_MS) void this.checkpoint(s);
+    if (repCounted || Date.now() - last >= this.config.INFERENCE_CHECKPOINT_INTERVAL_MS) void this.checkpoint(s);
   }
 
   /**
@@ -114,11 +114,11 @@ export class SessionRegistry implements OnModuleDestroy {
         entry.again = false;
         // savedAt moves forward even when two writes fall in one millisecond
         const savedAt = Math.max(Date.now(), s.stateSavedAt + 1);
-        const c = s.checkpoint(this.config.NODE_ID, savedAt);
+        const c = s.checkpoint(this.config.INFERENCE_NODE_ID, savedAt);
         this.lastSavedAt.set(s.sessionId, Date.now());
         s.dirty = false;
         try {
-          await this.checkpoints.save(c, this.config.SESSION_STATE_TTL_MS);
+          await this.checkpoints.save(c, this.config.INFERENCE_SESSION_STATE_TTL_MS);
           s.stateSavedAt = savedAt;
           saved = true;
         } catch (err) {
@@ -144,7 +144,7 @@ export class SessionRegistry implements OnModuleDestroy {
    * and the successor reports from there: a frame is never counted twice. A node that dies
    * between the write and the publish loses that one delta (never a double count), and a node that
    * dies between reports loses only what came after its last checkpoint (every rep and every
-   * CHECKPOINT_INTERVAL_MS), not what came after its last report. The ledger needs nothing new:
+   * INFERENCE_CHECKPOINT_INTERVAL_MS), not what came after its last report. The ledger needs nothing new:
    * its job id (session, node, at) still only stops a redelivered event from counting twice.
    */
   takeUsage(s: StreamSession, final: boolean): Promise<StreamCounters | undefined> {
@@ -173,7 +173,7 @@ export class SessionRegistry implements OnModuleDestroy {
   private sweep(): void {
     const now = performance.now();
     for (const [id, s] of this.sessions) {
-      if (!s.attached && now - s.touchedAt > this.config.SESSION_STATE_TTL_MS) {
+      if (!s.attached && now - s.touchedAt > this.config.INFERENCE_SESSION_STATE_TTL_MS) {
         this.sessions.delete(id);
         this.lastSavedAt.delete(id);
       }

@@ -102,7 +102,7 @@ describe('poseErrorToWire', () => {
   });
 });
 
-describe('StreamSession: one bad frame never poisons the session (issue 13 reproducers)', () => {
+describe('StreamSession: one bad frame never poisons the session (docs/robustness.md reproducers)', () => {
   /** An analyzer whose next push fails after it already changed its state (the worst case). */
   class TrippingAnalyzer extends SquatAnalyzer {
     trip = false;

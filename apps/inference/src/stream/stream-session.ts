@@ -53,6 +53,8 @@ export class StreamSession {
    * watermark): the next report is `counters - reported`. Checkpointed with the state.
    */
   reported: StreamCounters = NO_FRAMES;
+  /** Called with each analyzer step's duration in ms (metrics). */
+  onAnalysed: ((ms: number) => void) | undefined;
   /** Called after every analysed frame (the registry checkpoints from here). */
   afterFrame: ((repCounted: boolean) => void) | undefined;
 
@@ -172,7 +174,9 @@ export class StreamSession {
     const tMs = this.timeOf(frame, receivedAt);
     try {
       if (!Number.isFinite(tMs)) throw new RangeError('frame time is not finite');
+      const started = performance.now();
       const a = this.analyzer.push(keypoints, tMs);
+      this.onAnalysed?.(performance.now() - started);
       if (!Number.isFinite(a.reps) || (a.score !== null && !Number.isFinite(a.score))) throw new RangeError('analysis is not finite');
       this.lastTimeMs = tMs;
       return a;

@@ -14,6 +14,7 @@ import {
 import type { FrameAnalysis } from '@squirret/squat';
 import type { Counter } from 'prom-client';
 import { NodeAnnouncer } from '../allocation/node-announcer';
+import { InferenceMetrics } from '../inference.metrics';
 import type { InferenceConfig } from '../config/inference.config';
 import { INF_BUS, INF_CONFIG } from '../inference.tokens';
 import { parseBinaryMessage, parseTextMessage } from './frame-parser';
@@ -65,6 +66,7 @@ export class StreamGateway implements RealtimeGatewayHooks<StreamAdmission>, Bef
     @Inject(INF_CONFIG) private readonly config: InferenceConfig,
     metrics: MetricsService,
     private readonly health: HealthRegistry,
+    private readonly stageMetrics: InferenceMetrics,
   ) {
     this.tokens = new InferenceTokenVerifier(config.INFERENCE_TOKEN_SECRET, config.TOKEN_CLOCK_SKEW_SEC);
     this.frames = metrics.counter({ name: 'inference_frames_total', help: 'Frames received', labelNames: ['encoding'] });
@@ -73,12 +75,12 @@ export class StreamGateway implements RealtimeGatewayHooks<StreamAdmission>, Bef
 
   afterInit(server: RealtimeServer<StreamAdmission>): void {
     server.configure({
-      maxPayload: this.config.WS_MAX_MESSAGE_BYTES,
+      maxPayload: this.config.INFERENCE_WS_MAX_MESSAGE_BYTES,
       maxBufferedBytes: this.config.WS_MAX_BUFFERED_BYTES,
       // the stream is never idle while it is used, and its token expiry closes it otherwise
       pingMs: 0,
       // the drain's wait for clients to leave (their final usage reports follow their close)
-      drainGraceMs: this.config.DRAIN_TIMEOUT_MS,
+      drainGraceMs: this.config.INFERENCE_DRAIN_TIMEOUT_MS,
       authenticate: (_req, { params, query }) => this.admit((params.sessionId ?? '').toLowerCase(), query.get('token')),
     });
   }
@@ -108,11 +110,12 @@ export class StreamGateway implements RealtimeGatewayHooks<StreamAdmission>, Bef
   handleConnection(ws: RealtimeSocket<StreamAdmission>): void {
     const { sessionId, claims } = ws.context;
     if (this.draining) {
+      this.refusals.inc({ reason: 'draining' });
       ws.close(DRAIN_CLOSE_CODE, 'node is restarting; reconnect');
       return;
     }
     const previous = this.live.get(sessionId);
-    if (!previous && this.live.size >= this.config.CAPACITY) {
+    if (!previous && this.live.size >= this.config.INFERENCE_CAPACITY) {
       this.refusals.inc({ reason: 'capacity' });
       ws.close(CLOSE_CODES.TRY_AGAIN_LATER, 'node is at capacity');
       return;
@@ -144,13 +147,15 @@ export class StreamGateway implements RealtimeGatewayHooks<StreamAdmission>, Bef
       // Usage goes on from the session's watermark (restored with the checkpoint): what the node
       // before this one received but did not report is reported with this stream's next delta.
       stream.reportedAt = Date.now();
+      session.onAnalysed = (ms) => this.stageMetrics.analysis.observe(ms / 1000);
       session.attach({
         send: (m) => {
+          this.stageMetrics.answered(m);
           ws.send(JSON.stringify(m));
         },
         analysed: (a) => this.publishStatus(stream, a),
       });
-      stream.usageTimer = setInterval(() => void this.reportUsage(stream, false), this.config.USAGE_REPORT_MS);
+      stream.usageTimer = setInterval(() => void this.reportUsage(stream, false), this.config.INFERENCE_USAGE_REPORT_MS);
       stream.usageTimer.unref();
       this.logger.log({ sessionId, restored, reps: session.reps, resumed: session.counters.framesAnalysed > 0 }, 'stream opened');
       ready = true;
@@ -166,12 +171,12 @@ export class StreamGateway implements RealtimeGatewayHooks<StreamAdmission>, Bef
   }
 
   private onMessage(stream: LiveStream, buf: Buffer, isBinary: boolean): void {
-    const parsed = isBinary ? parseBinaryMessage(buf, this.config.MAX_IMAGE_BYTES) : parseTextMessage(buf.toString('utf8'), this.config.MAX_IMAGE_BYTES);
+    const parsed = isBinary ? parseBinaryMessage(buf, this.config.INFERENCE_MAX_IMAGE_BYTES) : parseTextMessage(buf.toString('utf8'), this.config.INFERENCE_MAX_IMAGE_BYTES);
     if (parsed.kind === 'error') {
       this.refusals.inc({ reason: parsed.code });
       const msg: InferenceErrorMessage = { type: 'error', code: parsed.code, message: parsed.message, ...(parsed.frameNumber !== undefined ? { frameNumber: parsed.frameNumber } : {}) };
       stream.ws.send(JSON.stringify(msg));
-      if (++stream.consecutiveErrors >= this.config.MAX_CONSECUTIVE_ERRORS) stream.ws.close(CLOSE_CODES.TOO_MANY_ERRORS, 'too many bad messages');
+      if (++stream.consecutiveErrors >= this.config.INFERENCE_MAX_CONSECUTIVE_ERRORS) stream.ws.close(CLOSE_CODES.TOO_MANY_ERRORS, 'too many bad messages');
       return;
     }
     stream.consecutiveErrors = 0;
@@ -193,7 +198,7 @@ export class StreamGateway implements RealtimeGatewayHooks<StreamAdmission>, Bef
 
   private publishStatus(stream: LiveStream, a: FrameAnalysis): void {
     const now = Date.now();
-    if (!a.repCompleted && now - stream.lastStatusAt < this.config.AI_STATUS_THROTTLE_MS) return;
+    if (!a.repCompleted && now - stream.lastStatusAt < this.config.INFERENCE_AI_STATUS_THROTTLE_MS) return;
     stream.lastStatusAt = now;
     void this.bus
       .publish('ai.status', {
@@ -234,12 +239,13 @@ export class StreamGateway implements RealtimeGatewayHooks<StreamAdmission>, Bef
     const delta = await this.registry.takeUsage(stream.session, final);
     // once taken, a delta is published: its frames are checkpointed as reported
     if (!delta) return;
+    if (delta.framesDropped > 0) this.stageMetrics.dropped.inc({ reason: 'replaced' }, delta.framesDropped);
     const now = Date.now();
     const at = Math.max(now, this.lastUsageAt + 1);
     this.lastUsageAt = at;
     const usage = {
       sessionId: stream.session.sessionId,
-      nodeId: this.config.NODE_ID,
+      nodeId: this.config.INFERENCE_NODE_ID,
       ...delta,
       durationMs: Math.max(0, now - stream.reportedAt),
       at,
@@ -263,9 +269,9 @@ export class StreamGateway implements RealtimeGatewayHooks<StreamAdmission>, Bef
     await this.announcer.beat();
     const streams = [...this.live.values()];
     const budget = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
-    await Promise.race([Promise.all(streams.map((s) => s.session.idle())), budget(this.config.DRAIN_TIMEOUT_MS)]);
+    await Promise.race([Promise.all(streams.map((s) => s.session.idle())), budget(this.config.INFERENCE_DRAIN_TIMEOUT_MS)]);
     // Usage is reported (its watermark checkpointed) before clients are told to move, so the node
     // they move to never restores a watermark older than what this one reported.
-    await Promise.race([Promise.all([...streams.map((s) => this.reportUsage(s, false)), this.registry.checkpointChanged()]), budget(this.config.DRAIN_TIMEOUT_MS)]);
+    await Promise.race([Promise.all([...streams.map((s) => this.reportUsage(s, false)), this.registry.checkpointChanged()]), budget(this.config.INFERENCE_DRAIN_TIMEOUT_MS)]);
   }
 }

@@ -29,10 +29,10 @@ class FlakyStore extends MemoryCheckpointStore {
 const config = (nodeId: string) =>
   loadInferenceConfig({
     INFERENCE_TOKEN_SECRET: 'unit-inference-secret-unit-inference-secret',
-    NODE_ID: nodeId,
-    POSE_WORKERS: '0',
+    INFERENCE_NODE_ID: nodeId,
+    INFERENCE_POSE_WORKERS: '0',
     // no interval checkpoints besides the first frame's: the test says when state is checkpointed
-    CHECKPOINT_INTERVAL_MS: String(10 * 60_000),
+    INFERENCE_CHECKPOINT_INTERVAL_MS: String(10 * 60_000),
   });
 
 const node = (nodeId: string, store: FlakyStore) => new SessionRegistry(config(nodeId), new StandingEngine(config(nodeId)), store);
@@ -55,7 +55,7 @@ const sum = (deltas: (StreamCounters | undefined)[]) =>
     { framesIn: 0, framesAnalysed: 0, framesDropped: 0 },
   );
 
-describe('usage carried over in the checkpoint (issue 13 item 7)', () => {
+describe('usage carried over in the checkpoint (docs/robustness.md §7)', () => {
   it('a node killed between reports: its successor reports what it had not, up to its last checkpoint', async () => {
     const store = new FlakyStore();
     const a = node('node-a', store);

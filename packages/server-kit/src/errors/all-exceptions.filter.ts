@@ -2,7 +2,7 @@ import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { mapError, pathOf } from './error-body';
 
-/** The one global filter: every HTTP error leaves in the seed's body; 500s are logged, not described. */
+/** The one global filter: every HTTP error leaves in the contract's body; 500s are logged, not described. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('errors');

@@ -11,7 +11,7 @@ class QueryFailedError extends Error {
   }
 }
 
-describe('dependency outages map to 503 DEPENDENCY_UNAVAILABLE with Retry-After (issue 13)', () => {
+describe('dependency outages map to 503 DEPENDENCY_UNAVAILABLE with Retry-After (docs/robustness.md)', () => {
   const outages: [string, unknown][] = [
     ['ECONNREFUSED', withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED')],
     ['AggregateError of refusals (::1 and 127.0.0.1)', Object.assign(new AggregateError([withCode('a', 'ECONNREFUSED'), withCode('b', 'ECONNREFUSED')], ''), {})],

@@ -1,7 +1,7 @@
 import { AppError, ERROR_TABLE, errorBody, type ErrorBody, type ErrorCode } from '@squirret/contracts';
 import { DEPENDENCY_RETRY_AFTER_SEC, isDependencyUnavailable } from './dependency-errors';
 
-/** What an edge needs to answer an error: the status, the seed's body, extra headers, and whether to log it as a fault. */
+/** What an edge needs to answer an error: the status, the contract's body, extra headers, and whether to log it as a fault. */
 export interface MappedError {
   readonly status: number;
   readonly body: ErrorBody;
@@ -45,7 +45,7 @@ const FRIENDLY: Partial<Record<ErrorCode, string>> = {
 };
 
 /**
- * Maps anything thrown at an edge to the seed's error body. Domain AppErrors keep their code and
+ * Maps anything thrown at an edge to the error body (docs/contracts/ios-api.md §0). Domain AppErrors keep their code and
  * message; framework errors get a code from the table; everything else is a 500 whose message
  * never carries internals.
  */

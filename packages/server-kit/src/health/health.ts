@@ -60,7 +60,7 @@ export class HealthController {
       void reply.status(200).send({ status: 'ready', checks: result.checks });
       return;
     }
-    // Not ready is an error like any other: the seed's body, plus which check failed.
+    // Not ready is an error like any other: the contract's body, plus which check failed.
     const down = Object.entries(result.checks).filter(([, v]) => v !== 'up').map(([k]) => k);
     void reply.status(503).send({ ...errorBody('NOT_READY', `not ready: ${down.join(', ')}`, '/health/ready'), checks: result.checks });
   }

@@ -43,9 +43,9 @@ export interface HttpOptions {
 const SHUTDOWN_RETRY_AFTER_SEC = '2';
 
 /**
- * Builds a NestJS application on Fastify with what every service needs: the seed's error body for
+ * Builds a NestJS application on Fastify with what every service needs: the error body (docs/contracts/ios-api.md §0) for
  * every failure (including Fastify's own: bad JSON, 413, 415, unknown route), JSON only (an empty
- * body is allowed, as the seed's cURL steps send `Content-Type: application/json` with none),
+ * body is allowed, as the contract's cURL steps send `Content-Type: application/json` with none),
  * structured logs, request metrics and shutdown hooks.
  */
 export async function createHttpApp(root: Type<unknown> | DynamicModule, options: HttpOptions): Promise<NestFastifyApplication> {
@@ -76,7 +76,7 @@ export async function createHttpApp(root: Type<unknown> | DynamicModule, options
     bodyLimit: options.bodyLimitBytes,
     trustProxy: options.trustProxy,
     logger: false,
-    // While closing, requests are answered by our hook below in the seed's body, not Fastify's.
+    // While closing, requests are answered by our hook below in the contract's body, not Fastify's.
     return503OnClosing: false,
     // Request ids are generated here; a client-supplied one is ignored.
     genReqId: () => randomUUID(),
@@ -129,7 +129,7 @@ const CLIENT_ERRORS: Readonly<Record<string, ErrorCode>> = {
 
 /**
  * Node's own answers to a request it could not read (a timeout, oversized headers, bytes that are
- * not HTTP) in the seed's error body; then the socket is closed.
+ * not HTTP) in the error body (docs/contracts/ios-api.md §0); then the socket is closed.
  */
 function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
   if (!socket.writable || (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {

@@ -13,7 +13,7 @@ import type { MetricsService } from '../metrics/metrics';
  *
  * The route keeps the contract of the normal pipeline, and a parity test holds it to that: JSON
  * only (415 otherwise), the body limit (413), strict JSON with prototype poisoning refused (400
- * MALFORMED_JSON), an empty body handed over as `undefined`, every error in the seed's body via
+ * MALFORMED_JSON), an empty body handed over as `undefined`, every error in the contract's body via
  * the same `mapError` as the global filter, unexpected errors logged without internals in the
  * answer, and request metrics under the route's path. Requests are not logged one line each (as
  * with `unloggedPostRoutes`). While the server is closing, requests go to Fastify, which answers

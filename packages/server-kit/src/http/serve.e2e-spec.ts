@@ -37,7 +37,7 @@ describe('HTTP edge: request timeouts and graceful shutdown', () => {
     await svc?.stop('SIGKILL');
   });
 
-  it('closes a client that dribbles its body with 408 REQUEST_TIMEOUT in the seed body (was: never closed)', async () => {
+  it('closes a client that dribbles its body with 408 REQUEST_TIMEOUT in the error body (docs/contracts/ios-api.md §0) (was: never closed)', async () => {
     const head = 'POST /hello HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n';
     const dribble = Array.from({ length: 20 }, (_, i) => ({ data: ' ', afterMs: 200 * (i + 1) }));
     const { text, closed } = await raw(svc.port, [{ data: head, afterMs: 0 }, ...dribble], 10_000);
@@ -56,7 +56,7 @@ describe('HTTP edge: request timeouts and graceful shutdown', () => {
     assert.equal(bodyOf(text).code, 'REQUEST_TIMEOUT');
   });
 
-  it('answers bytes that are not HTTP with 400 in the seed body', async () => {
+  it('answers bytes that are not HTTP with 400 in the error body (docs/contracts/ios-api.md §0)', async () => {
     const { text, closed } = await raw(svc.port, [{ data: '\x16\x03\x01 not http\r\n\r\n', afterMs: 0 }], 5_000);
     assert.ok(closed);
     assert.match(text, /^HTTP\/1\.1 400 /);

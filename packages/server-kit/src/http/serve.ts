@@ -2,6 +2,13 @@ import type { INestApplication } from '@nestjs/common';
 import { HealthRegistry } from '../health/health';
 import { listen } from './create-app';
 
+/**
+ * A shutdown that has not finished this long after SIGTERM ends the process (exit 1). Every
+ * drain budget must fit inside it, and a pod's terminationGracePeriodSeconds must cover it
+ * (checked against infra/k8s by apps/platform/test/k8s.spec.ts).
+ */
+export const SHUTDOWN_FORCE_EXIT_MS = 15_000;
+
 /** How a standalone service process is started and stopped. */
 export interface ServeOptions {
   readonly name: string;
@@ -23,7 +30,7 @@ export async function serve(app: INestApplication, options: ServeOptions): Promi
     if (stopping) return;
     stopping = true;
     console.log(JSON.stringify({ level: 'info', service: options.name, msg: `${signal}: shutting down` }));
-    const force = setTimeout(() => process.exit(1), 15_000);
+    const force = setTimeout(() => process.exit(1), SHUTDOWN_FORCE_EXIT_MS);
     force.unref();
     try {
       // Readiness turns 503 at once, so load balancers stop sending work while in-flight work ends.

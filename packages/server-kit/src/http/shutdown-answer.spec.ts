@@ -22,7 +22,7 @@ class HelloController {
 class SpecModule {}
 
 describe('a request that arrives while the server closes', () => {
-  it('gets 503 SHUTTING_DOWN with Retry-After in the seed body (not Fastify\'s own 503 body)', async () => {
+  it('gets 503 SHUTTING_DOWN with Retry-After in the error body (docs/contracts/ios-api.md §0) (not Fastify\'s own 503 body)', async () => {
     const app = await createHttpApp(SpecModule, { bodyLimitBytes: 1024, trustProxy: false });
     const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
     // Hold the close open long enough for the request below to finish arriving.

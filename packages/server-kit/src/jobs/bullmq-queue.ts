@@ -1,5 +1,5 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
-import type { EnqueueOptions, JobHandler, JobQueue } from './job-queue';
+import type { EnqueueOptions, JobCounts, JobHandler, JobQueue } from './job-queue';
 
 /** Options of the BullMQ queue: one BullMQ queue per logical queue name, on the configured Redis. */
 export interface BullMqQueueOptions {
@@ -29,11 +29,26 @@ export class BullMqJobQueue<J extends Record<string, unknown>> implements JobQue
   private worker: Worker | undefined;
   private readonly handlers = new Map<string, JobHandler<unknown>>();
   private readonly connection: ConnectionOptions;
+  private failedAttempts = 0;
 
   constructor(private readonly options: BullMqQueueOptions) {
     this.connection = connectionFromUrl(options.redisUrl);
     const common = { connection: this.connection, prefix: options.prefix ?? 'squirret:bull' };
     this.queue = new Queue(options.queueName, common);
+  }
+
+  get name(): string {
+    return this.options.queueName;
+  }
+
+  /** The BullMQ queue itself (read-only views such as the queue board). */
+  get bullQueue(): Queue {
+    return this.queue;
+  }
+
+  async counts(): Promise<JobCounts> {
+    const c = await this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
+    return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0, failedAttempts: this.failedAttempts };
   }
 
   async enqueue<K extends keyof J & string>(name: K, data: J[K], options: EnqueueOptions = {}): Promise<void> {
@@ -59,6 +74,7 @@ export class BullMqJobQueue<J extends Record<string, unknown>> implements JobQue
       { connection: this.connection, prefix: this.options.prefix ?? 'squirret:bull', concurrency: this.options.concurrency ?? 4 },
     );
     this.worker.on('failed', (job, err) => {
+      this.failedAttempts++;
       if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) this.options.onFailed?.(job.name, err);
     });
   }

@@ -1,4 +1,4 @@
-import type { EnqueueOptions, JobHandler, JobQueue } from './job-queue';
+import type { EnqueueOptions, JobCounts, JobHandler, JobQueue } from './job-queue';
 
 interface PendingJob {
   readonly name: string;
@@ -19,8 +19,18 @@ export class InProcessJobQueue<J extends Record<string, unknown>> implements Job
   private running = 0;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
+  private delayed = 0;
+  private failed = 0;
+  private failedAttempts = 0;
 
-  constructor(private readonly onFailed: (name: string, err: unknown) => void = () => undefined) {}
+  constructor(
+    private readonly onFailed: (name: string, err: unknown) => void = () => undefined,
+    readonly name = 'in-process',
+  ) {}
+
+  async counts(): Promise<JobCounts> {
+    return { waiting: this.waiting.length, active: this.running - this.delayed, delayed: this.delayed, failed: this.failed, failedAttempts: this.failedAttempts };
+  }
 
   async enqueue<K extends keyof J & string>(name: K, data: J[K], options: EnqueueOptions = {}): Promise<void> {
     if (this.closed) throw new Error('job queue is closed');
@@ -51,14 +61,18 @@ export class InProcessJobQueue<J extends Record<string, unknown>> implements Job
       handler(job.data)
         .catch((err: unknown) => {
           job.attemptsLeft--;
+          this.failedAttempts++;
           if (job.attemptsLeft > 0 && !this.closed) {
             this.running++;
+            this.delayed++;
             setTimeout(() => {
               this.running--;
+              this.delayed--;
               this.waiting.push(job);
               this.pump();
             }, job.backoffMs).unref();
           } else {
+            this.failed++;
             this.onFailed(job.name, err);
           }
         })

@@ -10,7 +10,7 @@ describe('redactUrl', () => {
     assert.equal(redactUrl('/api/session'), '/api/session');
   });
 
-  it('redacts every secret-bearing name the attack found logged in clear (issue 13)', () => {
+  it('redacts every secret-bearing name the attack found logged in clear (docs/robustness.md)', () => {
     for (const name of ['x-internal-api-key', 'X-Internal-Api-Key', 'refresh_token', 'id_token', 'jwt', 'auth', 'authorization', '%74oken', '%54OKEN', 'client_secret', 'password', 'sig', 'code']) {
       const out = redactUrl(`/api/fsr_data?deviceId=a&${name}=SECRET123&x=1`);
       assert.equal(out, `/api/fsr_data?deviceId=a&${name}=[REDACTED]&x=1`, name);

@@ -1,7 +1,15 @@
 import { Controller, Get, Header, Injectable } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { droppedBusPublishes } from '@squirret/bus';
+import { slowConsumerCloseCount } from '../ws/bounded-send';
 import { Counter, Histogram, Registry, collectDefaultMetrics, type CounterConfiguration, type HistogramConfiguration } from 'prom-client';
+
+/** Series every service exports through the kit (besides prom-client's process_* and nodejs_* defaults). */
+export const KIT_METRICS = {
+  httpDuration: 'http_request_duration_seconds',
+  busDropped: 'bus_publishes_dropped_total',
+  slowConsumerCloses: 'ws_slow_consumer_closes_total',
+} as const;
 
 /** The process's Prometheus registry; features register their own counters through it. */
 @Injectable()
@@ -12,20 +20,29 @@ export class MetricsService {
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     this.httpDuration = new Histogram({
-      name: 'http_request_duration_seconds',
+      name: KIT_METRICS.httpDuration,
       help: 'HTTP request duration by route template and status',
       labelNames: ['method', 'route', 'status'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [this.registry],
     });
     new Counter({
-      name: 'bus_publishes_dropped_total',
+      name: KIT_METRICS.busDropped,
       help: 'Bus events dropped (best effort) because Redis was away, by topic',
       labelNames: ['topic'],
       registers: [this.registry],
       collect() {
         this.reset();
         for (const [topic, n] of droppedBusPublishes()) this.inc({ topic }, n);
+      },
+    });
+    new Counter({
+      name: KIT_METRICS.slowConsumerCloses,
+      help: 'WebSocket clients closed with 4008 (their unsent backlog passed the limit)',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(slowConsumerCloseCount());
       },
     });
   }

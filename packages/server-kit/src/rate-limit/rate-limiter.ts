@@ -12,7 +12,7 @@ export interface RateLimitRule {
 /**
  * A fixed-window limiter per key (client address, device…). Shared across instances through Redis
  * when a client is given, else kept in memory. Exceeding it throws RATE_LIMITED with Retry-After.
- * Give it a fail-fast client (`RedisBus.limiterRedis`: no offline queue, short command timeout):
+ * Give it a fail-fast client (`RedisConnections.limiter`: no offline queue, short command timeout):
  * while Redis is away each instance limits from memory, and nothing queued during the outage is
  * replayed into one window when Redis returns.
  */

@@ -10,7 +10,7 @@ const status = (at: number): BusPayload<'ai.status'> => ({ sessionId: 's-fault',
 const dropsOf = (topic: string) => droppedBusPublishes().get(topic) ?? 0;
 
 /**
- * A Redis restart seen by the bus and the rate limiters (issue 13 §5), on a private Redis: while it
+ * A Redis restart seen by the bus and the rate limiters (docs/robustness.md §5), on a private Redis: while it
  * is away publishes are dropped and counted (never queued without bound), limiters answer from
  * memory at once, and afterwards subscriptions resume by themselves and nothing stale is replayed.
  */
@@ -63,8 +63,8 @@ describe('Redis restart: bus and rate limiter degrade, then resume (fault)', () 
 
   it('a limiter on the fail-fast client answers from memory while Redis is down, and replays nothing when it returns', async () => {
     const points = 40;
-    const limiter = new RateLimiter({ name: 'outage', points, durationSec: 60 }, bus.limiterRedis, 'fault:rl');
-    await eventually(async () => (bus.limiterRedis.status === 'ready' ? true : undefined), 3_000, 'limiter client ready');
+    const limiter = new RateLimiter({ name: 'outage', points, durationSec: 60 }, bus.connections.limiter, 'fault:rl');
+    await eventually(async () => (bus.connections.limiter.status === 'ready' ? true : undefined), 3_000, 'limiter client ready');
     for (let i = 0; i < points / 2; i++) await limiter.consume('dev-half');
 
     await redis.stop();
@@ -81,7 +81,7 @@ describe('Redis restart: bus and rate limiter degrade, then resume (fault)', () 
     assert.ok(over.some((r) => r.status === 'rejected'), 'the insurance limiter refuses a flood');
 
     await redis.start();
-    await eventually(async () => (bus.limiterRedis.status === 'ready' ? true : undefined), 5_000, 'limiter client back');
+    await eventually(async () => (bus.connections.limiter.status === 'ready' ? true : undefined), 5_000, 'limiter client back');
     let refusedAfter = 0;
     for (let i = 0; i < points / 2; i++) {
       await limiter.consume('dev-half').catch((e: unknown) => {

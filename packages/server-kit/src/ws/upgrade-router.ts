@@ -24,7 +24,7 @@ interface Route {
 /**
  * One place where WebSocket upgrades of the HTTP server are routed by path, so several gateways
  * (`/ws`, `/ws/fsr-data`, `/ws/{sessionId}`, chat rooms…) share one port in the all-in-one process.
- * An upgrade to no known path is answered 404 in the seed's error body.
+ * An upgrade to no known path is answered 404 in the error body (docs/contracts/ios-api.md §0).
  */
 @Injectable()
 export class WsUpgradeRouter implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -69,7 +69,7 @@ export class WsUpgradeRouter implements OnApplicationBootstrap, OnApplicationShu
   }
 }
 
-/** Refuses an upgrade with an HTTP status and the seed's error body, then closes the socket. */
+/** Refuses an upgrade with an HTTP status and the error body (docs/contracts/ios-api.md §0), then closes the socket. */
 export function rejectUpgrade(socket: Duplex, code: ErrorCode, message: string, path: string, headers: Record<string, string> = {}): void {
   if (socket.destroyed) return;
   const status = ERROR_TABLE[code];

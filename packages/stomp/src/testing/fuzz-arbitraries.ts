@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { StompCommand } from '../frame';
 
 /**
- * Seed and run count of the fuzz tier: `FUZZ_SEED` picks the seed (fixed default, so CI is
- * reproducible; a failure prints the seed and path to replay), `FUZZ_RUNS` scales every property.
+ * Seed and run count of the fuzz tier: `FUZZ_SEED` picks the contract (fixed default, so CI is
+ * reproducible; a failure prints the contract and path to replay), `FUZZ_RUNS` scales every property.
  */
 export function fuzzParameters(runs: number): { seed: number; numRuns: number; endOnFailure: true } {
   const seed = Number(process.env.FUZZ_SEED ?? 1307);

@@ -1,0 +1,3 @@
+export * from './frame-source';
+export * from './streamer';
+export { formatSummary } from './cli';

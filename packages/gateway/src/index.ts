@@ -1,0 +1,3 @@
+export * from './topology';
+export * from './render';
+export * from './nginx-process';

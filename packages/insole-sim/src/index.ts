@@ -1,0 +1,3 @@
+export * from './patterns';
+export * from './simulator';
+export { parseSimulatorArgs } from './cli';
