@@ -37,5 +37,13 @@ export const CLOSE_CODES = {
   ROOM_NOT_FOUND: 4004,
 } as const;
 
+/**
+ * The one code every socket of every gateway is closed with when its process drains (SIGTERM,
+ * rolling restart): reconnect with the same token after a short delay, possibly to another node.
+ * The realtime layer's drain step (packages/server-kit/src/realtime) is the only place that sends it
+ * at shutdown; 1001 (GOING_AWAY) is not used for shutdown.
+ */
+export const DRAIN_CLOSE_CODE = CLOSE_CODES.SERVICE_RESTART;
+
 export type CloseCodeName = keyof typeof CLOSE_CODES;
 export type CloseCode = (typeof CLOSE_CODES)[CloseCodeName];

@@ -31,7 +31,8 @@ export interface MessageFields {
 }
 
 // Headers the session owns on a MESSAGE; an application header of the same name is dropped.
-const RESERVED_MESSAGE_HEADERS = new Set(['subscription', 'message-id', 'destination', 'content-length', 'ack']);
+/** MESSAGE headers the server sets itself; an application header of these names is dropped. */
+export const RESERVED_MESSAGE_HEADERS: ReadonlySet<string> = new Set(['subscription', 'message-id', 'destination', 'content-length', 'ack']);
 
 /** CONNECTED: version, heart-beat, server and (when known) session. */
 export function connectedFrame(fields: ConnectedFields): StompFrame {

@@ -12,7 +12,7 @@ import {
 import { isSizeError } from './parse-error';
 import { StompParser } from './parser';
 import { serializeFrame } from './serializer';
-import { connectedFrame, errorFrame, messageFrame, receiptFrame } from './server-frames';
+import { connectedFrame, errorFrame, messageFrame, receiptFrame, RESERVED_MESSAGE_HEADERS } from './server-frames';
 import { StompCloseReason, type StompAckMode, type StompAction } from './session-actions';
 
 /** Settings of one STOMP session (one WebSocket connection). */
@@ -93,6 +93,13 @@ export class StompSession {
     return new Map([...this.subs].map(([id, s]) => [id, s.destination]));
   }
 
+  /** The ids of the subscriptions to `destination` (a push's targets), without copying the table. */
+  subscriptionIdsTo(destination: string): string[] {
+    const ids: string[] = [];
+    for (const [id, s] of this.subs) if (s.destination === destination) ids.push(id);
+    return ids;
+  }
+
   /** The subscription called `id`, if any. */
   subscription(id: string): StompSubscription | undefined {
     return this.subs.get(id);
@@ -141,6 +148,29 @@ export class StompSession {
     const ack = sub.ack === 'auto' ? undefined : messageId;
     const frame = messageFrame({ subscription: subscriptionId, messageId, destination, body, ack, headers });
     return this.serialize(frame);
+  }
+
+  /**
+   * message() for a string body as one string (what a text WebSocket message carries), written
+   * directly instead of through a frame object, two Buffers and a concat: the DATA push goes to
+   * every connection every second. The text is exactly message()'s bytes (a property test,
+   * session-message-text.fuzz-spec.ts, holds them equal); STOMP 1.0 and any header that needs
+   * escaping take message()'s path.
+   */
+  messageText(subscriptionId: string, destination: string, body: string, headers: Readonly<Record<string, string>> = {}): string | undefined {
+    const sub = this.subs.get(subscriptionId);
+    if (this.current !== 'connected' || sub === undefined) return undefined;
+    const prefix = this.options.sessionId === undefined ? '' : `${this.options.sessionId}-`;
+    if (this.agreedVersion === '1.0' || NEEDS_ESCAPE.test(prefix) || NEEDS_ESCAPE.test(subscriptionId) || NEEDS_ESCAPE.test(destination) || !plainHeaders(headers)) {
+      return this.message(subscriptionId, destination, body, headers)?.toString('utf8');
+    }
+    this.messageSeq++;
+    const messageId = `${prefix}${this.messageSeq}`;
+    let head = `MESSAGE\nsubscription:${subscriptionId}\nmessage-id:${messageId}\ndestination:${destination}\n`;
+    if (sub.ack !== 'auto') head += `ack:${messageId}\n`;
+    head += `content-type:${headers['content-type'] ?? 'text/plain;charset=UTF-8'}\ncontent-length:${Buffer.byteLength(body)}\n`;
+    for (const name of Object.keys(headers)) if (name !== 'content-type' && !RESERVED_MESSAGE_HEADERS.has(name)) head += `${name}:${headers[name]}\n`;
+    return `${head}\n${body}\0`;
   }
 
   /** An application-initiated ERROR (e.g. a rejected SEND): ERROR frame, then close. */
@@ -305,6 +335,14 @@ export class StompSession {
 
 // STOMP 1.0 has no escaping, so a header cannot carry CR/LF (or a colon in its name): blank them
 // rather than throw from a push path. Only application-supplied text can hit this.
+/** A character STOMP 1.1/1.2 escapes in a header name or value. */
+const NEEDS_ESCAPE = /[\\\r\n:]/;
+
+function plainHeaders(headers: Readonly<Record<string, string>>): boolean {
+  for (const name of Object.keys(headers)) if (NEEDS_ESCAPE.test(name) || NEEDS_ESCAPE.test(headers[name]!)) return false;
+  return true;
+}
+
 function withoutLineBreaks(frame: StompFrame): StompFrame {
   const clean = (text: string) => text.replace(/[\r\n]/g, ' ');
   const headers = frame.headers.map(([n, v]) => [clean(n).replace(/:/g, '_'), clean(v)] as const);

@@ -77,30 +77,8 @@ export const CHAT_RENAMED_KEYS: RenamedKeys = {
 
 type ParsedChatConfig = z.infer<typeof ChatConfigSchema>;
 
-/**
- * The old property names the STOMP gateway still reads; they go when the gateway moves to the
- * realtime layer (it then reads the CHAT_ names). Same values, read-only.
- */
-interface LegacyGatewayNames {
-  /** @deprecated read CHAT_STOMP_HEARTBEAT_SEND_MS */
-  readonly STOMP_HEARTBEAT_SEND_MS: ParsedChatConfig['CHAT_STOMP_HEARTBEAT_SEND_MS'];
-  /** @deprecated read CHAT_STOMP_HEARTBEAT_RECEIVE_MS */
-  readonly STOMP_HEARTBEAT_RECEIVE_MS: ParsedChatConfig['CHAT_STOMP_HEARTBEAT_RECEIVE_MS'];
-  /** @deprecated read CHAT_STOMP_CONNECT_TIMEOUT_MS */
-  readonly STOMP_CONNECT_TIMEOUT_MS: ParsedChatConfig['CHAT_STOMP_CONNECT_TIMEOUT_MS'];
-  /** @deprecated read CHAT_STOMP_MAX_FRAME_BYTES */
-  readonly STOMP_MAX_FRAME_BYTES: ParsedChatConfig['CHAT_STOMP_MAX_FRAME_BYTES'];
-}
-
-export type ChatConfig = ParsedChatConfig & LegacyGatewayNames;
+export type ChatConfig = ParsedChatConfig;
 
 export function loadChatConfig(source: Env): ChatConfig {
-  const c = loadConfig(ChatConfigSchema, source, { renamed: CHAT_RENAMED_KEYS });
-  return {
-    ...c,
-    STOMP_HEARTBEAT_SEND_MS: c.CHAT_STOMP_HEARTBEAT_SEND_MS,
-    STOMP_HEARTBEAT_RECEIVE_MS: c.CHAT_STOMP_HEARTBEAT_RECEIVE_MS,
-    STOMP_CONNECT_TIMEOUT_MS: c.CHAT_STOMP_CONNECT_TIMEOUT_MS,
-    STOMP_MAX_FRAME_BYTES: c.CHAT_STOMP_MAX_FRAME_BYTES,
-  };
+  return loadConfig(ChatConfigSchema, source, { renamed: CHAT_RENAMED_KEYS });
 }

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
 import { AppError, AppToServerMessageSchema, CLOSE_CODES, CoupleClientMessageSchema, DistributorClientMessageSchema } from '@squirret/contracts';
-import type { WebSocket } from 'ws';
+import { realtimeSocketFor } from '@squirret/server-kit';
 import type { SpringIdentity } from '../spring-auth/spring-identity';
 import { ChatSocket, type ChatSocketHandler } from './chat-socket';
 
@@ -29,7 +29,7 @@ class FakeWs extends EventEmitter {
 const identity = { userId: 'u1' } as SpringIdentity;
 const open = (handler: ChatSocketHandler, maxQueued = 4) => {
   const ws = new FakeWs();
-  const socket = new ChatSocket(ws as unknown as WebSocket, identity, 'couple:1', 'couple' as never, handler, { maxBufferedBytes: 1 << 20, maxQueued, maxConsecutiveErrors: 10 }, Promise.resolve());
+  const socket = new ChatSocket(realtimeSocketFor(ws, undefined), identity, 'couple:1', 'couple' as never, handler, { maxQueued, maxConsecutiveErrors: 10 }, Promise.resolve());
   return { ws, socket };
 };
 const settle = () => new Promise((r) => setImmediate(r));

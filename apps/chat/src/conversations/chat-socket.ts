@@ -1,15 +1,8 @@
 import { AppError, CLOSE_CODES, type ChatSocketError, type StoredMessage } from '@squirret/contracts';
-import { Logger } from '@nestjs/common';
-import { boundedSend, closeSocket, containSocketFault } from '@squirret/server-kit';
-import type { RawData, WebSocket } from 'ws';
+import type { RealtimeSocket } from '@squirret/server-kit';
 import type { SpringIdentity } from '../spring-auth/spring-identity';
 import { corkForThisTurn } from './socket-cork';
 import type { RoomNotice, RoomSubscriber, WireFormat } from './room-fanout';
-
-const logger = new Logger('chat-socket');
-/** A fault in one socket's handling closes that socket (1011), never the process. */
-const reportFault = (err: unknown, where: string) =>
-  logger.error({ where, err: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 'chat socket fault: closed with 1011');
 
 /** What a room kind does with a socket's parsed messages and its end. */
 export interface ChatSocketHandler {
@@ -22,9 +15,8 @@ export interface ChatSocketHandler {
   closed(socket: ChatSocket): void;
 }
 
-/** Limits of one chat socket. */
+/** Limits of one chat socket (the send buffer is bounded by the realtime layer). */
 export interface ChatSocketOptions {
-  readonly maxBufferedBytes: number;
   /** Messages waiting to be handled before new ones are refused. */
   readonly maxQueued: number;
   /** Bad messages in a row before the socket is closed (4009). */
@@ -32,15 +24,14 @@ export interface ChatSocketOptions {
 }
 
 /**
- * One client of a room over a WebSocket: parses each text frame as JSON and hands it to the room
+ * One client of a room over a realtime socket (the layer contains a fault in its handling to
+ * this socket, 1011, and finds dead peers with pings): parses each text frame as JSON and hands it to the room
  * kind's handler one at a time (so a client's messages are stored, acked and delivered in the
  * order it sent them). Bad input gets an error message, never a crash; only a run of bad
  * messages, a slow consumer or a dead peer closes the socket.
  */
 export class ChatSocket implements RoomSubscriber {
   cursor = 0;
-  /** Answered the last ping (checked by the sweeper). */
-  alive = true;
   private chain: Promise<void>;
   private queued = 0;
   private errors = 0;
@@ -48,7 +39,7 @@ export class ChatSocket implements RoomSubscriber {
   private handlerClosed = false;
 
   constructor(
-    readonly ws: WebSocket,
+    readonly socket: RealtimeSocket<unknown>,
     readonly identity: SpringIdentity,
     readonly roomKey: string,
     readonly format: WireFormat,
@@ -58,19 +49,17 @@ export class ChatSocket implements RoomSubscriber {
     ready: Promise<void>,
   ) {
     this.chain = ready;
-    ws.on('message', (data: RawData, isBinary: boolean) => containSocketFault(ws, 'message', reportFault, () => this.onFrame(data, isBinary)));
-    ws.on('pong', () => (this.alive = true));
-    ws.on('close', () => this.onClose());
-    ws.on('error', () => undefined);
+    socket.onMessage((data, isBinary) => this.onFrame(data, isBinary));
+    socket.onClose(() => this.onClose());
   }
 
   get open(): boolean {
-    return !this.closedFlag && this.ws.readyState === this.ws.OPEN;
+    return !this.closedFlag && this.socket.isOpen;
   }
 
   send(message: object): boolean {
-    if (this.ws.readyState === this.ws.OPEN) corkForThisTurn(this.ws);
-    return boundedSend(this.ws, JSON.stringify(message), this.options.maxBufferedBytes);
+    if (this.socket.isOpen) corkForThisTurn(this.socket.ws);
+    return this.socket.send(JSON.stringify(message));
   }
 
   sendError(code: string, message: string, clientId?: string | null, extra: Partial<ChatSocketError> = {}): void {
@@ -81,16 +70,15 @@ export class ChatSocket implements RoomSubscriber {
   close(code: number, reason: string): void {
     if (this.closedFlag) return;
     this.closedFlag = true;
-    closeSocket(this.ws, code, reason);
-    // A peer that never answers the close handshake is cut off.
-    setTimeout(() => this.ws.terminate(), 5_000).unref();
+    // the layer cuts off a peer that never answers the close handshake
+    this.socket.close(code, reason);
     this.onClose();
   }
 
   deliver(message: StoredMessage, wire: string): void {
     if (!this.open) return;
-    corkForThisTurn(this.ws);
-    boundedSend(this.ws, wire, this.options.maxBufferedBytes);
+    corkForThisTurn(this.socket.ws);
+    this.socket.send(wire);
     this.handler.afterDeliver?.(this, message);
   }
 
@@ -103,7 +91,7 @@ export class ChatSocket implements RoomSubscriber {
     this.close(CLOSE_CODES.TRY_AGAIN_LATER, reason);
   }
 
-  private onFrame(data: RawData, isBinary: boolean): void {
+  private onFrame(data: Buffer, isBinary: boolean): void {
     if (this.closedFlag) return;
     if (isBinary) {
       this.fail('UNSUPPORTED_MEDIA_TYPE', 'binary frames are not accepted; send JSON text');
@@ -111,7 +99,7 @@ export class ChatSocket implements RoomSubscriber {
     }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(rawText(data));
+      parsed = JSON.parse(data.toString('utf8'));
     } catch {
       this.fail('MALFORMED_JSON', 'message is not valid JSON');
       return;
@@ -164,10 +152,4 @@ export class ChatSocket implements RoomSubscriber {
 /** The clientId a parsed message carries, if any, so that every refusal names the message it refuses. */
 function clientIdOf(parsed: unknown): string | undefined {
   return typeof parsed === 'object' && parsed !== null && typeof (parsed as { clientId?: unknown }).clientId === 'string' ? (parsed as { clientId: string }).clientId : undefined;
-}
-
-function rawText(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
 }

@@ -6,8 +6,8 @@ import type { ChatSocket } from './chat-socket';
 
 /**
  * Every open chat socket of this instance, swept by one timer (not one per socket, which keeps an
- * idle connection small): a socket that did not answer the last ping is closed (4010), one whose
- * token expired is closed (4001) so the client reconnects with a fresh one and resumes.
+ * idle connection small): one whose token expired is closed (4001) so the client reconnects with
+ * a fresh one and resumes. (Dead peers are found by the realtime layer's pings: 4010.)
  */
 @Injectable()
 export class ChatSocketsRegistry implements OnModuleInit, BeforeApplicationShutdown {
@@ -24,7 +24,7 @@ export class ChatSocketsRegistry implements OnModuleInit, BeforeApplicationShutd
     this.timer.unref();
   }
 
-  /** The gateways drain their sockets before the HTTP server closes; this only stops the sweep. */
+  /** The realtime layer drains the sockets; this only stops the sweep. */
   beforeApplicationShutdown(): void {
     if (this.timer) clearInterval(this.timer);
   }
@@ -44,15 +44,7 @@ export class ChatSocketsRegistry implements OnModuleInit, BeforeApplicationShutd
   private sweep(): void {
     const nowSec = this.clock.now() / 1000;
     for (const s of [...this.sockets]) {
-      if (s.identity.expiresAt <= nowSec) {
-        s.close(CLOSE_CODES.TOKEN_EXPIRED, 'token expired; reconnect with a fresh token');
-      } else if (!s.alive) {
-        s.close(CLOSE_CODES.HEARTBEAT_TIMEOUT, 'no pong');
-        s.ws.terminate();
-      } else {
-        s.alive = false;
-        s.ws.ping();
-      }
+      if (s.identity.expiresAt <= nowSec) s.close(CLOSE_CODES.TOKEN_EXPIRED, 'token expired; reconnect with a fresh token');
     }
   }
 }

@@ -1,16 +1,14 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { AppError, PtRoomIdSchema } from '@squirret/contracts';
-import { WsUpgradeRouter } from '@squirret/server-kit';
-import type { WebSocket } from 'ws';
+import { RealtimeGateway, type RealtimeGatewayHooks, type RealtimeServer } from '@squirret/server-kit';
 import { CHAT_CONFIG } from '../chat.tokens';
 import type { ChatConfig } from '../config/chat.config';
 import { ChatSocket } from '../conversations/chat-socket';
 import { MessagesRepository } from '../conversations/messages.repository';
 import { RoomRelay } from '../conversations/room-relay.service';
 import { ptRoomKey } from '../conversations/room-key';
-import { ChatEndpoint } from '../conversations/chat-endpoint';
+import { admitChatSocket, chatRealtimeOptions, type ChatAdmission, type ChatRealtimeSocket } from '../conversations/chat-endpoint';
 import { lastMessageIdOf, socketOptions } from '../conversations/socket-edge';
-import type { SpringIdentity } from '../spring-auth/spring-identity';
 import { SpringAuthService } from '../spring-auth/spring-auth.service';
 import { DistributorChatService } from './distributor-chat.service';
 import { distributorWire } from './distributor-wire';
@@ -21,40 +19,29 @@ import { DistributorService } from './distributor.service';
  * token alone says who the client is; a bad one closes with 1008, and so does a room of another
  * trainer or member; an unknown room closes with 4004.
  */
-@Injectable()
-export class DistributorChatGateway implements OnModuleInit, BeforeApplicationShutdown {
+@RealtimeGateway('distributor-chat', /^\/distributor\/ws\/chat\/(?<roomId>[^/]+)$/)
+export class DistributorChatGateway implements RealtimeGatewayHooks<ChatAdmission> {
   private readonly logger = new Logger('distributor-chat');
-  private readonly endpoint: ChatEndpoint;
 
   constructor(
-    private readonly router: WsUpgradeRouter,
     private readonly auth: SpringAuthService,
     private readonly distributor: DistributorService,
     private readonly chat: DistributorChatService,
     private readonly messages: MessagesRepository,
     private readonly relay: RoomRelay,
     @Inject(CHAT_CONFIG) private readonly config: ChatConfig,
-  ) {
-    this.endpoint = new ChatEndpoint({
-      name: 'distributor-chat',
-      pattern: /^\/distributor\/ws\/chat\/(?<roomId>[^/]+)$/,
-      path: '/distributor/ws/chat',
-      config,
-      auth: this.auth,
-      logger: this.logger,
-      accept: (ws, identity, rawRoomId, query) => this.accept(ws, identity, rawRoomId, query),
-    });
+  ) {}
+
+  afterInit(server: RealtimeServer<ChatAdmission>): void {
+    server.configure(chatRealtimeOptions('/distributor/ws/chat', this.config, this.auth));
   }
 
-  onModuleInit(): void {
-    this.endpoint.register(this.router);
+  handleConnection(socket: ChatRealtimeSocket): void {
+    admitChatSocket(socket, this.logger, (s) => this.accept(s));
   }
 
-  beforeApplicationShutdown(): Promise<void> {
-    return this.endpoint.drain();
-  }
-
-  private async accept(ws: WebSocket, identity: SpringIdentity, rawRoomId: string, query: URLSearchParams): Promise<void> {
+  private async accept(ws: ChatRealtimeSocket): Promise<void> {
+    const { identity, rawRoomId, query } = ws.context;
     const ptId = PtRoomIdSchema.safeParse(rawRoomId);
     if (!ptId.success) throw new AppError('ROOM_NOT_FOUND', 'room_id must look like pt_<session id>');
     const after = lastMessageIdOf(query);

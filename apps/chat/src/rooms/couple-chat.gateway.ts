@@ -1,13 +1,11 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { AppError, CoupleRoomIdSchema } from '@squirret/contracts';
-import { WsUpgradeRouter } from '@squirret/server-kit';
-import type { WebSocket } from 'ws';
+import { RealtimeGateway, type RealtimeGatewayHooks, type RealtimeServer } from '@squirret/server-kit';
 import { CHAT_CONFIG } from '../chat.tokens';
 import type { ChatConfig } from '../config/chat.config';
 import { ChatSocket } from '../conversations/chat-socket';
-import { ChatEndpoint } from '../conversations/chat-endpoint';
+import { admitChatSocket, chatRealtimeOptions, type ChatAdmission, type ChatRealtimeSocket } from '../conversations/chat-endpoint';
 import { lastMessageIdOf, socketOptions } from '../conversations/socket-edge';
-import type { SpringIdentity } from '../spring-auth/spring-identity';
 import { RoomRelay } from '../conversations/room-relay.service';
 import { coupleRoomKey } from '../conversations/room-key';
 import { SpringAuthService } from '../spring-auth/spring-auth.service';
@@ -23,39 +21,28 @@ const TOPIC_MAX = 100;
  * or a room the caller is not a member of, closes with 1008; an unknown room with 4004. Then the
  * session message, then what the client missed since lastMessageId, then live messages.
  */
-@Injectable()
-export class CoupleChatGateway implements OnModuleInit, BeforeApplicationShutdown {
+@RealtimeGateway('couple-chat', /^\/api\/sessions\/ws\/(?<roomId>[^/]+)$/)
+export class CoupleChatGateway implements RealtimeGatewayHooks<ChatAdmission> {
   private readonly logger = new Logger('couple-chat');
-  private readonly endpoint: ChatEndpoint;
 
   constructor(
-    private readonly router: WsUpgradeRouter,
     private readonly auth: SpringAuthService,
     private readonly rooms: CoupleRoomsService,
     private readonly chat: CoupleChatService,
     private readonly relay: RoomRelay,
     @Inject(CHAT_CONFIG) private readonly config: ChatConfig,
-  ) {
-    this.endpoint = new ChatEndpoint({
-      name: 'couple-chat',
-      pattern: /^\/api\/sessions\/ws\/(?<roomId>[^/]+)$/,
-      path: '/api/sessions/ws',
-      config,
-      auth: this.auth,
-      logger: this.logger,
-      accept: (ws, identity, rawRoomId, query) => this.accept(ws, identity, rawRoomId, query),
-    });
+  ) {}
+
+  afterInit(server: RealtimeServer<ChatAdmission>): void {
+    server.configure(chatRealtimeOptions('/api/sessions/ws', this.config, this.auth));
   }
 
-  onModuleInit(): void {
-    this.endpoint.register(this.router);
+  handleConnection(socket: ChatRealtimeSocket): void {
+    admitChatSocket(socket, this.logger, (s) => this.accept(s));
   }
 
-  beforeApplicationShutdown(): Promise<void> {
-    return this.endpoint.drain();
-  }
-
-  private async accept(ws: WebSocket, identity: SpringIdentity, rawRoomId: string, query: URLSearchParams): Promise<void> {
+  private async accept(ws: ChatRealtimeSocket): Promise<void> {
+    const { identity, rawRoomId, query } = ws.context;
     const roomId = CoupleRoomIdSchema.safeParse(rawRoomId);
     if (!roomId.success) throw new AppError('ROOM_NOT_FOUND', 'room_id must be a positive integer');
     const topic = query.get('topic')?.trim().slice(0, TOPIC_MAX) || null;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Bus, Unsubscribe } from '@squirret/bus';
-import { AppToServerMessageSchema, CLOSE_CODES, SESSION_CHANNEL } from '@squirret/contracts';
+import { AppToServerMessageSchema, SESSION_CHANNEL } from '@squirret/contracts';
 import { MetricsService, formatZodError, guardedTimer } from '@squirret/server-kit';
 import type { StompMessageAction, StompSubscribeAction } from '@squirret/stomp';
 import type { Counter, Gauge } from 'prom-client';
@@ -9,8 +9,8 @@ import { CHAT_BUS, CHAT_CLOCK, CHAT_CONFIG, type Clock } from '../chat.tokens';
 import type { ChatConfig } from '../config/chat.config';
 import { ClientEventsRepository } from './client-events.repository';
 import { buildDataPush, buildVoicePush } from './pushes';
-import { SessionState } from './session-state';
-import type { ConnectionHandler, StompConnection } from './stomp-connection';
+import { SessionState, type AiSnapshot } from './session-state';
+import { JSON_CONTENT_TYPE, type ConnectionHandler, type StompConnection } from './stomp-connection';
 
 /**
  * The app's session channel: Spring-style user destinations (a connection only ever receives its
@@ -60,13 +60,12 @@ export class SessionChannelService implements ConnectionHandler, OnModuleInit, B
   }
 
   /**
-   * Before the HTTP server closes (it waits for every open socket, upgraded ones included): tells
-   * each STOMP client to reconnect elsewhere, so a SIGTERM with live sessions exits at once.
+   * Shutdown: the pushes stop; the realtime layer's drain then tells each STOMP client to
+   * reconnect (1012), so a SIGTERM with live sessions exits at once.
    */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.ticker) clearInterval(this.ticker);
     await Promise.all(this.offs.map((off) => off()));
-    for (const c of [...this.connections]) c.end(CLOSE_CODES.SERVICE_RESTART, 'server restarting');
   }
 
   /** Connections of a session held by this instance (tests and admin). */
@@ -152,15 +151,28 @@ export class SessionChannelService implements ConnectionHandler, OnModuleInit, B
     // When this tick started: clients (and bench/stomp) measure push lag against it.
     const headers = { timestamp: String(now) };
     if (voiceTick) this.state.sweep();
+    const frameHeaders = { 'content-type': JSON_CONTENT_TYPE, ...headers };
+    // A DATA push depends only on the AI snapshot and the device's feet: each distinct one is
+    // serialised once per tick (most sessions share the global snapshot and the default device).
+    const bodies = new Map<AiSnapshot | undefined, Map<string, string>>();
+    // counted per tick, not per push (a labelled inc per push is a label lookup each)
+    let data = 0;
+    let voices = 0;
     for (const [sessionId, conns] of this.bySession) {
       const ai = this.state.ai(sessionId);
+      let byDevice = bodies.get(ai);
+      if (!byDevice) bodies.set(ai, (byDevice = new Map()));
       for (const c of conns) {
-        const data = buildDataPush(now, ai, this.state.balanceOf(c.identity.deviceId), this.config.CHAT_FSR_FRESH_MS);
-        if (c.push(SESSION_CHANNEL.userQueue, data, headers) > 0) this.pushes.inc({ type: 'DATA' });
+        const { deviceId } = c.identity;
+        let body = byDevice.get(deviceId);
+        if (body === undefined) byDevice.set(deviceId, (body = JSON.stringify(buildDataPush(now, ai, this.state.balanceOf(deviceId), this.config.CHAT_FSR_FRESH_MS))));
+        if (c.pushJson(SESSION_CHANNEL.userQueue, body, frameHeaders) > 0) data++;
         if (!voiceTick) continue;
         const voice = buildVoicePush(now, windowMs, ai, this.state.feedbackOf(c.identity.deviceId));
-        if (voice && c.push(SESSION_CHANNEL.userQueue, voice, headers) > 0) this.pushes.inc({ type: 'voice' });
+        if (voice && c.push(SESSION_CHANNEL.userQueue, voice, headers) > 0) voices++;
       }
     }
+    if (data) this.pushes.inc({ type: 'DATA' }, data);
+    if (voices) this.pushes.inc({ type: 'voice' }, voices);
   }
 }

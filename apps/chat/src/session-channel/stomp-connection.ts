@@ -1,6 +1,5 @@
 import { CLOSE_CODES } from '@squirret/contracts';
-import { Logger } from '@nestjs/common';
-import { boundedSend, closeSocket, containSocketFault } from '@squirret/server-kit';
+import type { RealtimeSocket } from '@squirret/server-kit';
 import {
   HEARTBEAT,
   StompSession,
@@ -9,7 +8,6 @@ import {
   type StompMessageAction,
   type StompSubscribeAction,
 } from '@squirret/stomp';
-import type { RawData, WebSocket } from 'ws';
 
 /** Who is on the other end, from the verified token. */
 export interface ConnectionIdentity {
@@ -24,7 +22,6 @@ export interface ConnectionSettings {
   readonly heartbeat: { canSend: number; wantReceive: number };
   readonly connectTimeoutMs: number;
   readonly maxFrameBytes: number;
-  readonly maxBufferedBytes: number;
   readonly serverName: string;
 }
 
@@ -45,17 +42,13 @@ const CLOSE_FOR: Readonly<Record<StompCloseReason, number>> = {
   'application-error': CLOSE_CODES.POLICY_VIOLATION,
 };
 
-const logger = new Logger('stomp');
-/** A fault in one connection's handling closes that connection (1011), never the process. */
-const reportFault = (err: unknown, where: string) =>
-  logger.error({ where, err: err instanceof Error ? (err.stack ?? err.message) : String(err) }, 'STOMP connection fault: closed with 1011');
-
-const toBuffer = (data: RawData): Buffer =>
-  Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+/** The content type of every JSON push. */
+export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 
 /**
- * Drives one pure StompSession over one WebSocket: feeds it bytes, performs its actions, runs the
- * heart-beat and CONNECT timers, and pushes server messages with a bounded send buffer.
+ * Drives one pure StompSession over one realtime socket: feeds it bytes, performs its actions,
+ * runs the heart-beat and CONNECT timers, and pushes server messages (the layer bounds the send
+ * buffer, and a fault in a handler closes this connection only, with 1011).
  */
 export class StompConnection {
   readonly session: StompSession;
@@ -65,9 +58,9 @@ export class StompConnection {
   private closed = false;
 
   constructor(
-    private readonly ws: WebSocket,
+    private readonly socket: RealtimeSocket<ConnectionIdentity>,
     readonly identity: ConnectionIdentity,
-    private readonly settings: ConnectionSettings,
+    settings: ConnectionSettings,
     private readonly handler: ConnectionHandler,
   ) {
     this.session = new StompSession({
@@ -77,9 +70,8 @@ export class StompConnection {
       sessionId: identity.sessionId.slice(0, 8),
     });
     this.connectTimer = setTimeout(() => this.shut(CLOSE_CODES.POLICY_VIOLATION, 'no CONNECT frame in time'), settings.connectTimeoutMs);
-    ws.on('message', (data) => containSocketFault(ws, 'message', reportFault, () => this.onData(toBuffer(data))));
-    ws.on('close', () => this.onSocketClosed());
-    ws.on('error', () => this.onSocketClosed());
+    socket.onMessage((data) => this.onData(data));
+    socket.onClose(() => this.onSocketClosed());
   }
 
   /**
@@ -88,12 +80,19 @@ export class StompConnection {
    */
   push(destination: string, message: unknown, headers: Record<string, string> = {}): number {
     if (this.closed || !this.session.isConnected) return 0;
-    const body = JSON.stringify(message);
+    return this.pushJson(destination, JSON.stringify(message), { 'content-type': JSON_CONTENT_TYPE, ...headers });
+  }
+
+  /**
+   * push() with the body already serialised and the frame's headers complete (content-type
+   * included): a tick serialises each distinct push once and sends it to every connection.
+   */
+  pushJson(destination: string, body: string, headers: Readonly<Record<string, string>>): number {
+    if (this.closed || !this.session.isConnected) return 0;
     let sent = 0;
-    for (const [id, dest] of this.session.subscriptions()) {
-      if (dest !== destination) continue;
-      const frame = this.session.message(id, dest, body, { 'content-type': 'application/json;charset=UTF-8', ...headers });
-      if (frame && this.write(frame)) sent++;
+    for (const id of this.session.subscriptionIdsTo(destination)) {
+      const frame = this.session.messageText(id, destination, body, headers);
+      if (frame !== undefined && this.socket.send(frame)) sent++;
     }
     return sent;
   }
@@ -156,8 +155,9 @@ export class StompConnection {
     }
   }
 
+  /** Every STOMP frame is one text message, whether it was serialised to a string or to bytes. */
   private write(data: Buffer | string): boolean {
-    return boundedSend(this.ws, typeof data === 'string' ? data : data.toString('utf8'), this.settings.maxBufferedBytes);
+    return typeof data === 'string' ? this.socket.send(data) : this.socket.sendText(data);
   }
 
   private armHeartbeats(sendEveryMs: number, expectEveryMs: number): void {
@@ -179,12 +179,10 @@ export class StompConnection {
     this.readTimer.unref();
   }
 
-  /** Closes the socket once (the shared closeSocket cuts the reason and never throws). */
+  /** Closes the socket once (the layer cuts the reason, never throws, and drops a peer that does not answer within 2 s). */
   private shut(code: number, reason: string): void {
     if (this.closed) return;
-    closeSocket(this.ws, code, reason);
-    // A peer that never answers the close handshake is dropped.
-    setTimeout(() => this.ws.terminate(), 2_000).unref();
+    this.socket.close(code, reason, 2_000);
     this.onSocketClosed();
   }
 

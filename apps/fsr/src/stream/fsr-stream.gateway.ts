@@ -1,10 +1,7 @@
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Bus, Unsubscribe } from '@squirret/bus';
 import { CLOSE_CODES, FsrDeviceQuerySchema, type FsrSampleEvent } from '@squirret/contracts';
-import { boundedSend, formatZodError, rejectUpgrade, WsUpgradeRouter, closeSocket } from '@squirret/server-kit';
-import { WebSocket, WebSocketServer } from 'ws';
+import { formatZodError, RealtimeGateway, type Admission, type RealtimeGatewayHooks, type RealtimeServer, type RealtimeSocket } from '@squirret/server-kit';
 import type { FsrConfig } from '../config/fsr.config';
 import { FsrMetrics } from '../fsr.metrics';
 import { toStreamSample, toStreamSnapshot } from '../fsr.mapper';
@@ -17,91 +14,72 @@ export const FSR_STREAM_PATH = /^\/ws\/fsr-data$/;
 /** Key of the subscribers that asked for no device filter. */
 const ALL = '*';
 
+/** What a stream socket asked for: one device (`?deviceId=`) or every device. */
+interface StreamFilter {
+  readonly deviceId: string | undefined;
+}
+
 interface Subscriber {
-  readonly ws: WebSocket;
+  readonly socket: RealtimeSocket<StreamFilter>;
   /** Samples that arrived before the snapshot went out; sent right after it, so the snapshot is always first. */
   pending: string[] | undefined;
-  /** Answered the last ping (dead peers are found by the liveness sweep). */
-  alive: boolean;
 }
 
 /**
- * `/ws/fsr-data`: plain WebSocket JSON. On connect, the latest snapshot of the device (`?deviceId=`,
- * default device without one); then every new sample (of that device, or of every device without a
- * filter) as it comes off the bus, so a sample ingested on any instance reaches subscribers on all.
- * Each message is serialised once per sample. Each subscriber has a bounded send buffer: one that
- * does not read is closed with 4008 (SLOW_CONSUMER) and the others are unaffected.
+ * `/ws/fsr-data` on the realtime layer: plain WebSocket JSON. On connect, the latest snapshot of
+ * the device (`?deviceId=`, default device without one; a bad one is refused 400 before the
+ * upgrade); then every new sample (of that device, or of every device without a filter) as it
+ * comes off the bus, so a sample ingested on any instance reaches subscribers on all. Each
+ * message is serialised once per sample. The layer bounds each subscriber's send buffer (one that
+ * does not read is closed with 4008, the others are unaffected), pings (4010 for a dead peer) and
+ * drains at shutdown.
  */
-@Injectable()
-export class FsrStreamGateway implements OnModuleInit, OnModuleDestroy {
+@RealtimeGateway('fsr-stream', FSR_STREAM_PATH)
+export class FsrStreamGateway implements RealtimeGatewayHooks<StreamFilter>, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('fsr-stream');
-  private readonly wss: WebSocketServer;
   private readonly byDevice = new Map<string, Set<Subscriber>>();
   private off: Unsubscribe | undefined;
-  private liveness: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly router: WsUpgradeRouter,
     private readonly metrics: FsrMetrics,
     @Inject(FSR_BUS) private readonly bus: Bus,
     @Inject(FSR_LIVE_STORE) private readonly store: LiveStore,
     @Inject(FSR_CONFIG) private readonly config: FsrConfig,
-  ) {
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: config.FSR_WS_MAX_PAYLOAD_BYTES, perMessageDeflate: false });
+  ) {}
+
+  afterInit(server: RealtimeServer<StreamFilter>): void {
+    server.configure({
+      maxPayload: this.config.FSR_WS_MAX_PAYLOAD_BYTES,
+      maxBufferedBytes: this.config.FSR_WS_MAX_BUFFERED_BYTES,
+      pingMs: this.config.FSR_WS_PING_MS,
+      authenticate: (_req, { query }) => this.admit(query),
+    });
   }
 
   async onModuleInit(): Promise<void> {
-    this.router.register('fsr-stream', FSR_STREAM_PATH, (req, socket, head, { query }) => this.upgrade(req, socket, head, query));
     this.off = await this.bus.subscribe('fsr.sample', (e) => this.fanOut(e));
-    this.liveness = setInterval(() => this.sweep(), this.config.FSR_WS_PING_MS);
-    this.liveness.unref();
   }
 
-  /** Pings every subscriber; one that did not answer the previous ping is a dead peer and is closed. */
-  private sweep(): void {
-    for (const set of this.byDevice.values()) {
-      for (const sub of set) {
-        if (!sub.alive) {
-          closeSocket(sub.ws, CLOSE_CODES.HEARTBEAT_TIMEOUT, 'no pong');
-          setTimeout(() => sub.ws.terminate(), 1_000).unref();
-          continue;
-        }
-        sub.alive = false;
-        sub.ws.ping();
-      }
-    }
-  }
-
+  /** No more samples to fan out; the realtime layer's drain closes the sockets (1012). */
   async onModuleDestroy(): Promise<void> {
-    if (this.liveness) clearInterval(this.liveness);
     await this.off?.();
-    for (const set of this.byDevice.values()) for (const s of set) closeSocket(s.ws, CLOSE_CODES.GOING_AWAY, 'server shutting down');
-    this.byDevice.clear();
-    this.wss.close();
   }
 
-  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, query: URLSearchParams): void {
+  private admit(query: URLSearchParams): Admission<StreamFilter> {
     const parsed = FsrDeviceQuerySchema.safeParse(Object.fromEntries(query));
-    if (!parsed.success) {
-      rejectUpgrade(socket, 'VALIDATION_ERROR', formatZodError(parsed.error), '/ws/fsr-data');
-      return;
-    }
-    const filter = parsed.data.deviceId;
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, filter));
+    if (!parsed.success) return { refuse: 'VALIDATION_ERROR', message: formatZodError(parsed.error), path: '/ws/fsr-data' };
+    return { accept: { deviceId: parsed.data.deviceId } };
   }
 
-  private attach(ws: WebSocket, filter: string | undefined): void {
+  handleConnection(socket: RealtimeSocket<StreamFilter>): void {
+    const filter = socket.context.deviceId;
     const key = filter ?? ALL;
-    const sub: Subscriber = { ws, pending: [], alive: true };
-    ws.on('pong', () => {
-      sub.alive = true;
-    });
+    const sub: Subscriber = { socket, pending: [] };
     let set = this.byDevice.get(key);
     if (!set) this.byDevice.set(key, (set = new Set()));
     set.add(sub);
     this.metrics.subscribers.inc();
-    ws.on('error', () => ws.terminate());
-    ws.on('close', () => {
+    socket.onClose(() => {
       this.metrics.subscribers.dec();
       set.delete(sub);
       if (set.size === 0 && this.byDevice.get(key) === set) this.byDevice.delete(key);
@@ -118,7 +96,7 @@ export class FsrStreamGateway implements OnModuleInit, OnModuleDestroy {
       })
       .catch((err: unknown) => {
         this.logger.warn({ err: String(err) }, 'snapshot failed');
-        closeSocket(ws, CLOSE_CODES.INTERNAL_ERROR, 'snapshot unavailable');
+        socket.close(CLOSE_CODES.INTERNAL_ERROR, 'snapshot unavailable');
       });
   }
 
@@ -141,8 +119,8 @@ export class FsrStreamGateway implements OnModuleInit, OnModuleDestroy {
   }
 
   private send(sub: Subscriber, message: string): void {
-    if (sub.ws.readyState !== WebSocket.OPEN) return;
-    if (boundedSend(sub.ws, message, this.config.FSR_WS_MAX_BUFFERED_BYTES)) {
+    if (!sub.socket.isOpen) return;
+    if (sub.socket.send(message)) {
       this.metrics.streamMessages.inc();
       return;
     }
@@ -151,8 +129,8 @@ export class FsrStreamGateway implements OnModuleInit, OnModuleDestroy {
 
   private cutOff(sub: Subscriber): void {
     sub.pending = [];
-    if (sub.ws.readyState !== WebSocket.OPEN) return;
-    closeSocket(sub.ws, CLOSE_CODES.SLOW_CONSUMER, 'slow consumer: send buffer overflow');
+    if (!sub.socket.isOpen) return;
+    sub.socket.close(CLOSE_CODES.SLOW_CONSUMER, 'slow consumer: send buffer overflow');
     this.slow();
   }
 

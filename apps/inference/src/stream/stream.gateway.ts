@@ -1,13 +1,18 @@
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { InferenceTokenVerifier, JwtError } from '@squirret/auth';
 import type { Bus } from '@squirret/bus';
-import { CLOSE_CODES, type InferenceErrorMessage, type InferenceTokenClaims } from '@squirret/contracts';
-import { HealthRegistry, MetricsService, WsUpgradeRouter, boundedSend, closeSocket, containSocketFault } from '@squirret/server-kit';
+import { CLOSE_CODES, DRAIN_CLOSE_CODE, type InferenceErrorMessage, type InferenceTokenClaims } from '@squirret/contracts';
+import {
+  HealthRegistry,
+  MetricsService,
+  RealtimeGateway,
+  type Admission,
+  type RealtimeGatewayHooks,
+  type RealtimeServer,
+  type RealtimeSocket,
+} from '@squirret/server-kit';
 import type { FrameAnalysis } from '@squirret/squat';
 import type { Counter } from 'prom-client';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { NodeAnnouncer } from '../allocation/node-announcer';
 import { InferenceMetrics } from '../inference.metrics';
 import type { InferenceConfig } from '../config/inference.config';
@@ -18,9 +23,15 @@ import type { StreamSession } from './stream-session';
 
 const SESSION_PATH = /^\/ws\/(?<sessionId>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
 
+/** What the token check before the upgrade produced. */
+interface StreamAdmission {
+  readonly sessionId: string;
+  readonly claims: InferenceTokenClaims;
+}
+
 /** The live socket of one stream, with what it needs to report its own usage. */
 interface LiveStream {
-  readonly ws: WebSocket;
+  readonly ws: RealtimeSocket<StreamAdmission>;
   readonly session: StreamSession;
   /** When this stream last reported `session.usage` (its duration is the stream's own). */
   reportedAt: number;
@@ -29,19 +40,18 @@ interface LiveStream {
   consecutiveErrors: number;
   lastStatusAt: number;
   closed: boolean;
-  readonly gone: Promise<void>;
 }
 
 /**
- * `/ws/{sessionId}?token=`: the data plane's frame socket (seed 004 §8.3). The token is verified
- * first (HS256, aud inference-ws, sub = the path's sessionId, exp, nbf); a refusal closes with
- * 1008. Frames (JSON base64 or binary) go through the session's newest-frame-wins slot to the pose
- * pool and the squat analyzer; answers are `analysis` (and `rep`) messages.
+ * `/ws/{sessionId}?token=`: the data plane's frame socket (seed 004 §8.3) on the realtime layer.
+ * The token is verified before the upgrade (HS256, aud inference-ws, sub = the path's sessionId,
+ * exp, nbf); a refusal upgrades and closes with 1008. Frames (JSON base64 or binary) go through
+ * the session's newest-frame-wins slot to the pose pool and the squat analyzer; answers are
+ * `analysis` (and `rep`) messages.
  */
-@Injectable()
-export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
+@RealtimeGateway('inference', SESSION_PATH)
+export class StreamGateway implements RealtimeGatewayHooks<StreamAdmission>, BeforeApplicationShutdown {
   private readonly logger = new Logger('stream');
-  private readonly wss: WebSocketServer;
   private readonly tokens: InferenceTokenVerifier;
   private readonly live = new Map<string, LiveStream>();
   private draining = false;
@@ -50,7 +60,6 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
   private readonly refusals: Counter<'reason'>;
 
   constructor(
-    private readonly router: WsUpgradeRouter,
     private readonly registry: SessionRegistry,
     private readonly announcer: NodeAnnouncer,
     @Inject(INF_BUS) private readonly bus: Bus,
@@ -60,15 +69,20 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
     private readonly stageMetrics: InferenceMetrics,
   ) {
     this.tokens = new InferenceTokenVerifier(config.INFERENCE_TOKEN_SECRET, config.TOKEN_CLOCK_SKEW_SEC);
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: config.WS_MAX_MESSAGE_BYTES, perMessageDeflate: false });
     this.frames = metrics.counter({ name: 'inference_frames_total', help: 'Frames received', labelNames: ['encoding'] });
     this.refusals = metrics.counter({ name: 'inference_refusals_total', help: 'Refused connections and messages', labelNames: ['reason'] });
   }
 
-  onModuleInit(): void {
-    this.router.register('inference', SESSION_PATH, (req, socket, head, { params, query }) =>
-      this.upgrade(req, socket, head, params.sessionId ?? '', query.get('token')),
-    );
+  afterInit(server: RealtimeServer<StreamAdmission>): void {
+    server.configure({
+      maxPayload: this.config.INFERENCE_WS_MAX_MESSAGE_BYTES,
+      maxBufferedBytes: this.config.WS_MAX_BUFFERED_BYTES,
+      // the stream is never idle while it is used, and its token expiry closes it otherwise
+      pingMs: 0,
+      // the drain's wait for clients to leave (their final usage reports follow their close)
+      drainGraceMs: this.config.INFERENCE_DRAIN_TIMEOUT_MS,
+      authenticate: (_req, { params, query }) => this.admit((params.sessionId ?? '').toLowerCase(), query.get('token')),
+    });
   }
 
   /** Live streams on this node (the load it announces). */
@@ -76,8 +90,12 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
     return this.live.size;
   }
 
-  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, sessionId: string, token: string | null): void {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws, sessionId.toLowerCase(), token));
+  private admit(sessionId: string, token: string | null): Admission<StreamAdmission> {
+    const claims = this.verify(token, sessionId);
+    if (typeof claims !== 'string') return { accept: { sessionId, claims } };
+    this.refusals.inc({ reason: 'auth' });
+    this.logger.warn({ sessionId, reason: claims }, 'stream refused');
+    return { close: CLOSE_CODES.POLICY_VIOLATION, reason: `auth failed: ${claims}` };
   }
 
   private verify(token: string | null, sessionId: string): InferenceTokenClaims | string {
@@ -89,29 +107,21 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
     }
   }
 
-  private open(ws: WebSocket, sessionId: string, token: string | null): void {
-    const claims = this.verify(token, sessionId);
-    if (typeof claims === 'string') {
-      this.refusals.inc({ reason: 'auth' });
-      this.logger.warn({ sessionId, reason: claims }, 'stream refused');
-      closeSocket(ws, CLOSE_CODES.POLICY_VIOLATION, `auth failed: ${claims}`);
-      return;
-    }
+  handleConnection(ws: RealtimeSocket<StreamAdmission>): void {
+    const { sessionId, claims } = ws.context;
     if (this.draining) {
       this.refusals.inc({ reason: 'draining' });
-      closeSocket(ws, CLOSE_CODES.SERVICE_RESTART, 'node is restarting; reconnect');
+      ws.close(DRAIN_CLOSE_CODE, 'node is restarting; reconnect');
       return;
     }
     const previous = this.live.get(sessionId);
-    if (!previous && this.live.size >= this.config.CAPACITY) {
+    if (!previous && this.live.size >= this.config.INFERENCE_CAPACITY) {
       this.refusals.inc({ reason: 'capacity' });
-      closeSocket(ws, CLOSE_CODES.TRY_AGAIN_LATER, 'node is at capacity');
+      ws.close(CLOSE_CODES.TRY_AGAIN_LATER, 'node is at capacity');
       return;
     }
-    if (previous) closeSocket(previous.ws, CLOSE_CODES.SESSION_REPLACED, 'replaced by a newer connection');
+    if (previous) previous.ws.close(CLOSE_CODES.SESSION_REPLACED, 'replaced by a newer connection');
     const session = this.registry.getOrCreate(sessionId);
-    let markGone: () => void = () => undefined;
-    const gone = new Promise<void>((r) => (markGone = r));
     const stream: LiveStream = {
       ws,
       session,
@@ -121,70 +131,63 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
       consecutiveErrors: 0,
       lastStatusAt: 0,
       closed: false,
-      gone,
     };
     this.live.set(sessionId, stream);
     this.announcer.load = this.live.size;
     this.armExpiry(stream, claims.exp);
     // Messages that arrive while the checkpoint loads wait behind it, in order.
     let ready = false;
-    const early: [RawData, boolean][] = [];
-    const handle = (data: RawData, isBinary: boolean) =>
-      containSocketFault(ws, 'frame', (err, where) => this.logger.error({ sessionId, where, err: err instanceof Error ? err.message : String(err) }, 'stream fault: closed with 1011'), () =>
-        this.onMessage(stream, data, isBinary),
-      );
-    ws.on('message', (data, isBinary) => (ready ? handle(data, isBinary) : early.push([data, isBinary])));
-    // gone: closed and its final usage report out (what a drain waits for)
-    ws.on('close', () => void this.onClose(stream).then(markGone));
-    // ws itself closes the socket after an error (e.g. 1009 for a message over maxPayload).
-    ws.on('error', (err) => this.logger.warn({ sessionId, err: err.message }, 'stream socket error'));
+    const early: [Buffer, boolean][] = [];
+    // a fault in a frame's handling closes this stream (1011), never the process
+    ws.onMessage((data, isBinary) => (ready ? this.onMessage(stream, data, isBinary) : early.push([data, isBinary])));
+    // the final usage report; the layer's drain waits for it
+    ws.onClose(() => this.onClose(stream));
     void this.registry.open(sessionId).then(({ restored }) => {
       if (stream.closed) return;
       // Usage goes on from the session's watermark (restored with the checkpoint): what the node
       // before this one received but did not report is reported with this stream's next delta.
       stream.reportedAt = Date.now();
       session.onAnalysed = (ms) => this.stageMetrics.analysis.observe(ms / 1000);
-    session.attach({
+      session.attach({
         send: (m) => {
           this.stageMetrics.answered(m);
-          boundedSend(ws, JSON.stringify(m), this.config.WS_MAX_BUFFERED_BYTES);
+          ws.send(JSON.stringify(m));
         },
         analysed: (a) => this.publishStatus(stream, a),
       });
-      stream.usageTimer = setInterval(() => void this.reportUsage(stream, false), this.config.USAGE_REPORT_MS);
+      stream.usageTimer = setInterval(() => void this.reportUsage(stream, false), this.config.INFERENCE_USAGE_REPORT_MS);
       stream.usageTimer.unref();
       this.logger.log({ sessionId, restored, reps: session.reps, resumed: session.counters.framesAnalysed > 0 }, 'stream opened');
       ready = true;
-      for (const [data, isBinary] of early.splice(0)) handle(data, isBinary);
+      for (const [data, isBinary] of early.splice(0)) ws.contain('frame', () => this.onMessage(stream, data, isBinary));
     });
   }
 
   private armExpiry(stream: LiveStream, expSec: number): void {
     if (stream.expiry) clearTimeout(stream.expiry);
     const ms = Math.max(0, expSec * 1000 - Date.now() + this.config.TOKEN_CLOCK_SKEW_SEC * 1000);
-    stream.expiry = setTimeout(() => closeSocket(stream.ws, CLOSE_CODES.TOKEN_EXPIRED, 'token expired; reconnect with a refreshed token'), Math.min(ms, 2 ** 31 - 1));
+    stream.expiry = setTimeout(() => stream.ws.close(CLOSE_CODES.TOKEN_EXPIRED, 'token expired; reconnect with a refreshed token'), Math.min(ms, 2 ** 31 - 1));
     stream.expiry.unref();
   }
 
-  private onMessage(stream: LiveStream, data: RawData, isBinary: boolean): void {
-    const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
-    const parsed = isBinary ? parseBinaryMessage(buf, this.config.MAX_IMAGE_BYTES) : parseTextMessage(buf.toString('utf8'), this.config.MAX_IMAGE_BYTES);
+  private onMessage(stream: LiveStream, buf: Buffer, isBinary: boolean): void {
+    const parsed = isBinary ? parseBinaryMessage(buf, this.config.INFERENCE_MAX_IMAGE_BYTES) : parseTextMessage(buf.toString('utf8'), this.config.INFERENCE_MAX_IMAGE_BYTES);
     if (parsed.kind === 'error') {
       this.refusals.inc({ reason: parsed.code });
       const msg: InferenceErrorMessage = { type: 'error', code: parsed.code, message: parsed.message, ...(parsed.frameNumber !== undefined ? { frameNumber: parsed.frameNumber } : {}) };
-      boundedSend(stream.ws, JSON.stringify(msg), this.config.WS_MAX_BUFFERED_BYTES);
-      if (++stream.consecutiveErrors >= this.config.MAX_CONSECUTIVE_ERRORS) closeSocket(stream.ws, CLOSE_CODES.TOO_MANY_ERRORS, 'too many bad messages');
+      stream.ws.send(JSON.stringify(msg));
+      if (++stream.consecutiveErrors >= this.config.INFERENCE_MAX_CONSECUTIVE_ERRORS) stream.ws.close(CLOSE_CODES.TOO_MANY_ERRORS, 'too many bad messages');
       return;
     }
     stream.consecutiveErrors = 0;
     if (parsed.kind === 'auth') {
       const claims = this.verify(parsed.token, stream.session.sessionId);
       if (typeof claims === 'string') {
-        boundedSend(stream.ws, JSON.stringify({ type: 'error', code: 'INVALID_TOKEN', message: `token refused: ${claims}` }), this.config.WS_MAX_BUFFERED_BYTES);
+        stream.ws.send(JSON.stringify({ type: 'error', code: 'INVALID_TOKEN', message: `token refused: ${claims}` }));
         return;
       }
       this.armExpiry(stream, claims.exp);
-      boundedSend(stream.ws, JSON.stringify({ type: 'auth', status: 'ok', exp: claims.exp }), this.config.WS_MAX_BUFFERED_BYTES);
+      stream.ws.send(JSON.stringify({ type: 'auth', status: 'ok', exp: claims.exp }));
       return;
     }
     // A draining node has checkpointed (or is about to): a frame analysed now would be lost.
@@ -195,7 +198,7 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
 
   private publishStatus(stream: LiveStream, a: FrameAnalysis): void {
     const now = Date.now();
-    if (!a.repCompleted && now - stream.lastStatusAt < this.config.AI_STATUS_THROTTLE_MS) return;
+    if (!a.repCompleted && now - stream.lastStatusAt < this.config.INFERENCE_AI_STATUS_THROTTLE_MS) return;
     stream.lastStatusAt = now;
     void this.bus
       .publish('ai.status', {
@@ -242,7 +245,7 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
     this.lastUsageAt = at;
     const usage = {
       sessionId: stream.session.sessionId,
-      nodeId: this.config.NODE_ID,
+      nodeId: this.config.INFERENCE_NODE_ID,
       ...delta,
       durationMs: Math.max(0, now - stream.reportedAt),
       at,
@@ -253,10 +256,11 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   /**
-   * SIGTERM: readiness fails at once and the control plane is told this node drains; no new
-   * streams or frames; in-flight frames finish; every session's usage is reported and every
-   * session is checkpointed; every client is told to reconnect (1012: refresh, then the wsUrl it
-   * answers); the node waits until they left (their final usage out) or DRAIN_TIMEOUT_MS ran out.
+   * SIGTERM, the node's part: readiness fails at once and the control plane is told this node
+   * drains; no new streams or frames; in-flight frames finish; every session's usage is reported
+   * and every session is checkpointed. Then (Nest calls it after this hook) the realtime layer's
+   * drain tells every client to reconnect (1012: refresh, then the wsUrl it answers) and waits
+   * until they left and their final usage is out, or DRAIN_TIMEOUT_MS ran out.
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.draining = true;
@@ -265,14 +269,9 @@ export class StreamGateway implements OnModuleInit, BeforeApplicationShutdown {
     await this.announcer.beat();
     const streams = [...this.live.values()];
     const budget = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
-    await Promise.race([Promise.all(streams.map((s) => s.session.idle())), budget(this.config.DRAIN_TIMEOUT_MS)]);
+    await Promise.race([Promise.all(streams.map((s) => s.session.idle())), budget(this.config.INFERENCE_DRAIN_TIMEOUT_MS)]);
     // Usage is reported (its watermark checkpointed) before clients are told to move, so the node
     // they move to never restores a watermark older than what this one reported.
-    await Promise.race([Promise.all([...streams.map((s) => this.reportUsage(s, false)), this.registry.checkpointChanged()]), budget(this.config.DRAIN_TIMEOUT_MS)]);
-    for (const s of streams) closeSocket(s.ws, CLOSE_CODES.SERVICE_RESTART, 'node is restarting; reconnect');
-    await Promise.race([Promise.all(streams.map((s) => s.gone)), budget(this.config.DRAIN_TIMEOUT_MS)]);
-    for (const s of streams) if (!s.closed) s.ws.terminate();
-    // a stream cut off gets a short moment for its final report
-    await Promise.race([Promise.all(streams.map((s) => s.gone)), budget(1_000)]);
+    await Promise.race([Promise.all([...streams.map((s) => this.reportUsage(s, false)), this.registry.checkpointChanged()]), budget(this.config.INFERENCE_DRAIN_TIMEOUT_MS)]);
   }
 }

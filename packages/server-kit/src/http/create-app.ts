@@ -9,6 +9,7 @@ import { Logger } from 'nestjs-pino';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { MetricsService } from '../metrics/metrics';
+import { RealtimeAdapter } from '../realtime/realtime.adapter';
 import { ZodValidationPipe } from '../validation/zod';
 import { FastRoutes, type FastRoute } from './fast-routes';
 
@@ -87,6 +88,8 @@ export async function createHttpApp(root: Type<unknown> | DynamicModule, options
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(new ZodValidationPipe());
+  // Every WebSocket gateway goes through the realtime layer (routing, auth, limits, metrics, drain).
+  app.useWebSocketAdapter(new RealtimeAdapter(app));
 
   const metrics = app.get(MetricsService, { strict: false });
   for (const route of options.fastRoutes?.(app) ?? []) fast.add(route);

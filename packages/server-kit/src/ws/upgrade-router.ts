@@ -6,13 +6,14 @@ import { errorBody, ERROR_TABLE, type ErrorCode } from '@squirret/contracts';
 import { pathOf } from '../errors/error-body';
 import { redactUrl } from '../logging/redact';
 
-/** Handles one matched upgrade request; `params` are the pattern's named groups, `query` the parsed query. */
-export type UpgradeHandler = (
-  req: IncomingMessage,
-  socket: Duplex,
-  head: Buffer,
-  match: { params: Record<string, string>; query: URLSearchParams },
-) => void;
+/** What the router matched: `params` are the pattern's named groups, `query` the parsed query. */
+export interface UpgradeMatch {
+  readonly params: Record<string, string>;
+  readonly query: URLSearchParams;
+}
+
+/** Handles one matched upgrade request. */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer, match: UpgradeMatch) => void;
 
 interface Route {
   readonly name: string;
