@@ -73,6 +73,9 @@ describe('the live console in headless Chromium', () => {
         TOKEN_CLOCK_SKEW_SEC: '0',
         SESSION_RATE_LIMIT: '1000',
         CONSOLE_CLIPS_DIR: clips,
+        // The stream, the page and the CLI are under test here, on the model whose verdicts on every real clip are
+        // right; each model's clip verdicts (and BlazePose's known gaps) are checked in apps/inference/src/pose/pose-clips-*.
+        INFERENCE_POSE_MODEL: 'movenet-lightning',
         INFERENCE_DRAIN_TIMEOUT_MS: '2000',
       },
       120_000,
