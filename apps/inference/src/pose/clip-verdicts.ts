@@ -71,11 +71,16 @@ const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(
  */
 export const KNOWN_WRONG: Partial<Record<string, string>> = {
   'blazepose-lite aitrainer_bending_forward_vid.gif': 'lumbar judged good on BlazePose lite (label: bending forward, lumbar bad)',
-  // The side view's ankle is judged bad (formClass heels_lifting) on MoveNet as well: the current
-  // analyzer's ankle rule, which the feet-aware model replaces (the stream e2e test never checked it).
-  'movenet-lightning dnly09_gf_1_sideview_goodform.gif': 'ankle judged bad, class heels_lifting (label: good form)',
-  'blazepose-lite dnly09_gf_1_sideview_goodform.gif': 'ankle judged bad, class heels_lifting (label: good form)',
-  'blazepose-full dnly09_gf_1_sideview_goodform.gif': 'ankle judged bad, class heels_lifting (label: good form)',
+  // The side view's ankle was judged bad on all three models because the rise was measured on both
+  // ankles and feet, and the far (hidden) leg's points are guesses that drift up at the bottom; the
+  // analyzer now measures the near leg (fixed on movenet-lightning and blazepose-full). On lite the
+  // near ankle's own noise at 108x192 px is as large as the hand-set side limit: its rise peaks at
+  // 0.0301 hip heights against the 0.030 limit, while the same ankle sinks 0.043 below standing.
+  'blazepose-lite dnly09_gf_1_sideview_goodform.gif': 'ankle judged bad, class heels_lifting (label: good form): near-ankle rise 0.0301 vs the hand-set side limit 0.030, within the landmark noise',
+  // The fitted BlazePose model gives this good squat heels_lifting 0.19 (full's heel points rise
+  // 0.04 hip heights at this size, toes sink 0.015); calibrated P(bad ankle) 0.34 is below the ankle
+  // floor's 0.85 sureness, so the ankle is null (LOW_CONFIDENCE), not good.
+  'blazepose-full aitrainer_olympic_squat_vid.gif': 'ankle null (LOW_CONFIDENCE: 66% sure it is good, the ankle floor needs 85%) where the label implies good',
 };
 
 /** The clips in groups, one test file each per model (a file must finish within the tier's 120 s, on a loaded machine too). */
