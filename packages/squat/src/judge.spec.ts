@@ -303,6 +303,23 @@ describe('judgeRep (side view, rules)', () => {
     );
     assert.equal(r.score, 100 - PENALTY.lumbar - PENALTY.ankle - PENALTY.depth);
   });
+
+  it('does not judge the ankle when the ankle sank below standing as far as the limit (its noise), and does when it did not', () => {
+    // the limit is the side one (0.03): a rise past it with a sink as large is measurement noise
+    const noisy = judgeRep({ features: repVector({ trunkLean_max: 50, ankleRise_max: 0.04, ankleRise_min: -0.03, maxDepth: 0.6 }), view: 'side' }, model);
+    assert.equal(noisy.ankle, 'null');
+    assert.equal(noisy.formClass, 'good');
+    const why = noisy.reasons.find((x) => x.joint === 'ankle');
+    assert.equal(why?.code, REASON_CODES.LOW_CONFIDENCE);
+    assert.equal(why?.value, 0.03);
+    assert.equal(noisy.score, 100);
+    const lifted = judgeRep({ features: repVector({ trunkLean_max: 50, ankleRise_max: 0.04, ankleRise_min: -0.005, maxDepth: 0.6 }), view: 'side' }, model);
+    assert.equal(lifted.ankle, 'bad');
+    assert.equal(lifted.formClass, 'heels_lifting');
+    // the front view's rules are not gated (the fitted model and its floors judge the front)
+    const front = judgeRep({ features: repVector({ trunkLean_max: 50, ankleRise_max: 0.04, ankleRise_min: -0.03, maxDepth: 0.6 }), view: 'unknown' }, model);
+    assert.equal(front.ankle, 'bad');
+  });
 });
 
 describe('judgeRep: depth from the side, lean limit in front', () => {

@@ -71,12 +71,9 @@ const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(
  */
 export const KNOWN_WRONG: Partial<Record<string, string>> = {
   'blazepose-lite aitrainer_bending_forward_vid.gif': 'lumbar judged good on BlazePose lite (label: bending forward, lumbar bad)',
-  // The side view's ankle was judged bad on all three models because the rise was measured on both
-  // ankles and feet, and the far (hidden) leg's points are guesses that drift up at the bottom; the
-  // analyzer now measures the near leg (fixed on movenet-lightning and blazepose-full). On lite the
-  // near ankle's own noise at 108x192 px is as large as the hand-set side limit: its rise peaks at
-  // 0.0301 hip heights against the 0.030 limit, while the same ankle sinks 0.043 below standing.
-  'blazepose-lite dnly09_gf_1_sideview_goodform.gif': 'ankle judged bad, class heels_lifting (label: good form): near-ankle rise 0.0301 vs the hand-set side limit 0.030, within the landmark noise',
+  // (The side view's ankle was judged bad on all three models: the rise was measured on both legs,
+  // and the far, hidden leg's points drift up at the bottom. It is now measured on the near leg, and
+  // not judged where that ankle's own noise reaches the side limit, as on blazepose-lite and MoveNet.)
   // The fitted BlazePose model gives this good squat heels_lifting 0.19 (full's heel points rise
   // 0.04 hip heights at this size, toes sink 0.015); calibrated P(bad ankle) 0.34 is below the ankle
   // floor's 0.85 sureness, so the ankle is null (LOW_CONFIDENCE), not good.
