@@ -70,7 +70,11 @@ const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(
  * node:test "todo" tests, so they neither fail CI nor hide: remove an entry once it passes.
  */
 export const KNOWN_WRONG: Partial<Record<string, string>> = {
-  'blazepose-lite aitrainer_bending_forward_vid.gif': 'lumbar judged good on BlazePose lite (label: bending forward, lumbar bad)',
+  // Lite places the hips lower at the bottom than full does (depth 0.574 against 0.494), so the torso's
+  // vertical extent stays longer and the front view's foreshortening lean peaks at 66.0 degrees, just
+  // under the fitted 66.6 limit (full 71.5, MoveNet 73.6); the fitted model reads the rep as good (0.97,
+  // bending_forward 0.026). No analyzer-side cause found that is not this landmark placement.
+  'blazepose-lite aitrainer_bending_forward_vid.gif': 'lumbar judged good on BlazePose lite (label: bending forward, lumbar bad): lean peaks at 66.0 deg vs the 66.6 limit, model good 0.97',
   // (The side view's ankle was judged bad on all three models: the rise was measured on both legs,
   // and the far, hidden leg's points drift up at the bottom. It is now measured on the near leg, and
   // not judged where that ankle's own noise reaches the side limit, as on blazepose-lite and MoveNet.)
