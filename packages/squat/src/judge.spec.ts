@@ -132,6 +132,14 @@ describe('judgeFrame: ankle (heel / toe lift)', () => {
     assert.equal(j.ankle, 'bad');
     assert.ok(codes(j).includes(REASON_CODES.ANKLE_RISE));
   });
+  it('judges a side view by the side rule on the ankle even with heels and toes (their limits are fitted on front views)', () => {
+    const feet = { ...T, heelRiseMax: 0.035, toeRiseMax: 0.036 };
+    const side = features({ view: 'side', kneeAnkleWidth: null, heelRise: 0.08, toeRise: 0, ankleRise: 0.01 });
+    assert.equal(judgeFrame(side, 'bottom', feet).ankle, 'good');
+    assert.equal(judgeFrame({ ...side, ankleRise: 0.04 }, 'bottom', feet).reasons.find((r) => r.joint === 'ankle')?.code, REASON_CODES.HEEL_LIFT);
+    assert.equal(judgeFrame({ ...side, view: 'front', kneeAnkleWidth: 1 }, 'bottom', feet).reasons.find((r) => r.joint === 'ankle')?.code, REASON_CODES.HEEL_RISE);
+  });
+
   it('calls a rise in the side view a HEEL_LIFT and uses the side limit', () => {
     const side = features({ view: 'side', kneeAnkleWidth: null });
     assert.equal(judgeFrame({ ...side, ankleRise: 0.025 }, 'bottom', T).ankle, 'good');

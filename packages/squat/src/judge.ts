@@ -87,7 +87,9 @@ export function judgeFrame(f: FrameFeatures, stage: SquatStage, t: LiveThreshold
   let ankle: Judgement = 'null';
   const heelMax = t.heelRiseMax;
   const toeMax = t.toeRiseMax;
-  if (heelMax !== undefined && toeMax !== undefined && f.heelRise !== null && f.toeRise !== null) {
+  // the heel and toe limits are fitted on front views; a side view's live ankle follows the same
+  // hand-set side rule as its rep verdict (the near ankle's rise), so the two never disagree
+  if (f.view !== 'side' && heelMax !== undefined && toeMax !== undefined && f.heelRise !== null && f.toeRise !== null) {
     // with heels and toes (BlazePose model): each is measured directly against its standing position
     // the heels are checked first: they are the commoner fault, and a heel lift also tips the toes
     const rise = (code: ReasonCode, what: 'heels' | 'toes', value: number, max: number): Reason | null =>
