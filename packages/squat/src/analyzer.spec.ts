@@ -224,6 +224,45 @@ describe('SquatAnalyzer: side view', () => {
     }
   });
 
+  /**
+   * A side view as the pose models see it (the real side-view clip): the far leg is hidden behind
+   * the near one, scored lower, and its ankle and foot points drift up as the hips drop (there by a
+   * fifth of the hip height at the bottom) while the near foot stays flat.
+   */
+  function withGuessedFarLeg(seq: readonly TimedPose[]): TimedPose[] {
+    const hipY = (f: TimedPose): number => f.keypoints.find((k) => k.name === 'left_hip')!.y;
+    const hip0 = hipY(seq[0]!);
+    return seq.map((f) => {
+      const drift = (hipY(f) - hip0) * 0.6;
+      const far = (name: string, y: number, score: number): { y: number; score: number } => (name.startsWith('right_') ? { y: y - (/ankle|heel|foot/.test(name) ? drift : 0), score: 0.5 } : { y, score });
+      return {
+        ...f,
+        keypoints: f.keypoints.map((k) => ({ ...k, ...far(k.name, k.y, k.score) })),
+        ...(f.feet ? { feet: f.feet.map((k) => ({ ...k, ...far(k.name, k.y, k.score) })) } : {}),
+      };
+    });
+  }
+
+  it('measures the ankle and foot rise on the near leg: a far leg guessed upwards is no heel lift', () => {
+    for (const withFeet of [false, true]) {
+      const seq = withGuessedFarLeg(repSequence({ view: 'side', reps: 1, withFeet }));
+      const analyzer = new SquatAnalyzer();
+      const out = seq.map((f) => analyzer.push(f.keypoints, f.tMs, f.feet));
+      const s = summaries(out);
+      assert.equal(s.length, 1);
+      assert.equal(s[0]!.view, 'side');
+      assert.equal(s[0]!.ankle, 'good', `feet ${withFeet}: ${JSON.stringify(s[0]!.reasons)}`);
+      assert.ok(out.every((a) => a.ankle === 'good'), `feet ${withFeet}: every live frame's ankle good`);
+    }
+  });
+
+  it('still judges a heel lift of the near leg from the side', () => {
+    const seq = withGuessedFarLeg(repSequence({ view: 'side', reps: 1, ankleLift: 0.03 }));
+    const s = summaries(runAll(seq))[0]!;
+    assert.equal(s.ankle, 'bad');
+    assert.ok(s.reasons.some((r) => r.joint === 'ankle' && r.code === REASON_CODES.HEEL_LIFT));
+  });
+
   it('judges a deep upright side-view squat good and a leaning one bad', () => {
     const good = atBottom(runAll(repSequence({ view: 'side', reps: 1 })));
     assert.ok(good.every((a) => a.lumbar === 'good'));

@@ -133,7 +133,7 @@ export class SquatAnalyzer {
     // without foot points (MoveNet) the foot filters still run on nothing, so a point seen earlier is dropped after its hold time
     const feetPose = this.feetModel ? this.feetSmoother.push(this.rawPoints(feet ?? [], FOOT_INDEX, FOOT_POINTS.length), tMs) : [];
     this.view = detectView(pose, this.reference, this.view);
-    this.updateReference(frameLengths(pose), isUpright(pose), tMs, footLengths(feetPose));
+    this.updateReference(frameLengths(pose, this.view), isUpright(pose), tMs, footLengths(feetPose, pose, this.view));
     this.lastMs = tMs;
 
     const features = computeFeatures(pose, this.reference, this.view, feetPose);

@@ -31,8 +31,18 @@ function footPoint(feet: FeetPose, name: FootPointName): Point | null {
   return p !== undefined && p.present ? { x: p.x, y: p.y } : null;
 }
 
-/** Midpoint of both heels and of both toes (foot_index); each needs both sides (a front view sees both feet). */
-function feetMid(feet: FeetPose): { heel: Point; toe: Point } | null {
+/**
+ * Midpoint of both heels and of both toes (foot_index); each needs both sides (a front view sees both
+ * feet). With `side`, that foot's heel and toe alone: in a side view the far foot is hidden behind the
+ * near one and the pose model's points for it are guesses (on the side-view clip they drift up by a
+ * fifth of the hip height at the bottom while the foot stays flat).
+ */
+function feetMid(feet: FeetPose, side?: 'left' | 'right'): { heel: Point; toe: Point } | null {
+  if (side) {
+    const heel = footPoint(feet, `${side}_heel`);
+    const toe = footPoint(feet, `${side}_foot_index`);
+    return heel && toe ? { heel, toe } : null;
+  }
   const lh = footPoint(feet, 'left_heel');
   const rh = footPoint(feet, 'right_heel');
   const lt = footPoint(feet, 'left_foot_index');
@@ -48,9 +58,12 @@ export interface FootLengths {
   readonly footSpan: number;
 }
 
-/** Foot positions of the current frame, or null when a heel or a toe is missing. */
-export function footLengths(feet: FeetPose): FootLengths | null {
-  const m = feetMid(feet);
+/**
+ * Foot positions of the current frame, or null when a heel or a toe is missing. In a side view
+ * (`pose` and `view` given) they are the near foot's, as the features measure them.
+ */
+export function footLengths(feet: FeetPose, pose?: Pose, view: SquatView = 'unknown'): FootLengths | null {
+  const m = feetMid(feet, measuredSide(pose, view));
   return m ? { heelY: m.heel.y, toeY: m.toe.y, footSpan: distance(m.heel, m.toe) } : null;
 }
 
@@ -105,11 +118,15 @@ export interface FrameLengths {
   readonly ankleWidth: number | null;
 }
 
-/** Lengths of the current frame, or null when hips, ankles or shoulders are missing. */
-export function frameLengths(pose: Pose): FrameLengths | null {
+/**
+ * Lengths of the current frame, or null when hips, ankles or shoulders are missing. `ankleY` is the
+ * ankle the features measure the rise of (the near ankle in a side view, see `riseAnkle`).
+ */
+export function frameLengths(pose: Pose, view: SquatView = 'unknown'): FrameLengths | null {
   const hip = pairMid(pose, 'left_hip', 'right_hip');
   const knee = pairMid(pose, 'left_knee', 'right_knee');
   const ankle = pairMid(pose, 'left_ankle', 'right_ankle');
+  const rising = riseAnkle(pose, view);
   const shoulder = pairMid(pose, 'left_shoulder', 'right_shoulder');
   if (!hip || !ankle || !shoulder) return null;
   const nose = point(pose, 'nose');
@@ -119,7 +136,7 @@ export function frameLengths(pose: Pose): FrameLengths | null {
     thighHeight: knee ? knee.y - hip.y : null,
     torsoLength: distance(shoulder, hip),
     noseHeight: nose ? hip.y - nose.y : null,
-    ankleY: ankle.y,
+    ankleY: (rising ?? ankle).y,
     ankleWidth: pairWidth(pose, 'left_ankle', 'right_ankle'),
   };
 }
@@ -229,6 +246,20 @@ function nearSide(pose: Pose): 'left' | 'right' {
   return score('left') >= score('right') ? 'left' : 'right';
 }
 
+/** The leg whose ankle and foot rise is measured: the near leg in a side view, both legs (undefined) otherwise. */
+function measuredSide(pose: Pose | undefined, view: SquatView): 'left' | 'right' | undefined {
+  return pose && view === 'side' ? nearSide(pose) : undefined;
+}
+
+/**
+ * The ankle whose rise above standing is measured: the near one in a side view (the far ankle is
+ * occluded and guessed, like the far foot), the midpoint of both otherwise (null when missing).
+ */
+function riseAnkle(pose: Pose, view: SquatView): Point | null {
+  const side = measuredSide(pose, view);
+  return (side ? point(pose, `${side}_ankle`) : null) ?? pairMid(pose, 'left_ankle', 'right_ankle');
+}
+
 function jointAngles(pose: Pose, side: 'left' | 'right'): { knee: number | null; hip: number | null } {
   const sh = point(pose, `${side}_shoulder`);
   const hip = point(pose, `${side}_hip`);
@@ -285,11 +316,13 @@ export function computeFeatures(pose: Pose, reference: BodyReference | null, vie
   const r = reference;
   const ratio = (v: number | null, ref: number | null | undefined): number | null =>
     v === null || ref === null || ref === undefined ? null : safeRatio(v, ref);
-  const ankleRise = ankle && r ? safeRatio(r.ankleY - ankle.y, r.legHeight) : null;
+  // the rise is measured on the ankle and foot the reference holds: the near leg's in a side view
+  const rising = riseAnkle(pose, view);
+  const ankleRise = rising && r ? safeRatio(r.ankleY - rising.y, r.legHeight) : null;
 
   const sideAngles = view === 'side' ? (nearSide(pose) === 'left' ? left : right) : null;
   // heel and toe rise above their standing positions (in standing hip heights), from the foot points
-  const foot = r ? feetMid(feet) : null;
+  const foot = r ? feetMid(feet, measuredSide(pose, view)) : null;
   const heelRise = foot && r && typeof r.heelY === 'number' ? safeRatio(r.heelY - foot.heel.y, r.legHeight) : null;
   const toeRise = foot && r && typeof r.toeY === 'number' ? safeRatio(r.toeY - foot.toe.y, r.legHeight) : null;
   return {
@@ -309,7 +342,7 @@ export function computeFeatures(pose: Pose, reference: BodyReference | null, vie
     kneeHipWidth: kneeW !== null && hipW !== null ? safeRatio(kneeW, hipW) : null,
     ankleHipWidth: ankleW !== null && hipW !== null ? safeRatio(ankleW, hipW) : null,
     ankleRise,
-    heelLift: ankle && r && r.shinHeight !== null ? safeRatio(r.ankleY - ankle.y, r.shinHeight) : null,
+    heelLift: rising && r && r.shinHeight !== null ? safeRatio(r.ankleY - rising.y, r.shinHeight) : null,
     shinRatio: knee && ankle ? ratio(ankle.y - knee.y, r?.shinHeight) : null,
     thighRatio: knee && hip ? ratio(knee.y - hip.y, r?.thighHeight) : null,
     torsoRatio: shoulder && hip ? ratio(hip.y - shoulder.y, r?.torsoLength) : null,

@@ -132,6 +132,14 @@ describe('judgeFrame: ankle (heel / toe lift)', () => {
     assert.equal(j.ankle, 'bad');
     assert.ok(codes(j).includes(REASON_CODES.ANKLE_RISE));
   });
+  it('judges a side view by the side rule on the ankle even with heels and toes (their limits are fitted on front views)', () => {
+    const feet = { ...T, heelRiseMax: 0.035, toeRiseMax: 0.036 };
+    const side = features({ view: 'side', kneeAnkleWidth: null, heelRise: 0.08, toeRise: 0, ankleRise: 0.01 });
+    assert.equal(judgeFrame(side, 'bottom', feet).ankle, 'good');
+    assert.equal(judgeFrame({ ...side, ankleRise: 0.04 }, 'bottom', feet).reasons.find((r) => r.joint === 'ankle')?.code, REASON_CODES.HEEL_LIFT);
+    assert.equal(judgeFrame({ ...side, view: 'front', kneeAnkleWidth: 1 }, 'bottom', feet).reasons.find((r) => r.joint === 'ankle')?.code, REASON_CODES.HEEL_RISE);
+  });
+
   it('calls a rise in the side view a HEEL_LIFT and uses the side limit', () => {
     const side = features({ view: 'side', kneeAnkleWidth: null });
     assert.equal(judgeFrame({ ...side, ankleRise: 0.025 }, 'bottom', T).ankle, 'good');
@@ -302,6 +310,23 @@ describe('judgeRep (side view, rules)', () => {
       [REASON_CODES.TRUNK_LEAN, REASON_CODES.HEEL_LIFT, REASON_CODES.NO_DEPTH],
     );
     assert.equal(r.score, 100 - PENALTY.lumbar - PENALTY.ankle - PENALTY.depth);
+  });
+
+  it('does not judge the ankle when the ankle sank below standing as far as the limit (its noise), and does when it did not', () => {
+    // the limit is the side one (0.03): a rise past it with a sink as large is measurement noise
+    const noisy = judgeRep({ features: repVector({ trunkLean_max: 50, ankleRise_max: 0.04, ankleRise_min: -0.03, maxDepth: 0.6 }), view: 'side' }, model);
+    assert.equal(noisy.ankle, 'null');
+    assert.equal(noisy.formClass, 'good');
+    const why = noisy.reasons.find((x) => x.joint === 'ankle');
+    assert.equal(why?.code, REASON_CODES.LOW_CONFIDENCE);
+    assert.equal(why?.value, 0.03);
+    assert.equal(noisy.score, 100);
+    const lifted = judgeRep({ features: repVector({ trunkLean_max: 50, ankleRise_max: 0.04, ankleRise_min: -0.005, maxDepth: 0.6 }), view: 'side' }, model);
+    assert.equal(lifted.ankle, 'bad');
+    assert.equal(lifted.formClass, 'heels_lifting');
+    // the front view's rules are not gated (the fitted model and its floors judge the front)
+    const front = judgeRep({ features: repVector({ trunkLean_max: 50, ankleRise_max: 0.04, ankleRise_min: -0.03, maxDepth: 0.6 }), view: 'unknown' }, model);
+    assert.equal(front.ankle, 'bad');
   });
 });
 

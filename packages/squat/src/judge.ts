@@ -87,7 +87,9 @@ export function judgeFrame(f: FrameFeatures, stage: SquatStage, t: LiveThreshold
   let ankle: Judgement = 'null';
   const heelMax = t.heelRiseMax;
   const toeMax = t.toeRiseMax;
-  if (heelMax !== undefined && toeMax !== undefined && f.heelRise !== null && f.toeRise !== null) {
+  // the heel and toe limits are fitted on front views; a side view's live ankle follows the same
+  // hand-set side rule as its rep verdict (the near ankle's rise), so the two never disagree
+  if (f.view !== 'side' && heelMax !== undefined && toeMax !== undefined && f.heelRise !== null && f.toeRise !== null) {
     // with heels and toes (BlazePose model): each is measured directly against its standing position
     // the heels are checked first: they are the commoner fault, and a heel lift also tips the toes
     const rise = (code: ReasonCode, what: 'heels' | 'toes', value: number, max: number): Reason | null =>
@@ -266,6 +268,8 @@ export function judgeRepWithProbabilities(input: RepJudgeInput, p: readonly numb
   // joints a live rule flagged over the rep: their verdict is a measurement the live frames already
   // showed the user, so the confidence floor does not withhold it (its confidence is still reported)
   const ruleFlagged: JudgedJoint[] = [];
+  // joints whose measurement cannot resolve its rule's limit (rules path): null with this reason
+  const unresolved: Reason[] = [];
 
   if (input.view === 'front' && p !== null) {
     method = 'model';
@@ -299,10 +303,24 @@ export function judgeRepWithProbabilities(input: RepJudgeInput, p: readonly numb
     const riseMax = input.view === 'side' ? t.sideAnkleRiseMax : t.ankleRiseMax;
     const depth = get('maxDepth') ?? 0;
     const faults: Array<[FormClass, Reason]> = [];
+    // An ankle cannot sink into the floor: how far the measured ankle went below its standing
+    // position during the rep is the measurement's own error. From the side only one ankle is seen
+    // (a few pixels in a small frame); when that error reaches the limit, a rise past the limit is
+    // no evidence, so the ankle is not judged (no fitted model backs this rule).
+    const sink = input.view === 'side' ? get('ankleRise_min') : null;
+    if (sink !== null && rise !== null && -sink >= riseMax) {
+      unresolved.push({
+        joint: 'ankle',
+        code: REASON_CODES.LOW_CONFIDENCE,
+        message: `ankle not judged: the ankle's measured height wanders by ${fmt(-sink * 100, 1)}% of hip height (it sank that far below standing), as much as the ${fmt(riseMax * 100, 1)}% limit`,
+        value: -sink,
+        threshold: riseMax,
+      });
+    }
     if (lean !== null && lean > leanMax) {
       faults.push(['bending_forward', { joint: 'lumbar', code: REASON_CODES.TRUNK_LEAN, message: `trunk leaned up to ${fmt(lean, 0)}° (limit ${fmt(leanMax, 0)}°)`, value: lean, threshold: leanMax }]);
     }
-    if (rise !== null && rise > riseMax) {
+    if (rise !== null && rise > riseMax && unresolved.length === 0) {
       faults.push(['heels_lifting', { joint: 'ankle', code: REASON_CODES.HEEL_LIFT, message: `ankles rose ${fmt(rise * 100, 1)}% of hip height (max ${fmt(riseMax * 100, 1)}%)`, value: rise, threshold: riseMax }]);
     }
     // From the side, depth is read off the knee: a knee bent to SIDE_PARALLEL_KNEE_DEG or more means
@@ -320,7 +338,8 @@ export function judgeRepWithProbabilities(input: RepJudgeInput, p: readonly numb
   const badJoints = new Set(reasons.map((r) => r.joint));
   let lumbar = verdict('lumbar', badJoints.has('lumbar'));
   let knee = input.view === 'front' ? verdict('knee', badJoints.has('knee')) : 'null';
-  let ankle = verdict('ankle', badJoints.has('ankle'));
+  let ankle: Judgement = unresolved.some((r) => r.joint === 'ankle') ? 'null' : verdict('ankle', badJoints.has('ankle'));
+  reasons.push(...unresolved);
   // calibrated confidence of each verdict; below the joint's floor the judge says it is not sure
   let confidence: JointConfidence | undefined;
   if (probabilities && model.calibration) {

@@ -70,12 +70,18 @@ const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(
  * node:test "todo" tests, so they neither fail CI nor hide: remove an entry once it passes.
  */
 export const KNOWN_WRONG: Partial<Record<string, string>> = {
-  'blazepose-lite aitrainer_bending_forward_vid.gif': 'lumbar judged good on BlazePose lite (label: bending forward, lumbar bad)',
-  // The side view's ankle is judged bad (formClass heels_lifting) on MoveNet as well: the current
-  // analyzer's ankle rule, which the feet-aware model replaces (the stream e2e test never checked it).
-  'movenet-lightning dnly09_gf_1_sideview_goodform.gif': 'ankle judged bad, class heels_lifting (label: good form)',
-  'blazepose-lite dnly09_gf_1_sideview_goodform.gif': 'ankle judged bad, class heels_lifting (label: good form)',
-  'blazepose-full dnly09_gf_1_sideview_goodform.gif': 'ankle judged bad, class heels_lifting (label: good form)',
+  // Lite places the hips lower at the bottom than full does (depth 0.574 against 0.494), so the torso's
+  // vertical extent stays longer and the front view's foreshortening lean peaks at 66.0 degrees, just
+  // under the fitted 66.6 limit (full 71.5, MoveNet 73.6); the fitted model reads the rep as good (0.97,
+  // bending_forward 0.026). No analyzer-side cause found that is not this landmark placement.
+  'blazepose-lite aitrainer_bending_forward_vid.gif': 'lumbar judged good on BlazePose lite (label: bending forward, lumbar bad): lean peaks at 66.0 deg vs the 66.6 limit, model good 0.97',
+  // (The side view's ankle was judged bad on all three models: the rise was measured on both legs,
+  // and the far, hidden leg's points drift up at the bottom. It is now measured on the near leg, and
+  // not judged where that ankle's own noise reaches the side limit, as on blazepose-lite and MoveNet.)
+  // The fitted BlazePose model gives this good squat heels_lifting 0.19 (full's heel points rise
+  // 0.04 hip heights at this size, toes sink 0.015); calibrated P(bad ankle) 0.34 is below the ankle
+  // floor's 0.85 sureness, so the ankle is null (LOW_CONFIDENCE), not good.
+  'blazepose-full aitrainer_olympic_squat_vid.gif': 'ankle null (LOW_CONFIDENCE: 66% sure it is good, the ankle floor needs 85%) where the label implies good',
 };
 
 /** The clips in groups, one test file each per model (a file must finish within the tier's 120 s, on a loaded machine too). */
