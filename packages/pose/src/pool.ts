@@ -4,8 +4,9 @@ import 'sharp';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Worker } from 'node:worker_threads';
-import type { FootKeypoint, Keypoint, Landmark, PoseModelName } from '@squirret/contracts';
+import type { PoseModelName } from '@squirret/contracts';
 import type { BackendInfo, BackendPreference } from './backend';
+import type { FramePose } from './pose-model';
 import type { PoseTrack } from './blazepose/blazepose-estimator';
 import { type ImageLimits, resolveImageLimits } from './image-limits';
 import { PoseError, fromPoseErrorShape } from './pose.errors';
@@ -46,19 +47,8 @@ export type PosePoolEvent =
   | { readonly type: 'worker-start-failed'; readonly workerId: number; readonly reason: string; readonly retryInMs: number }
   | { readonly type: 'job-timeout'; readonly workerId: number; readonly jobId: number };
 
-/** The pose of one frame from the pool, with where the time went. */
-export interface PoseResult {
-  readonly keypoints: Keypoint[];
-  /** Heels and toes (BlazePose only). */
-  readonly feet?: FootKeypoint[];
-  /** The 33 landmarks with visibility (BlazePose only). */
-  readonly landmarks?: Landmark[];
-  /** Pass this with the same stream's next frame (BlazePose tracking); absent when tracking was lost. */
-  readonly track?: PoseTrack;
-  /** True when the person detector ran on this frame (BlazePose only). */
-  readonly detectorRan?: boolean;
-  readonly inferenceMs: number;
-  readonly decodeMs: number;
+/** The pose of one frame from the pool (the worker's FramePose), with the time it waited for a worker. */
+export interface PoseResult extends FramePose {
   /** Time waiting for a free worker. */
   readonly queueMs: number;
   readonly workerId: number;
