@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ControlPlaneModule, type ControlPlaneDeps } from './control-plane.module';
 import { serveControlPlaneOpenApi } from './openapi/build-openapi';
 import { mountQueueBoard } from './queue-board/queue-board';
+import { controlPlaneFastRoutes } from './sessions/sessions.fast-route';
 
 @Module({})
 class ControlPlaneRootModule {}
@@ -21,6 +22,7 @@ export async function createControlPlaneApp(deps: ControlPlaneDeps, logging?: Lo
   const app = await createHttpApp(controlPlaneRoot(deps, logging ?? { level: deps.config.LOG_LEVEL, service: 'control-plane' }), {
     bodyLimitBytes: deps.config.BODY_LIMIT_BYTES,
     trustProxy: deps.config.TRUST_PROXY,
+    fastRoutes: controlPlaneFastRoutes,
   });
   serveControlPlaneOpenApi(app);
   await mountQueueBoard(app, [deps.jobs], deps.config.INTERNAL_API_KEY);

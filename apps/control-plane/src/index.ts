@@ -4,3 +4,4 @@ export * from './runtime';
 export * from './app';
 export * from './openapi/build-openapi';
 export * from './control-plane.metrics';
+export * from './sessions/sessions.fast-route';

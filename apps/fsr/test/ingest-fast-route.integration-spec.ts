@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createScratchDatabase, type ScratchDatabase } from '@squirret/database';
 import { listen } from '@squirret/server-kit';
-import { eventually } from '@squirret/testing';
+import { eventually, rawPost as send, withoutTimestamp as comparable, type RawAnswer as Answer } from '@squirret/testing';
 import { createFsrApp } from '../src/app';
 import { loadFsrConfig } from '../src/config/fsr.config';
 import { createFsrDeps } from '../src/runtime';
@@ -14,45 +14,6 @@ import { SamplesRepository } from '../src/samples/samples.repository';
 const INTERNAL_KEY = 'itest-internal-key-0123456789';
 const SEED = { side: 'left', ratio1: 12.3, ratio2: 8.4, ratio3: 5.1, ratio4: 20.0, ratio5: 32.5, ratio6: 21.7 };
 const seed = JSON.stringify(SEED);
-
-interface Answer {
-  readonly status: number;
-  readonly contentType: string | undefined;
-  readonly retryAfter: string | undefined;
-  readonly body: Record<string, unknown> | null;
-}
-
-/** One real HTTP request (real socket, exact headers as given; `chunked` sends without a length). */
-function send(port: number, path: string, headers: Record<string, string>, body?: string, chunked = false): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers, agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => {
-        let parsed: Record<string, unknown> | null = null;
-        try {
-          parsed = JSON.parse(text) as Record<string, unknown>;
-        } catch {
-          parsed = null;
-        }
-        resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], retryAfter: res.headers['retry-after'], body: parsed });
-      });
-    });
-    req.on('error', reject);
-    if (body !== undefined && !chunked) req.setHeader('content-length', Buffer.byteLength(body));
-    if (body !== undefined) req.write(body);
-    req.end();
-  });
-}
-
-/** The answer without what differs from one request to the next (the error body's timestamp). */
-function comparable(a: Answer): Answer {
-  if (!a.body || !('timestamp' in a.body)) return a;
-  const { timestamp, ...rest } = a.body;
-  assert.ok(!Number.isNaN(Date.parse(String(timestamp))), 'an error body carries an ISO timestamp');
-  return { ...a, body: rest };
-}
 
 /**
  * The fast ingest route (POST /api/fsr_data answered before the framework's pipeline) against the

@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createBus, redisConnectionsFor, type Bus } from '@squirret/bus';
 import type { PoseModelName } from '@squirret/contracts';
 import { ChatModule, createChatDeps, loadChatConfig } from '@squirret/chat';
-import { ControlPlaneModule, createControlPlaneDeps, loadControlPlaneConfig } from '@squirret/control-plane';
+import { ControlPlaneModule, controlPlaneFastRoutes, createControlPlaneDeps, loadControlPlaneConfig } from '@squirret/control-plane';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '@squirret/database';
 import { FSR_INGEST_ROUTES, FsrModule, createFsrDeps, fsrFastRoutes, loadFsrConfig } from '@squirret/fsr';
 import { InferenceModule, loadInferenceConfig } from '@squirret/inference';
@@ -92,7 +92,7 @@ export async function buildPlatform(source: Env, log: (msg: string) => void = ()
       ChatModule.forRoot(chat.deps),
     ],
   };
-  const app = await createHttpApp(root, { bodyLimitBytes: config.BODY_LIMIT_BYTES, trustProxy: config.TRUST_PROXY, fastRoutes: fsrFastRoutes });
+  const app = await createHttpApp(root, { bodyLimitBytes: config.BODY_LIMIT_BYTES, trustProxy: config.TRUST_PROXY, fastRoutes: (a) => [...controlPlaneFastRoutes(a), ...fsrFastRoutes(a)] });
   serveOpenApi(
     app,
     buildOpenApi(app, {

@@ -18,6 +18,8 @@ export const ControlPlaneConfigSchema = z.object({
   INTERNAL_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   SESSION_RATE_LIMIT: env.int(30, 1),
   SESSION_RATE_WINDOW_SEC: env.int(60, 1),
+  /** Serve `POST /api/session` before the framework's pipeline (sessions.fast-route.ts); false: through Nest. */
+  CONTROL_PLANE_FAST_SESSION: env.bool(true),
   /**
    * Folder of sample GIF clips the console (`/console`) offers besides the camera; unset: the shared
    * datasets' `squat_clips_gif` when it exists beside the repository, else no clips. Read, never copied.

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { SessionIdParamSchema } from '@squirret/contracts';
+import { SessionIdParamSchema, type CreateInferenceSessionRequest, type CreateInferenceSessionResponse } from '@squirret/contracts';
 import { parseOrThrow, type RateLimiter } from '@squirret/server-kit';
 import type { FastifyRequest } from 'fastify';
 import { CP_SESSION_RATE_LIMITER } from '../control-plane.tokens';
@@ -40,8 +40,16 @@ export class InferenceSessionsController {
   @ApiResponse({ status: 400, type: ErrorBodyDto })
   @ApiResponse({ status: 429, type: ErrorBodyDto })
   @ApiResponse({ status: 503, type: ErrorBodyDto, description: 'NO_CAPACITY: no live data-plane node' })
-  async create(@Req() req: FastifyRequest, @Body() body: CreateInferenceSessionRequestDto): Promise<CreateInferenceSessionResponseDto> {
-    await this.limiter.consume(clientAddress(req));
+  create(@Req() req: FastifyRequest, @Body() body: CreateInferenceSessionRequestDto): Promise<CreateInferenceSessionResponseDto> {
+    return this.createFor(clientAddress(req), body);
+  }
+
+  /**
+   * The steps of `create` for a client address and a validated body; also served as a fast route
+   * (sessions.fast-route.ts), which calls it without the framework's per-request pipeline.
+   */
+  async createFor(address: string, body: CreateInferenceSessionRequest): Promise<CreateInferenceSessionResponse> {
+    await this.limiter.consume(address || 'unknown');
     return this.sessions.createInference(body.userId);
   }
 

@@ -49,7 +49,7 @@ const SHUTDOWN_RETRY_AFTER_SEC = '2';
  * structured logs, request metrics and shutdown hooks.
  */
 export async function createHttpApp(root: Type<unknown> | DynamicModule, options: HttpOptions): Promise<NestFastifyApplication> {
-  const fast = new FastRoutes({ bodyLimitBytes: options.bodyLimitBytes });
+  const fast = new FastRoutes({ bodyLimitBytes: options.bodyLimitBytes, trustProxy: options.trustProxy });
   const adapter = new FastifyAdapter({
     // The Node server answers fast routes itself and hands everything else to Fastify.
     serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void, fastifyOptions: Record<string, unknown>) => {

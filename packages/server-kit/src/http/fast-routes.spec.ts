@@ -5,9 +5,10 @@ import { after, before, describe, it } from 'node:test';
 import { AppError } from '@squirret/contracts';
 import { FastRoutes, type FastRequest } from './fast-routes';
 
-function post(port: number, path: string, body: string, method = 'POST'): Promise<{ status: number; body: string }> {
+function post(port: number, path: string, body: string, method = 'POST', extra: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...extra };
+    const req = request({ host: '127.0.0.1', port, path, method, agent: false, headers }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (text += c));
@@ -52,6 +53,29 @@ describe('FastRoutes', () => {
     assert.deepEqual([r.status, JSON.parse(r.body)], [202, { status: 'ACCEPTED' }]);
     assert.deepEqual(seen.at(-1)?.body, { a: 1 });
     assert.equal(seen.at(-1)?.headers['content-type'], 'application/json');
+  });
+
+  it('gives the handler the socket\'s peer as the client address, not a forwarded one (trustProxy off)', async () => {
+    await post(port, '/in', '{}', 'POST', { 'x-forwarded-for': '203.0.113.9' });
+    assert.equal(seen.at(-1)?.ip, '127.0.0.1');
+  });
+
+  it('with trustProxy, the first X-Forwarded-For address, as Fastify\'s request.ip', async () => {
+    const proxied = new FastRoutes({ bodyLimitBytes: 512, trustProxy: true });
+    const ips: string[] = [];
+    proxied.add({ method: 'POST', path: '/ip', status: 200, handle: async (req) => (ips.push(req.ip), {}) });
+    const s = createServer((req, res) => {
+      if (!proxied.dispatch(req, res)) res.writeHead(299).end();
+    });
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const p = (s.address() as AddressInfo).port;
+    try {
+      await post(p, '/ip', '{}', 'POST', { 'x-forwarded-for': '203.0.113.9, 10.0.0.2' });
+      await post(p, '/ip', '{}');
+      assert.deepEqual(ips, ['203.0.113.9', '127.0.0.1']);
+    } finally {
+      await new Promise<void>((r) => s.close(() => r()));
+    }
   });
 
   it('leaves other paths and methods to the framework', async () => {

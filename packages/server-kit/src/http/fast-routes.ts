@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
+import proxyAddr from '@fastify/proxy-addr';
 import { AppError } from '@squirret/contracts';
 import sjson from 'secure-json-parse';
 import { mapError, pathOf } from '../errors/error-body';
@@ -26,6 +27,11 @@ export interface FastRequest {
   readonly headers: IncomingHttpHeaders;
   /** The parsed JSON body; `undefined` when the body was empty. */
   readonly body: unknown;
+  /**
+   * The client's address as Fastify's `request.ip` gives it: the socket's peer, or with
+   * `trustProxy` the first address of `X-Forwarded-For` (the same `@fastify/proxy-addr`).
+   */
+  readonly ip: string;
 }
 
 export interface FastRoute {
@@ -39,7 +45,11 @@ export interface FastRoute {
 
 export interface FastRoutesOptions {
   readonly bodyLimitBytes: number;
+  /** As the app's Fastify option: trust `X-Forwarded-For` for the client address. */
+  readonly trustProxy?: boolean;
 }
+
+const TRUST_ALL = (): boolean => true;
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const logger = new Logger('errors');
@@ -133,7 +143,7 @@ export class FastRoutes {
       }
       let pending: Promise<unknown>;
       try {
-        pending = route.handle({ headers: req.headers, body });
+        pending = route.handle({ headers: req.headers, body, ip: this.clientIp(req) });
       } catch (err) {
         refuse(err); // a handler that throws before returning its promise
         return;
@@ -143,6 +153,10 @@ export class FastRoutes {
         (err: unknown) => refuse(err),
       );
     });
+  }
+
+  private clientIp(req: IncomingMessage): string {
+    return (this.options.trustProxy ? proxyAddr(req, TRUST_ALL) : req.socket.remoteAddress) ?? '';
   }
 
   private answer(
