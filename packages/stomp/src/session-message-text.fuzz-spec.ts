@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createFrame } from './frame';
 import { serializeFrame } from './serializer';
-import { StompSession } from './session';
+import { StompSession, prepareMessageText } from './session';
 import { fuzzParameters, hangul, headerText } from './testing/fuzz-arbitraries';
 import { sessionOptions } from './testing/session-harness';
 
@@ -56,6 +56,39 @@ describe('StompSession.messageText (the DATA push fast path)', () => {
       fuzzParameters(400),
     );
     assert.ok(plain > 20, `only ${plain} cases took the fast path`);
+  });
+
+  it('one prepared push sent to every subscription of a destination is message() for each, in order', () => {
+    let multi = 0; // cases with more than one receiver on the fast path: the property must not hold only vacuously
+    fc.assert(
+      fc.property(
+        fc.constantFrom('1.0' as const, '1.1' as const, '1.2' as const),
+        fc.uniqueArray(fc.oneof({ arbitrary: fc.constantFrom('sub-0', 'sub-1', 'sub-2', '/q'), weight: 3 }, { arbitrary: text.filter((t) => t.length > 0), weight: 1 }), { minLength: 1, maxLength: 3 }),
+        fc.oneof({ arbitrary: fc.constant('/user/queue/session'), weight: 2 }, { arbitrary: text.filter((t) => t.length > 0), weight: 1 }),
+        fc.constantFrom('auto' as const, 'client' as const),
+        fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: hangul, maxLength: 20 })),
+        fc.dictionary(name, fc.oneof(headerText(16), fc.constant('application/json;charset=UTF-8')), { maxKeys: 3 }),
+        (version, ids, destination, ack, body, headers) => {
+          const a = subscribed(version, 's1', ids[0]!, destination, ack);
+          const b = subscribed(version, 's1', ids[0]!, destination, ack);
+          if (!a || !b) return;
+          // a 1.0 client cannot send a header with a line break at all
+          if (version === '1.0' && /[\r\n]/.test(ids.join(''))) return;
+          for (const id of ids.slice(1)) {
+            for (const s of [a, b]) s.receive(serializeFrame(createFrame('SUBSCRIBE', [['id', id], ['destination', destination], ['ack', ack]]), { escapeHeaders: version !== '1.0' }));
+          }
+          if (!a.isConnected || !b.isConnected) return;
+          const sent: string[] = [];
+          const n = b.sendPrepared(prepareMessageText(destination, body, headers), (t) => (sent.push(t), true));
+          const expected = [...a.subscriptions().keys()].map((id) => a.message(id, destination, body, headers)!.toString('utf8'));
+          assert.equal(n, expected.length);
+          assert.deepEqual(sent, expected);
+          if (expected.length > 1 && version !== '1.0' && !/[\\\r\n:]/.test([...ids, destination, ...Object.entries(headers).flat()].join(''))) multi++;
+        },
+      ),
+      fuzzParameters(200),
+    );
+    assert.ok(multi > 5, `only ${multi} cases pushed to several subscriptions on the fast path`);
   });
 
   it('is undefined when there is nothing to push to, like message()', () => {

@@ -39,6 +39,32 @@ export interface StompSubscription {
   readonly ack: StompAckMode;
 }
 
+/** A subscription as the session keeps it. */
+interface LiveSubscription extends StompSubscription {
+  /** `MESSAGE`, `subscription` and `message-id` up to its number; undefined when a header needs escaping. */
+  readonly head: string | undefined;
+}
+
+/**
+ * A push's parts that are the same for every receiver: its destination and, when no header needs
+ * escaping, everything after the per-receiver headers (content-type, content-length, the other
+ * headers, the body and the NUL), written once.
+ */
+export interface PreparedMessageText {
+  readonly destination: string;
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly tail: string | undefined;
+}
+
+/** Prepares a MESSAGE with a string body for StompSession.preparedText / sendPrepared. */
+export function prepareMessageText(destination: string, body: string, headers: Readonly<Record<string, string>> = {}): PreparedMessageText {
+  if (NEEDS_ESCAPE.test(destination) || !plainHeaders(headers)) return { destination, body, headers, tail: undefined };
+  let tail = `content-type:${headers['content-type'] ?? 'text/plain;charset=UTF-8'}\ncontent-length:${Buffer.byteLength(body)}\n`;
+  for (const name of Object.keys(headers)) if (name !== 'content-type' && !RESERVED_MESSAGE_HEADERS.has(name)) tail += `${name}:${headers[name]}\n`;
+  return { destination, body, headers, tail: `${tail}\n${body}\0` };
+}
+
 /** Options of an application-initiated ERROR. */
 export interface StompErrorOptions {
   readonly body?: string;
@@ -57,7 +83,7 @@ const DEFAULT_MAX_SUBSCRIPTIONS = 256;
 export class StompSession {
   private current: StompSessionState = 'awaiting-connect';
   private readonly parser: StompParser;
-  private readonly subs = new Map<string, StompSubscription>();
+  private readonly subs = new Map<string, LiveSubscription>();
   private agreedVersion: StompVersion | undefined;
   private agreedHeartbeat: NegotiatedHeartbeat | undefined;
   private messageSeq = 0;
@@ -91,13 +117,6 @@ export class StompSession {
   /** Live subscriptions, id -> destination. After a close it still lists those held at the close. */
   subscriptions(): Map<string, string> {
     return new Map([...this.subs].map(([id, s]) => [id, s.destination]));
-  }
-
-  /** The ids of the subscriptions to `destination` (a push's targets), without copying the table. */
-  subscriptionIdsTo(destination: string): string[] {
-    const ids: string[] = [];
-    for (const [id, s] of this.subs) if (s.destination === destination) ids.push(id);
-    return ids;
   }
 
   /** The subscription called `id`, if any. */
@@ -158,19 +177,42 @@ export class StompSession {
    * escaping take message()'s path.
    */
   messageText(subscriptionId: string, destination: string, body: string, headers: Readonly<Record<string, string>> = {}): string | undefined {
+    return this.preparedText(subscriptionId, prepareMessageText(destination, body, headers));
+  }
+
+  /**
+   * messageText() of a push prepared once for all its receivers (prepareMessageText): only the
+   * subscription, message-id and ack headers are written per receiver, from a head kept with the
+   * subscription.
+   */
+  preparedText(subscriptionId: string, push: PreparedMessageText): string | undefined {
     const sub = this.subs.get(subscriptionId);
     if (this.current !== 'connected' || sub === undefined) return undefined;
-    const prefix = this.options.sessionId === undefined ? '' : `${this.options.sessionId}-`;
-    if (this.agreedVersion === '1.0' || NEEDS_ESCAPE.test(prefix) || NEEDS_ESCAPE.test(subscriptionId) || NEEDS_ESCAPE.test(destination) || !plainHeaders(headers)) {
-      return this.message(subscriptionId, destination, body, headers)?.toString('utf8');
+    if (sub.head === undefined || push.tail === undefined) {
+      return this.message(subscriptionId, push.destination, push.body, push.headers)?.toString('utf8');
     }
-    this.messageSeq++;
-    const messageId = `${prefix}${this.messageSeq}`;
-    let head = `MESSAGE\nsubscription:${subscriptionId}\nmessage-id:${messageId}\ndestination:${destination}\n`;
-    if (sub.ack !== 'auto') head += `ack:${messageId}\n`;
-    head += `content-type:${headers['content-type'] ?? 'text/plain;charset=UTF-8'}\ncontent-length:${Buffer.byteLength(body)}\n`;
-    for (const name of Object.keys(headers)) if (name !== 'content-type' && !RESERVED_MESSAGE_HEADERS.has(name)) head += `${name}:${headers[name]}\n`;
-    return `${head}\n${body}\0`;
+    const seq = ++this.messageSeq;
+    const ack = sub.ack === 'auto' ? '' : `ack:${this.messageIdPrefix()}${seq}\n`;
+    return `${sub.head}${seq}\ndestination:${push.destination}\n${ack}${push.tail}`;
+  }
+
+  /**
+   * preparedText() for every subscription to the push's destination, each handed to `send`;
+   * returns how many `send` took (no array per push).
+   */
+  sendPrepared(push: PreparedMessageText, send: (text: string) => boolean): number {
+    if (this.current !== 'connected') return 0;
+    let sent = 0;
+    for (const [id, s] of this.subs) {
+      if (s.destination !== push.destination) continue;
+      const text = this.preparedText(id, push);
+      if (text !== undefined && send(text)) sent++;
+    }
+    return sent;
+  }
+
+  private messageIdPrefix(): string {
+    return this.options.sessionId === undefined ? '' : `${this.options.sessionId}-`;
   }
 
   /** An application-initiated ERROR (e.g. a rejected SEND): ERROR frame, then close. */
@@ -275,7 +317,11 @@ export class StompSession {
     if (this.subs.has(id)) return this.fail(`subscription id ${describe(id)} is already in use`, { receiptId: receipt });
     const max = this.options.maxSubscriptions ?? DEFAULT_MAX_SUBSCRIPTIONS;
     if (this.subs.size >= max) return this.fail(`more than ${max} subscriptions`, { receiptId: receipt });
-    this.subs.set(id, { id, destination, ack });
+    // A MESSAGE's first headers, up to the message-id's sequence number, when nothing in them needs
+    // escaping (STOMP 1.0 never escapes: its messages go through message()).
+    const prefix = this.messageIdPrefix();
+    const plain = this.agreedVersion !== '1.0' && !NEEDS_ESCAPE.test(prefix) && !NEEDS_ESCAPE.test(id) && !NEEDS_ESCAPE.test(destination);
+    this.subs.set(id, { id, destination, ack, head: plain ? `MESSAGE\nsubscription:${id}\nmessage-id:${prefix}` : undefined });
     return [{ type: 'subscribe', id, destination, ack }];
   }
 

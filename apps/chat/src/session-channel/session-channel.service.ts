@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModu
 import type { Bus, Unsubscribe } from '@squirret/bus';
 import { AppToServerMessageSchema, SESSION_CHANNEL } from '@squirret/contracts';
 import { MetricsService, formatZodError, guardedTimer } from '@squirret/server-kit';
-import type { StompMessageAction, StompSubscribeAction } from '@squirret/stomp';
+import { prepareMessageText, type PreparedMessageText, type StompMessageAction, type StompSubscribeAction } from '@squirret/stomp';
 import type { Counter, Gauge } from 'prom-client';
 import { Gauge as PromGauge } from 'prom-client';
 import { CHAT_BUS, CHAT_CLOCK, CHAT_CONFIG, type Clock } from '../chat.tokens';
@@ -154,7 +154,7 @@ export class SessionChannelService implements ConnectionHandler, OnModuleInit, B
     const frameHeaders = { 'content-type': JSON_CONTENT_TYPE, ...headers };
     // A DATA push depends only on the AI snapshot and the device's feet: each distinct one is
     // serialised once per tick (most sessions share the global snapshot and the default device).
-    const bodies = new Map<AiSnapshot | undefined, Map<string, string>>();
+    const bodies = new Map<AiSnapshot | undefined, Map<string, PreparedMessageText>>();
     // counted per tick, not per push (a labelled inc per push is a label lookup each)
     let data = 0;
     let voices = 0;
@@ -164,9 +164,12 @@ export class SessionChannelService implements ConnectionHandler, OnModuleInit, B
       if (!byDevice) bodies.set(ai, (byDevice = new Map()));
       for (const c of conns) {
         const { deviceId } = c.identity;
-        let body = byDevice.get(deviceId);
-        if (body === undefined) byDevice.set(deviceId, (body = JSON.stringify(buildDataPush(now, ai, this.state.balanceOf(deviceId), this.config.CHAT_FSR_FRESH_MS))));
-        if (c.pushJson(SESSION_CHANNEL.userQueue, body, frameHeaders) > 0) data++;
+        let push = byDevice.get(deviceId);
+        if (push === undefined) {
+          const body = JSON.stringify(buildDataPush(now, ai, this.state.balanceOf(deviceId), this.config.CHAT_FSR_FRESH_MS));
+          byDevice.set(deviceId, (push = prepareMessageText(SESSION_CHANNEL.userQueue, body, frameHeaders)));
+        }
+        if (c.pushPrepared(push) > 0) data++;
         if (!voiceTick) continue;
         const voice = buildVoicePush(now, windowMs, ai, this.state.feedbackOf(c.identity.deviceId));
         if (voice && c.push(SESSION_CHANNEL.userQueue, voice, headers) > 0) voices++;

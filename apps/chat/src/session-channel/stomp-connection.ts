@@ -3,6 +3,8 @@ import type { RealtimeSocket } from '@squirret/server-kit';
 import {
   HEARTBEAT,
   StompSession,
+  prepareMessageText,
+  type PreparedMessageText,
   type StompAction,
   type StompCloseReason,
   type StompMessageAction,
@@ -88,14 +90,16 @@ export class StompConnection {
    * included): a tick serialises each distinct push once and sends it to every connection.
    */
   pushJson(destination: string, body: string, headers: Readonly<Record<string, string>>): number {
-    if (this.closed || !this.session.isConnected) return 0;
-    let sent = 0;
-    for (const id of this.session.subscriptionIdsTo(destination)) {
-      const frame = this.session.messageText(id, destination, body, headers);
-      if (frame !== undefined && this.socket.send(frame)) sent++;
-    }
-    return sent;
+    return this.pushPrepared(prepareMessageText(destination, body, headers));
   }
+
+  /** pushJson() of a push prepared once for every connection (a tick's DATA): see prepareMessageText. */
+  pushPrepared(push: PreparedMessageText): number {
+    if (this.closed) return 0;
+    return this.session.sendPrepared(push, this.sendText);
+  }
+
+  private readonly sendText = (frame: string): boolean => this.socket.send(frame);
 
   /** Pushes to one subscription only (e.g. a PONG to the connection that pinged). */
   pushTo(subscriptionId: string, message: unknown): boolean {

@@ -18,7 +18,10 @@ export class MetricsService {
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry });
+    // The event-loop delay histogram samples every 100 ms, not prom-client's default 10 ms: its
+    // timer waking the loop 100 times a second cost about 1% of a core in an idle process (more than
+    // 1,000 STOMP sessions' pushes; bench/README.md "stomp"); a stall still shows in full.
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 100 });
     this.httpDuration = new Histogram({
       name: KIT_METRICS.httpDuration,
       help: 'HTTP request duration by route template and status',
