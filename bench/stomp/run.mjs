@@ -48,7 +48,7 @@ async function measure(name, pid, n, open) {
 }
 
 const { db, platform } = await startPlatform(createScratchDatabase, {
-  SESSION_RATE_LIMIT: '100000000',
+  CONTROL_PLANE_SESSION_RATE_LIMIT: '100000000',
   INFERENCE_POSE_WORKERS: '0',
   CHAT_DATA_PUSH_MS: '1000',
 });

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { availableParallelism } from 'node:os';
-import { baseConfigShape, env, loadConfig, tokenKeys, type Env, type RenamedKeys } from '@squirret/config';
+import { baseConfigShape, env, loadConfig, sharedKeys, tokenKeys, type Env, type RenamedKeys } from '@squirret/config';
 import { POSE_MODELS } from '@squirret/contracts';
 import { z } from 'zod';
 
@@ -17,7 +17,7 @@ function defaultNodeId(): string {
 export const InferenceConfigSchema = z.object({
   ...baseConfigShape({ port: 8082, wsMaxBufferedBytes: 1024 * 1024 }),
   ...tokenKeys,
-  INFERENCE_TOKEN_SECRET: env.secret(),
+  INFERENCE_TOKEN_SECRET: sharedKeys.INFERENCE_TOKEN_SECRET,
   /**
    * This node's id on the bus and in the gateway's route (`/inference/<INFERENCE_NODE_ID>/…`): letters,
    * digits, `.`, `_`, `-` (a Kubernetes pod name or a compose service name fits).
