@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { CONTROL_PLANE_RENAMED_KEYS, ControlPlaneConfigSchema, loadControlPlaneConfig } from './control-plane.config';
+import { CONTROL_PLANE_RENAMED_KEYS, ControlPlaneConfigSchema, loadControlPlaneConfig, type ControlPlaneConfig } from './control-plane.config';
 
 const required = {
   DATABASE_URL: 'postgres://u@127.0.0.1:5432/db',
@@ -16,45 +16,30 @@ function load(source: Record<string, string>) {
   return { config, warnings };
 }
 
+/** Each of the control plane's own keys by its bare (previous) name, a value for it, and that value as read. */
+const OWN_KEYS: ReadonlyArray<readonly [bare: string, raw: string, read: number | string]> = [
+  ['SESSION_TOKEN_TTL_SEC', '3600', 3600],
+  ['INFERENCE_TOKEN_TTL_SEC', '120', 120],
+  ['SESSION_RATE_LIMIT', '7', 7],
+  ['SESSION_RATE_WINDOW_SEC', '9', 9],
+  ['CONSOLE_CLIPS_DIR', '/clips', '/clips'],
+];
+
 describe('control-plane config', () => {
+  const read = (config: ControlPlaneConfig) => OWN_KEYS.map(([bare]) => config[`CONTROL_PLANE_${bare}` as keyof ControlPlaneConfig]);
+
   it('reads its own keys under CONTROL_PLANE_, without a warning', () => {
-    const { config, warnings } = load({
-      CONTROL_PLANE_SESSION_TOKEN_TTL_SEC: '3600',
-      CONTROL_PLANE_INFERENCE_TOKEN_TTL_SEC: '120',
-      CONTROL_PLANE_SESSION_RATE_LIMIT: '7',
-      CONTROL_PLANE_SESSION_RATE_WINDOW_SEC: '9',
-      CONTROL_PLANE_CONSOLE_CLIPS_DIR: '/clips',
-    });
-    assert.equal(config.CONTROL_PLANE_SESSION_TOKEN_TTL_SEC, 3600);
-    assert.equal(config.CONTROL_PLANE_INFERENCE_TOKEN_TTL_SEC, 120);
-    assert.equal(config.CONTROL_PLANE_SESSION_RATE_LIMIT, 7);
-    assert.equal(config.CONTROL_PLANE_SESSION_RATE_WINDOW_SEC, 9);
-    assert.equal(config.CONTROL_PLANE_CONSOLE_CLIPS_DIR, '/clips');
+    const { config, warnings } = load(Object.fromEntries(OWN_KEYS.map(([bare, raw]) => [`CONTROL_PLANE_${bare}`, raw])));
+    assert.deepEqual(read(config), OWN_KEYS.map(([, , v]) => v));
     assert.deepEqual(warnings, []);
   });
 
   it('still takes the bare names of the previous release, each with one deprecation warning naming the new key', () => {
-    const { config, warnings } = load({
-      SESSION_TOKEN_TTL_SEC: '3601',
-      INFERENCE_TOKEN_TTL_SEC: '121',
-      SESSION_RATE_LIMIT: '8',
-      SESSION_RATE_WINDOW_SEC: '10',
-      CONSOLE_CLIPS_DIR: '/old-clips',
-    });
-    assert.equal(config.CONTROL_PLANE_SESSION_TOKEN_TTL_SEC, 3601);
-    assert.equal(config.CONTROL_PLANE_INFERENCE_TOKEN_TTL_SEC, 121);
-    assert.equal(config.CONTROL_PLANE_SESSION_RATE_LIMIT, 8);
-    assert.equal(config.CONTROL_PLANE_SESSION_RATE_WINDOW_SEC, 10);
-    assert.equal(config.CONTROL_PLANE_CONSOLE_CLIPS_DIR, '/old-clips');
+    const { config, warnings } = load(Object.fromEntries(OWN_KEYS.map(([bare, raw]) => [bare, raw])));
+    assert.deepEqual(read(config), OWN_KEYS.map(([, , v]) => v));
     assert.deepEqual(
-      warnings.map((w) => w.fields).sort((a, b) => a.key!.localeCompare(b.key!)),
-      [
-        { key: 'CONSOLE_CLIPS_DIR', use: 'CONTROL_PLANE_CONSOLE_CLIPS_DIR' },
-        { key: 'INFERENCE_TOKEN_TTL_SEC', use: 'CONTROL_PLANE_INFERENCE_TOKEN_TTL_SEC' },
-        { key: 'SESSION_RATE_LIMIT', use: 'CONTROL_PLANE_SESSION_RATE_LIMIT' },
-        { key: 'SESSION_RATE_WINDOW_SEC', use: 'CONTROL_PLANE_SESSION_RATE_WINDOW_SEC' },
-        { key: 'SESSION_TOKEN_TTL_SEC', use: 'CONTROL_PLANE_SESSION_TOKEN_TTL_SEC' },
-      ],
+      warnings.map((w) => w.fields),
+      OWN_KEYS.map(([bare]) => ({ key: bare, use: `CONTROL_PLANE_${bare}` })),
     );
     for (const w of warnings) assert.match(w.message, new RegExp(`${w.fields.key} is deprecated.*set ${w.fields.use}`));
   });
@@ -71,6 +56,7 @@ describe('control-plane config', () => {
   });
 
   it('renames exactly its own keys to CONTROL_PLANE_<old name>, and keeps the shared keys bare', () => {
+    assert.deepEqual(Object.keys(CONTROL_PLANE_RENAMED_KEYS), OWN_KEYS.map(([bare]) => bare));
     for (const [from, to] of Object.entries(CONTROL_PLANE_RENAMED_KEYS)) {
       assert.equal(to, `CONTROL_PLANE_${from}`);
       assert.ok(to in ControlPlaneConfigSchema.shape, to);
