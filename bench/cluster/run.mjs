@@ -56,7 +56,7 @@ const common = {
   LOG_LEVEL: 'warn',
 };
 const procs = [];
-const cp = await startService('apps/control-plane/dist/src/main.js', { ...common, SESSION_RATE_LIMIT: '100000000' });
+const cp = await startService('apps/control-plane/dist/src/main.js', { ...common, CONTROL_PLANE_SESSION_RATE_LIMIT: '100000000' });
 const chat = await startService('apps/chat/dist/src/main.js', { ...common, SPRING_JWT_SECRET: SPRING_SECRET, CHAT_RATE_LIMIT: '100000000', CHAT_RATE_WINDOW_SEC: '1', CHAT_MEDIATOR_ENABLED: 'false' });
 const fsr = await startService('apps/fsr/dist/src/main.js', { ...common, FSR_RATE_LIMIT: '100000000' });
 procs.push(cp, chat, fsr);

@@ -20,7 +20,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
 
 const { db, platform } = await startPlatform(createScratchDatabase, {
-  SESSION_RATE_LIMIT: '100000000',
+  CONTROL_PLANE_SESSION_RATE_LIMIT: '100000000',
   INFERENCE_CAPACITY: '100000000',
   INFERENCE_POSE_WORKERS: '0',
 });

@@ -160,7 +160,7 @@ function summarizeBare(runs) {
 /** The service on one model: a platform process with INFERENCE_POSE_MODEL set, ready. */
 async function startModel(model) {
   const started = await startPlatform(createScratchDatabase, {
-    SESSION_RATE_LIMIT: '100000000',
+    CONTROL_PLANE_SESSION_RATE_LIMIT: '100000000',
     INFERENCE_POSE_WORKERS: String(WORKERS),
     INFERENCE_POSE_MODEL: model,
   });

@@ -73,7 +73,7 @@ const db = await createScratchDatabase();
 let server;
 let tokens;
 if (TARGET === 'platform') {
-  const started = await startPlatform(() => Promise.resolve(db), { SESSION_RATE_LIMIT: '100000000', INFERENCE_POSE_WORKERS: '0', CHAT_DATA_PUSH_MS: '1000' });
+  const started = await startPlatform(() => Promise.resolve(db), { CONTROL_PLANE_SESSION_RATE_LIMIT: '100000000', INFERENCE_POSE_WORKERS: '0', CHAT_DATA_PUSH_MS: '1000' });
   server = started.platform;
   tokens = [];
   for (let i = 0; i < SESSIONS; i++) {

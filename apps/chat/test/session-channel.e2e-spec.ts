@@ -37,7 +37,7 @@ describe('STOMP session channel /ws', () => {
       BUS_PREFIX: prefix,
       SESSION_TOKEN_SECRET: SESSION_SECRET,
       INFERENCE_TOKEN_SECRET: 'stomp-e2e-inference-secret-stomp-e2e-infer',
-      SESSION_RATE_LIMIT: '1000',
+      CONTROL_PLANE_SESSION_RATE_LIMIT: '1000',
       INFERENCE_POSE_WORKERS: '0',
       CHAT_DATA_PUSH_MS: '200',
       CHAT_VOICE_EVERY_TICKS: '10', // voice every 2 s, about the last 2 s

@@ -62,8 +62,8 @@ export class ControlPlaneModule {
           useValue: new TokenService({
             sessionSecret: c.SESSION_TOKEN_SECRET,
             inferenceSecret: c.INFERENCE_TOKEN_SECRET,
-            sessionTtlSec: c.SESSION_TOKEN_TTL_SEC,
-            inferenceTtlSec: c.INFERENCE_TOKEN_TTL_SEC,
+            sessionTtlSec: c.CONTROL_PLANE_SESSION_TOKEN_TTL_SEC,
+            inferenceTtlSec: c.CONTROL_PLANE_INFERENCE_TOKEN_TTL_SEC,
             clockToleranceSec: c.TOKEN_CLOCK_SKEW_SEC,
           }),
         },

@@ -35,7 +35,7 @@ export async function createControlPlaneDeps(
     ? new BullMqJobQueue<UsageJobs>({ redisUrl: config.REDIS_URL, queueName: CONTROL_PLANE_QUEUE, prefix: `${config.BUS_PREFIX}bull` })
     : new InProcessJobQueue<UsageJobs>(undefined, CONTROL_PLANE_QUEUE);
   const sessionRateLimiter = new RateLimiter(
-    { name: 'session-issue', points: config.SESSION_RATE_LIMIT, durationSec: config.SESSION_RATE_WINDOW_SEC },
+    { name: 'session-issue', points: config.CONTROL_PLANE_SESSION_RATE_LIMIT, durationSec: config.CONTROL_PLANE_SESSION_RATE_WINDOW_SEC },
     redis?.limiter,
     `${config.BUS_PREFIX}rl`,
   );

@@ -26,8 +26,8 @@ describe('control plane on real PostgreSQL + Redis (BullMQ jobs, shared rate lim
       BUS_PREFIX: prefix,
       SESSION_TOKEN_SECRET: 'itest-session-secret-itest-session-secret',
       INFERENCE_TOKEN_SECRET: 'itest-inference-secret-itest-inference-sec',
-      SESSION_RATE_LIMIT: '5',
-      SESSION_RATE_WINDOW_SEC: '60',
+      CONTROL_PLANE_SESSION_RATE_LIMIT: '5',
+      CONTROL_PLANE_SESSION_RATE_WINDOW_SEC: '60',
       INTERNAL_API_KEY: 'itest-internal-key-0123456789',
       LOG_LEVEL: 'silent',
     });

@@ -22,7 +22,7 @@ describe('control plane during a PostgreSQL restart (fault)', () => {
       DATABASE_URL: pg.url('cp'),
       SESSION_TOKEN_SECRET: 'pg-restart-session-secret-pg-restart-session-x',
       INFERENCE_TOKEN_SECRET: 'pg-restart-inference-secret-pg-restart-infer-x',
-      SESSION_RATE_LIMIT: '1000000',
+      CONTROL_PLANE_SESSION_RATE_LIMIT: '1000000',
     });
   });
   after(async () => {

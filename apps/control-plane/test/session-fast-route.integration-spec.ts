@@ -51,8 +51,8 @@ describe('fast session route: the same answers as the framework route', () => {
       BUS_PREFIX: prefix,
       SESSION_TOKEN_SECRET: 'itest-session-secret-itest-session-secret',
       INFERENCE_TOKEN_SECRET: INFERENCE_SECRET,
-      SESSION_RATE_LIMIT: String(RATE_LIMIT),
-      SESSION_RATE_WINDOW_SEC: '60',
+      CONTROL_PLANE_SESSION_RATE_LIMIT: String(RATE_LIMIT),
+      CONTROL_PLANE_SESSION_RATE_WINDOW_SEC: '60',
       CONTROL_PLANE_FAST_SESSION: String(fast),
       // behind the gateway: the client is X-Forwarded-For's first address, on both paths
       TRUST_PROXY: 'true',

@@ -123,7 +123,7 @@ describe('inference node killed or drained under a live stream', () => {
     frames = (await decodeGifFrames(readFileSync(CLIP))).frames;
     redis = await startPrivateRedis();
     pg = await startPrivatePostgres();
-    cp = await startProcess('apps/control-plane/dist/src/main.js', { ...common, DATABASE_URL: pg.url(), REDIS_URL: redis.url, SESSION_RATE_LIMIT: '1000' });
+    cp = await startProcess('apps/control-plane/dist/src/main.js', { ...common, DATABASE_URL: pg.url(), REDIS_URL: redis.url, CONTROL_PLANE_SESSION_RATE_LIMIT: '1000' });
     // One after the other: two warm-ups at once on two cores only slow each other down.
     await startNode('node-a');
     await startNode('node-b');

@@ -73,7 +73,7 @@ describe('inference data plane /ws/{sessionId} on real footage', () => {
       DATABASE_URL: db.url,
       SESSION_TOKEN_SECRET: 'inference-e2e-session-secret-inference-e2e',
       INFERENCE_TOKEN_SECRET: INFERENCE_SECRET,
-      SESSION_RATE_LIMIT: '1000',
+      CONTROL_PLANE_SESSION_RATE_LIMIT: '1000',
       TOKEN_CLOCK_SKEW_SEC: '0',
       INFERENCE_MAX_IMAGE_BYTES: '300000',
       INFERENCE_DRAIN_TIMEOUT_MS: '3000',

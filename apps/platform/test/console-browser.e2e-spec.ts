@@ -69,10 +69,10 @@ describe('the live console in headless Chromium', () => {
         INFERENCE_TOKEN_SECRET: 'console-e2e-inference-secret-console-e2e-in',
         INFERENCE_PUBLIC_WS_BASE: `ws://127.0.0.1:${proxyPort}`,
         INFERENCE_CAPACITY: '1',
-        INFERENCE_TOKEN_TTL_SEC: '30',
+        CONTROL_PLANE_INFERENCE_TOKEN_TTL_SEC: '30',
         TOKEN_CLOCK_SKEW_SEC: '0',
-        SESSION_RATE_LIMIT: '1000',
-        CONSOLE_CLIPS_DIR: clips,
+        CONTROL_PLANE_SESSION_RATE_LIMIT: '1000',
+        CONTROL_PLANE_CONSOLE_CLIPS_DIR: clips,
         // The stream, the page and the CLI are under test here, on the model whose verdicts on every real clip are
         // right; each model's clip verdicts (and BlazePose's known gaps) are checked in apps/inference/src/pose/pose-clips-*.
         INFERENCE_POSE_MODEL: 'movenet-lightning',

@@ -46,7 +46,7 @@ describe('the console in distributed mode: a draining node, re-placement on the 
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (.ci/run does it when apt is available)`);
     mkdirSync(ARTIFACTS, { recursive: true });
     db = await createScratchDatabase();
-    cp = await startProcess('apps/control-plane/dist/src/main.js', { ...common, DATABASE_URL: db.url, SESSION_RATE_LIMIT: '1000', CONSOLE_CLIPS_DIR: clipsDir() });
+    cp = await startProcess('apps/control-plane/dist/src/main.js', { ...common, DATABASE_URL: db.url, CONTROL_PLANE_SESSION_RATE_LIMIT: '1000', CONTROL_PLANE_CONSOLE_CLIPS_DIR: clipsDir() });
     // One after the other: two warm-ups at once on two cores only slow each other down.
     await startNode('node-a');
     await startNode('node-b');

@@ -98,7 +98,7 @@ describe('the nginx gateway in front of the services and two addressable inferen
     frames = (await decodeGifFrames(readFileSync(CLIP))).frames;
     db = await createScratchDatabase();
     gwPort = await freePort();
-    const cp = await startProcess('apps/control-plane/dist/src/main.js', { ...common, DATABASE_URL: db.url, SESSION_RATE_LIMIT: '10000' });
+    const cp = await startProcess('apps/control-plane/dist/src/main.js', { ...common, DATABASE_URL: db.url, CONTROL_PLANE_SESSION_RATE_LIMIT: '10000' });
     const fsr = await startProcess('apps/fsr/dist/src/main.js', { ...common, DATABASE_URL: db.url, FSR_RATE_LIMIT: '100000' });
     const chat = await startProcess('apps/chat/dist/src/main.js', { ...common, DATABASE_URL: db.url, SPRING_JWT_SECRET: SPRING_SECRET, CHAT_DATA_PUSH_MS: '200' });
     procs.push(cp, fsr, chat);

@@ -23,7 +23,7 @@ describe('docs/contracts/ios-api.md cURL quickstart against the all-in-one proce
       DATABASE_URL: db.url,
       SESSION_TOKEN_SECRET: SESSION_SECRET,
       INFERENCE_TOKEN_SECRET: INFERENCE_SECRET,
-      SESSION_RATE_LIMIT: '1000',
+      CONTROL_PLANE_SESSION_RATE_LIMIT: '1000',
       INFERENCE_POSE_WORKERS: '0',
       INFERENCE_HEARTBEAT_MS: '200',
     });

@@ -46,7 +46,7 @@ describe('demo:stream against the platform', () => {
       DATABASE_URL: db.url,
       SESSION_TOKEN_SECRET: 'demo-e2e-session-secret-demo-e2e-session-xx',
       INFERENCE_TOKEN_SECRET: 'demo-e2e-inference-secret-demo-e2e-inferen',
-      SESSION_RATE_LIMIT: '1000',
+      CONTROL_PLANE_SESSION_RATE_LIMIT: '1000',
       LOG_LEVEL: 'warn',
       // The stream, the page and the CLI are under test here, on the model whose verdicts on every real clip are
       // right; each model's clip verdicts (and BlazePose's known gaps) are checked in apps/inference/src/pose/pose-clips-*.

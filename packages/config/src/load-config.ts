@@ -117,3 +117,18 @@ export const tokenKeys = {
   /** Allowed clock skew for exp / nbf / iat, in seconds. */
   TOKEN_CLOCK_SKEW_SEC: env.int(5),
 };
+
+/**
+ * Keys that several services read with the same meaning, declared once with one rule. Unlike the
+ * base shape not every service reads each of them, so an app picks the ones it reads
+ * (`DATABASE_URL: sharedKeys.DATABASE_URL`); they keep their unprefixed names because they are shared.
+ */
+export const sharedKeys = {
+  DATABASE_URL: databaseUrl(),
+  /** Signs (control plane) and verifies (chat) the app's session token. */
+  SESSION_TOKEN_SECRET: env.secret(),
+  /** Signs (control plane) and verifies (inference) the inference token. */
+  INFERENCE_TOKEN_SECRET: env.secret(),
+  /** When set, /internal/* needs it in X-Internal-Api-Key (the all-in-one process hands every service the same one). */
+  INTERNAL_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+};

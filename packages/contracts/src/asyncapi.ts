@@ -283,7 +283,7 @@ export function buildAsyncApi(): Record<string, unknown> {
         address: '/ws/{sessionId}',
         title: 'Inference frame stream',
         description:
-          'The `wsUrl` answered by POST /api/session (or …/refresh), with `?token=<wsToken>` (HS256, aud inference-ws, sub = sessionId). One frame is analysed at a time per session; a newer frame waiting replaces the older (dropped). Closes: 1008 token refused, 4001 token expired, 4002 replaced by a newer socket, 4009 too many bad messages, 1009 too big, 1012 node draining (refresh and reconnect), 1013 node full.',
+          'The `wsUrl` answered by POST /api/session (or …/refresh), with `?token=<wsToken>` (HS256, aud inference-ws, sub = sessionId). One frame is analysed at a time per session; a newer frame waiting replaces the older (dropped). Closes: 1008 token refused, 4001 token expired, 4002 replaced by a newer socket, 4009 too many bad messages, 4010 the previous liveness ping not answered (INFERENCE_WS_PING_MS; the slot is freed), 1009 too big, 1012 node draining (refresh and reconnect), 1013 node full.',
         servers: [ref('#/servers/platform')],
         parameters: { sessionId: { description: 'The inference session id (UUID).' } },
         bindings: tokenQuery('the wsToken from POST /api/session'),

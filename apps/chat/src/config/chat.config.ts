@@ -1,13 +1,13 @@
-import { baseConfigShape, databaseUrl, env, loadConfig, tokenKeys, type Env, type RenamedKeys } from '@squirret/config';
+import { baseConfigShape, env, loadConfig, sharedKeys, tokenKeys, type Env, type RenamedKeys } from '@squirret/config';
 import { z } from 'zod';
 
 /** Every setting of the chat service, validated once at boot. */
 export const ChatConfigSchema = z.object({
   ...baseConfigShape({ port: 8084, wsMaxBufferedBytes: 256 * 1024 }),
   ...tokenKeys,
-  DATABASE_URL: databaseUrl(),
+  DATABASE_URL: sharedKeys.DATABASE_URL,
   /** Verifies the app's session token (issued by the control plane). */
-  SESSION_TOKEN_SECRET: env.secret(),
+  SESSION_TOKEN_SECRET: sharedKeys.SESSION_TOKEN_SECRET,
   /** STOMP heart-beats this server offers to send / wants to receive (ms, 0 = none). */
   CHAT_STOMP_HEARTBEAT_SEND_MS: env.int(10_000),
   CHAT_STOMP_HEARTBEAT_RECEIVE_MS: env.int(10_000),
@@ -22,7 +22,7 @@ export const ChatConfigSchema = z.object({
 
   // ---- chat rooms (docs/chat-rooms.md) ----
   /** When set, /internal/chat/* needs it in X-Internal-Api-Key (the all-in-one process shares the control plane's). */
-  INTERNAL_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  INTERNAL_API_KEY: sharedKeys.INTERNAL_API_KEY,
   /** HS256 secret shared with the Spring service that issues user tokens; unset: every room request is 401. */
   SPRING_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** How SPRING_JWT_SECRET is written: the raw key text, or base64 as Spring's JJWT setups often keep it. */

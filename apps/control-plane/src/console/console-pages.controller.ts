@@ -64,7 +64,7 @@ export class ConsolePagesController {
     send(reply, asset, 'no-cache');
   }
 
-  /** `GET /console/clips`: the sample clips on offer (`CONSOLE_CLIPS_DIR`), `[]` when there are none. */
+  /** `GET /console/clips`: the sample clips on offer (`CONTROL_PLANE_CONSOLE_CLIPS_DIR`), `[]` when there are none. */
   @Get('clips')
   clips(): { clips: string[] } {
     return { clips: this.clipNames() };
@@ -73,13 +73,13 @@ export class ConsolePagesController {
   /** `GET /console/clips/:file`: one clip, read from the folder (never copied into the repository). */
   @Get('clips/:file')
   clip(@Param('file') file: string, @Res() reply: FastifyReply): void {
-    const dir = this.config.CONSOLE_CLIPS_DIR;
+    const dir = this.config.CONTROL_PLANE_CONSOLE_CLIPS_DIR;
     if (!dir || !CLIP_NAME.test(file) || !this.clipNames().includes(file)) throw new AppError('ROUTE_NOT_FOUND', 'no such clip');
     send(reply, { type: 'image/gif', body: readFileSync(join(dir, file)) }, 'public, max-age=300');
   }
 
   private clipNames(): string[] {
-    const dir = this.config.CONSOLE_CLIPS_DIR;
+    const dir = this.config.CONTROL_PLANE_CONSOLE_CLIPS_DIR;
     if (!dir) return [];
     try {
       return readdirSync(dir).filter((f) => CLIP_NAME.test(f)).sort();

@@ -1,4 +1,4 @@
-import { baseConfigShape, databaseUrl, env, loadConfig, type Env } from '@squirret/config';
+import { baseConfigShape, env, loadConfig, sharedKeys, type Env } from '@squirret/config';
 import { z } from 'zod';
 
 /**
@@ -8,8 +8,8 @@ import { z } from 'zod';
  */
 export const FsrConfigSchema = z.object({
   ...baseConfigShape({ port: 8083 }),
-  DATABASE_URL: databaseUrl(),
-  INTERNAL_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  DATABASE_URL: sharedKeys.DATABASE_URL,
+  INTERNAL_API_KEY: sharedKeys.INTERNAL_API_KEY,
 
   /** Device used when a sample names none (the contract's single insole). */
   FSR_DEFAULT_DEVICE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1 to 64 letters, digits, ".", "_", ":" or "-"').default('default'),

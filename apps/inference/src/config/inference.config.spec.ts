@@ -14,4 +14,12 @@ describe('inference config', () => {
     assert.equal(old.CAPACITY, 4);
     for (const [from, to] of Object.entries(INFERENCE_RENAMED_KEYS)) assert.equal(to, `INFERENCE_${from}`);
   });
+
+  it('pings the frame socket every 15 s by default; 0 turns pings off; a period under 50 ms is refused', () => {
+    assert.equal(loadInferenceConfig(secret).INFERENCE_WS_PING_MS, 15_000);
+    assert.equal(loadInferenceConfig({ ...secret, INFERENCE_WS_PING_MS: '0' }).INFERENCE_WS_PING_MS, 0);
+    assert.equal(loadInferenceConfig({ ...secret, INFERENCE_WS_PING_MS: '200' }).INFERENCE_WS_PING_MS, 200);
+    assert.throws(() => loadInferenceConfig({ ...secret, INFERENCE_WS_PING_MS: '10' }), /INFERENCE_WS_PING_MS: must be 0 \(no pings\) or at least 50/);
+    assert.throws(() => loadInferenceConfig({ ...secret, INFERENCE_WS_PING_MS: '-1' }), /INFERENCE_WS_PING_MS/);
+  });
 });

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { availableParallelism } from 'node:os';
-import { baseConfigShape, env, loadConfig, tokenKeys, type Env, type RenamedKeys } from '@squirret/config';
+import { baseConfigShape, env, loadConfig, sharedKeys, tokenKeys, type Env, type RenamedKeys } from '@squirret/config';
 import { POSE_MODELS } from '@squirret/contracts';
 import { z } from 'zod';
 
@@ -17,7 +17,7 @@ function defaultNodeId(): string {
 export const InferenceConfigSchema = z.object({
   ...baseConfigShape({ port: 8082, wsMaxBufferedBytes: 1024 * 1024 }),
   ...tokenKeys,
-  INFERENCE_TOKEN_SECRET: env.secret(),
+  INFERENCE_TOKEN_SECRET: sharedKeys.INFERENCE_TOKEN_SECRET,
   /**
    * This node's id on the bus and in the gateway's route (`/inference/<INFERENCE_NODE_ID>/…`): letters,
    * digits, `.`, `_`, `-` (a Kubernetes pod name or a compose service name fits).
@@ -58,6 +58,12 @@ export const InferenceConfigSchema = z.object({
   INFERENCE_MAX_IMAGE_PIXELS: env.int(4096 * 4096, 64 * 64),
   /** Largest WebSocket message (base64 inflates images by 4/3). */
   INFERENCE_WS_MAX_MESSAGE_BYTES: env.int(3 * 1024 * 1024, 4096),
+  /**
+   * Liveness ping period of the frame socket: a client that did not answer the previous ping (a
+   * phone that lost its network without a FIN) is closed with 4010 and its capacity slot freed
+   * within two periods, not at its token's expiry. 0: no pings.
+   */
+  INFERENCE_WS_PING_MS: env.int(15_000, 0).refine((v) => v === 0 || v >= 50, 'must be 0 (no pings) or at least 50'),
   /** ai.status is published at most this often per session (and on every completed rep). */
   INFERENCE_AI_STATUS_THROTTLE_MS: env.int(500, 0),
   /** Session state (reps, stage, counters) is kept this long after a disconnect for a reconnect. */

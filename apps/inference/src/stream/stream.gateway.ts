@@ -77,8 +77,8 @@ export class StreamGateway implements RealtimeGatewayHooks<StreamAdmission>, Bef
     server.configure({
       maxPayload: this.config.INFERENCE_WS_MAX_MESSAGE_BYTES,
       maxBufferedBytes: this.config.WS_MAX_BUFFERED_BYTES,
-      // the stream is never idle while it is used, and its token expiry closes it otherwise
-      pingMs: 0,
+      // a half-open client (no FIN) is closed with 4010 and frees its capacity slot (0: no pings)
+      pingMs: this.config.INFERENCE_WS_PING_MS,
       // the drain's wait for clients to leave (their final usage reports follow their close)
       drainGraceMs: this.config.INFERENCE_DRAIN_TIMEOUT_MS,
       authenticate: (_req, { params, query }) => this.admit((params.sessionId ?? '').toLowerCase(), query.get('token')),
