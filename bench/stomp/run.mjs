@@ -149,3 +149,10 @@ const ratios = {
 ratios.cpuMedianRound = [...ratios.cpuByRound].sort((x, y) => x - y)[Math.floor(ratios.cpuByRound.length / 2)];
 console.log(`ratios (stomp / minimal ws, ${ROUNDS} windows of ${MEASURE_MS} ms, both measured at once): push rate ${ratios.pushRate}, p99 lag ${ratios.lagP99}x, CPU ${ratios.cpu}x (target <= 1.5; by round ${ratios.cpuByRound.join(', ')}; median round ${ratios.cpuMedianRound}x)`);
 console.log(JSON.stringify({ target: TARGET, stomp: a, baseline: b, ratios }));
+if (process.env.BENCH_WRITE_README === '1') {
+  const { writeBenchFigures } = await import('../lib/readme.mjs');
+  writeBenchFigures(`stomp-${TARGET}`, [
+    `${a.name}: ${a.sessions} sessions, ${a.pushesPerSec} pushes/s, CPU ${a.cpuPercent}%, lag p99 ${a.lagP99ms} ms; minimal ws ${b.pushesPerSec} pushes/s, CPU ${b.cpuPercent}%, lag p99 ${b.lagP99ms} ms`,
+    `CPU ratio ${ratios.cpu} over ${ROUNDS} windows of ${MEASURE_MS} ms (target <= 1.5); by window ${ratios.cpuByRound.join(', ')}; median window ${ratios.cpuMedianRound}`,
+  ]);
+}
