@@ -20,7 +20,7 @@ import { fitCalibrations, heldOutVerdicts, replayOutOfFold } from './replay';
 import { CACHE_DIR, trainRows } from './samples';
 
 /**
- * `node packages/squat-lab/dist/eval/fit.js --pose movenet|blazepose [--keep-classifier] [--seeds 1,2,3] [--cv-seeds 1] [--no-write] [--datasets DIR]`
+ * `node packages/squat-lab/dist/eval/fit.js --pose movenet|blazepose [--keep-classifier] [--seeds 1,2,3] [--cv-seeds 1] [--cv-forest-seeds 1] [--no-forest] [--no-write] [--datasets DIR]`
  *
  * Fits one pose path's model on the TRAIN split of ai_trainer_squat3d only (the test split is never
  * read here) and writes `packages/squat/models/<pose>.json` and the held-out predictions behind its
@@ -127,7 +127,10 @@ async function main(): Promise<void> {
   // the CV may train fewer members than the shipped ensemble (CPU: each member is ~1 min per fold here)
   const cvSeeds = arg('--cv-seeds')?.split(',').map(Number) ?? spec.gbdtSeeds;
   if (!cvSeeds.every((s) => Number.isInteger(s) && s > 0)) throw new Error('--cv-seeds needs whole numbers, e.g. --cv-seeds 1');
-  const cvSpec: ModelSpec = { ...spec, gbdtSeeds: cvSeeds };
+  // the forest's seeds in the CV (default: the shipped ones), to measure the seeds' spread
+  const cvForestSeeds = arg('--cv-forest-seeds')?.split(',').map(Number);
+  if (cvForestSeeds && !cvForestSeeds.every((s) => Number.isInteger(s) && s > 0)) throw new Error('--cv-forest-seeds needs whole numbers, e.g. --cv-forest-seeds 2');
+  const cvSpec: ModelSpec = { ...spec, gbdtSeeds: cvSeeds, ...(spec.forest && cvForestSeeds ? { forest: { ...spec.forest, seeds: cvForestSeeds } } : {}) };
   const datasets = arg('--datasets') ?? process.env[DATASETS_ENV];
 
   const rows = await trainRows(spec.augment, datasets);
