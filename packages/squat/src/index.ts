@@ -62,5 +62,6 @@ export { CONFIDENCE_JOINTS, type Calibration, type ConfidenceJoint, type FittedM
 export { predictProba, type Classifier, type EnsembleModel } from './model/classifier';
 export { gbdtPredictProba, gbdtScores, isMissing, softmax, treeValue, type FeatureRow, type GbdtModel, type GbdtTree } from './model/gbdt';
 export { mlpPredictProba, standardize, type MlpModel } from './model/mlp';
+export { forestPredictProba, type ForestModel, type ForestTree } from './model/forest';
 export { KNN_QUANT, knnPredictProba, quantize, type KnnModel } from './model/knn';
 export { gaussian, seededRandom } from './random';

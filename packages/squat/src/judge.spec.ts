@@ -363,6 +363,27 @@ describe('judgeRep: depth from the side, lean limit in front', () => {
   });
 });
 
+describe('judgeRep: separate floors for good and bad verdicts', () => {
+  const identity = { x: [0, 1], y: [0, 1] };
+  const measured = repVector({ trunkLean_bottom: 40, trunkLean_max: 45, kneeAnkleWidth_min: 1.1, ankleRise_max: 0, maxDepth: 0.6 });
+  // ankle score = P(heels) + P(toes); constantModel gives the winning class ~0.97
+  it('a good verdict is held to goodConfidenceFloor, a bad one to confidenceFloor', () => {
+    const good: FittedModel = { ...constantModel('good'), calibration: { lumbar: identity, knee: identity, ankle: identity }, confidenceFloor: { ankle: 0.99 }, goodConfidenceFloor: { ankle: 0.9 } };
+    const r = judgeRep({ features: measured, view: 'front' }, good);
+    assert.equal(r.ankle, 'good', 'good verdict ~0.99 sure passes the 0.9 good floor although the bad floor is 0.99');
+    const bad: FittedModel = { ...constantModel('heels_lifting'), calibration: { lumbar: identity, knee: identity, ankle: identity }, confidenceFloor: { ankle: 0.99 }, goodConfidenceFloor: { ankle: 0.5 } };
+    const b = judgeRep({ features: measured, view: 'front' }, bad);
+    assert.equal(b.ankle, 'null', 'a ~0.97 sure bad verdict is withheld by the 0.99 bad floor');
+    assert.ok(b.reasons.some((x) => x.joint === 'ankle' && x.code === REASON_CODES.LOW_CONFIDENCE && x.threshold === 0.99));
+  });
+
+  it('without goodConfidenceFloor one floor holds for both verdicts', () => {
+    const m: FittedModel = { ...constantModel('good'), calibration: { lumbar: identity, knee: identity, ankle: identity }, confidenceFloor: { ankle: 0.999 } };
+    const r = judgeRep({ features: measured, view: 'front' }, m);
+    assert.equal(r.ankle, 'null');
+  });
+});
+
 describe('alignFeatures', () => {
   it('reorders by name and fills unknown names with null', () => {
     const v: RepFeatureVector = { names: ['a', 'b'], values: [1, 2] };

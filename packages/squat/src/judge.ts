@@ -355,7 +355,7 @@ export function judgeRepWithProbabilities(input: RepJudgeInput, p: readonly numb
       const q = calibrate(cal, confidenceScore(probabilities, j, input.features, model));
       const c = v === 'bad' ? q : 1 - q;
       conf[j] = Math.round(c * 1000) / 1000;
-      const floor = model.confidenceFloor?.[j];
+      const floor = v === 'good' ? (model.goodConfidenceFloor?.[j] ?? model.confidenceFloor?.[j]) : model.confidenceFloor?.[j];
       if (floor !== undefined && c < floor && !(v === 'bad' && ruleFlagged.includes(j))) {
         judged[j] = 'null';
         for (let i = reasons.length - 1; i >= 0; i--) if (reasons[i]!.joint === j) reasons.splice(i, 1);

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { calibrate } from '@squirret/squat';
-import { chooseFloor, fitIsotonic, scoreFloor, type HeldOutVerdict } from './calibration';
+import { chooseFloor, chooseFloorPair, fitIsotonic, scoreFloor, type HeldOutVerdict } from './calibration';
 
 describe('fitIsotonic', () => {
   it('is non-decreasing and pools the violators', () => {
@@ -66,5 +66,39 @@ describe('confidence floors', () => {
     assert.ok(chosen.coverage >= 0.7);
     assert.ok(chosen.precision < 0.9);
     assert.equal(chosen.floor, 0.6);
+  });
+});
+
+describe('separate floors for bad and good verdicts', () => {
+  const v = (bad: boolean, confidence: number, truthBad: boolean): HeldOutVerdict => ({ bad, confidence, truthBad });
+  // sure bad verdicts are right, unsure ones half wrong; the good verdicts are all right but only 55-65% sure
+  const verdicts = [
+    ...[0.95, 0.95, 0.95, 0.95, 0.9, 0.9].map((c) => v(true, c, true)),
+    v(true, 0.6, true),
+    v(true, 0.6, false),
+    v(true, 0.6, true),
+    v(true, 0.6, false),
+    ...[0.55, 0.55, 0.6, 0.6, 0.6, 0.6, 0.65, 0.65, 0.65, 0.65].map((c) => v(false, c, false)),
+  ];
+  const grid = [0, 0.5, 0.7, 0.8];
+
+  it('a good floor of its own keeps the good verdicts a single floor would withhold', () => {
+    // one floor: precision 0.9 needs 0.7, which keeps only the 6 sure bad verdicts (30%)
+    assert.equal(scoreFloor(verdicts, 0.7).coverage, 0.3);
+    const { chosen } = chooseFloorPair(verdicts, grid);
+    assert.equal(chosen.floor, 0.7);
+    assert.equal(chosen.goodFloor, 0);
+    assert.equal(chosen.coverage, 0.8);
+    assert.equal(chosen.precision, 1);
+  });
+
+  it('never takes a good floor above the bad one, and falls back to one floor as chooseFloor picks it', () => {
+    const { all } = chooseFloorPair(verdicts, grid);
+    assert.ok(all.every((s) => (s.goodFloor ?? s.floor) <= s.floor));
+    const noisy = verdicts.map((x) => (x.bad && x.confidence === 0.9 ? { ...x, truthBad: false } : x));
+    const { chosen } = chooseFloorPair(noisy, grid);
+    assert.ok(chosen.precision < 0.9);
+    assert.deepEqual(chosen, chooseFloor(noisy, grid).chosen);
+    assert.equal(chosen.goodFloor, undefined);
   });
 });

@@ -74,8 +74,9 @@ export function readBySession(pose: ModelPose, model: FittedModel): BySessionRes
 }
 
 const withoutFloors = (m: FittedModel): FittedModel => {
-  const { confidenceFloor: _dropped, ...rest } = m;
+  const { confidenceFloor: _dropped, goodConfidenceFloor: _good, ...rest } = m;
   void _dropped;
+  void _good;
   return rest;
 };
 
@@ -149,6 +150,7 @@ async function main(): Promise<void> {
     out[pose] = {
       fittedOn: model.fittedOn,
       confidenceFloor: model.confidenceFloor ?? null,
+      goodConfidenceFloor: model.goodConfidenceFloor ?? model.confidenceFloor ?? null,
       bySession: { ...figures(bySession), allJudged: figures(bySessionAll), seeds: { gbdtSeeds: saved.gbdtSeeds, memberAccuracy6: spread, spread: r4(Math.max(...spread) - Math.min(...spread)) } },
       test: { ...figures(test), allJudged: figures(testAll), ...(args.yaw !== undefined ? { cameraYawDeg: args.yaw } : {}), ...(args.jitter !== undefined ? { keypointJitter: args.jitter } : {}) },
       // what one point (0.01) of accuracy is in recordings, and one binomial standard error

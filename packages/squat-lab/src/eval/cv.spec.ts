@@ -38,6 +38,7 @@ describe('crossValidate with turned-camera views', () => {
     gbdt: { ...MODEL_SPEC.gbdt, rounds: 10, rowSample: 1, colSample: 1 },
     augment: [],
     knn: null,
+    forest: null,
   };
   // two classes told apart by the first feature; 40 recordings over 4 sessions
   const originals = Array.from({ length: 40 }, (_, i) => {

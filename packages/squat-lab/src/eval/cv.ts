@@ -11,6 +11,7 @@ import {
   type LiveThresholds,
   type ModelPose,
 } from '@squirret/squat';
+import { trainForest, type ForestParams } from '../train/forest';
 import { DEFAULT_GBDT_PARAMS, compactGbdt, trainGbdt, type GbdtParams } from '../train/gbdt';
 import { trainKnn, type KnnParams } from '../train/knn';
 import { compactMlp, trainMlp, type MlpParams } from '../train/mlp';
@@ -49,6 +50,11 @@ export interface ModelSpec {
    * probabilities (the other members share the rest equally); null for none.
    */
   readonly knn: (KnnParams & { readonly share: number }) | null;
+  /**
+   * Random-forest members (one per seed, trained on the copies too when `augmentGbdt`) and their
+   * summed share of the averaged probabilities (the boosted trees share the rest equally); null for none.
+   */
+  readonly forest: { readonly params: Omit<ForestParams, 'seed'>; readonly seeds: readonly number[]; readonly share: number } | null;
   /** Written into the model: per joint, the fault probability that flags it when another class wins. */
   readonly jointProbabilityMin: FittedModel['jointProbabilityMin'] | null;
 }
@@ -68,6 +74,7 @@ export const MODEL_SPEC: ModelSpec = {
   augmentMlp: false,
   augmentGbdt: true,
   knn: null,
+  forest: null,
   // Rule set before looking: per joint, the floor of JOINT_FLOOR_GRID with the best F1 of the joint's
   // verdict over the stratified CV's held-out probabilities (ties: the higher floor), kept only if it
   // beats the top class alone by 0.005 F1 and is no worse by session. Only the ankle qualified:
@@ -75,19 +82,38 @@ export const MODEL_SPEC: ModelSpec = {
   jointProbabilityMin: { ankle: 0.2 },
 };
 
+/**
+ * The BlazePose path's spec: the same boosted trees (and copies) plus one random forest holding half
+ * of the averaged probabilities. Chosen on the by-session CV only (NOTEBOOK round 9): forests alone
+ * 0.753-0.771, the boosted tree alone 0.776, half and half 0.782 (same folds, forest seed 1).
+ */
+export const BLAZEPOSE_MODEL_SPEC: ModelSpec = {
+  ...MODEL_SPEC,
+  forest: {
+    params: { trees: 100, featureShare: 0.15, minLeaf: 3, maxDepth: 30, sampleShare: 1, groupBootstrap: true, maxBins: 48 },
+    seeds: [1],
+    share: 0.5,
+  },
+};
+
+/** The spec each pose path is fitted with (MoveNet keeps the boosted trees alone). */
+export const modelSpecOf = (pose: ModelPose): ModelSpec => (pose === 'blazepose' ? BLAZEPOSE_MODEL_SPEC : MODEL_SPEC);
+
 /** A train row: its features, class index, and 0 for a recording or the copy number of an augmented copy. */
 export interface TrainRow {
   readonly x: FeatureRow;
   readonly y: number;
   readonly aug: number;
+  /** The recording it comes from (a copy shares its recording's): the forest's group bootstrap draws by it. */
+  readonly recording?: string;
 }
 
 /** Trains the ensemble of `spec` on `rows` (augmented copies are used by the member kinds that want them). */
 export function trainClassifier(rows: readonly TrainRow[], spec: ModelSpec = MODEL_SPEC): Classifier {
   const k = FORM_CLASSES.length;
-  const pick = (augmented: boolean): { X: FeatureRow[]; y: number[] } => {
+  const pick = (augmented: boolean): { X: FeatureRow[]; y: number[]; groups: string[] } => {
     const r = rows.filter((s) => s.aug === 0 || augmented);
-    return { X: r.map((s) => s.x), y: r.map((s) => s.y) };
+    return { X: r.map((s) => s.x), y: r.map((s) => s.y), groups: r.map((s, i) => s.recording ?? String(i)) };
   };
   const m = pick(spec.augmentMlp);
   const g = pick(spec.augmentGbdt);
@@ -96,6 +122,16 @@ export function trainClassifier(rows: readonly TrainRow[], spec: ModelSpec = MOD
     ...spec.gbdtSeeds.map((seed) => compactGbdt(trainGbdt(g.X, g.y, k, { ...spec.gbdt, seed }))),
   ];
   const weights = members.map(() => 1);
+  if (spec.forest && spec.forest.seeds.length > 0) {
+    const { params, seeds, share } = spec.forest;
+    const others = weights.length;
+    // each forest's weight w: seeds * w / (others + seeds * w) = share (all of it when there is nothing else)
+    const w = others === 0 ? 1 : (share / (1 - share)) * (others / seeds.length);
+    for (const seed of seeds) {
+      members.push(trainForest(g.X, g.y, k, { ...params, seed }, g.groups));
+      weights.push(w);
+    }
+  }
   if (spec.knn) {
     const r = pick(false);
     members.push(trainKnn(r.X, r.y, k, spec.knn));

@@ -13,14 +13,14 @@ import {
   type ModelPose,
   type RepFeatureVector,
 } from '@squirret/squat';
-import { chooseFloor, type FloorScore } from './calibration';
-import { MODEL_SPEC, crossValidate, fitLiveThresholds, jointFloorScores, trainClassifier, type ModelSpec, type OutOfFold, type Sample } from './cv';
+import { chooseFloorPair, type FloorScore } from './calibration';
+import { crossValidate, modelSpecOf, fitLiveThresholds, jointFloorScores, trainClassifier, type ModelSpec, type OutOfFold, type Sample } from './cv';
 import { DATASETS_ENV } from './dataset';
 import { fitCalibrations, heldOutVerdicts, replayOutOfFold } from './replay';
 import { CACHE_DIR, trainRows } from './samples';
 
 /**
- * `node packages/squat-lab/dist/eval/fit.js --pose movenet|blazepose [--keep-classifier] [--seeds 1,2,3] [--cv-seeds 1] [--no-write] [--datasets DIR]`
+ * `node packages/squat-lab/dist/eval/fit.js --pose movenet|blazepose [--keep-classifier] [--seeds 1,2,3] [--cv-seeds 1] [--cv-forest-seeds 1] [--no-forest] [--no-write] [--datasets DIR]`
  *
  * Fits one pose path's model on the TRAIN split of ai_trainer_squat3d only (the test split is never
  * read here) and writes `packages/squat/models/<pose>.json` and the held-out predictions behind its
@@ -29,7 +29,8 @@ import { CACHE_DIR, trainRows } from './samples';
  * 2. 5-fold CV whose folds hold out whole capture sessions (people not seen), the only figure used
  *    to choose anything; each ensemble member's held-out accuracy is kept (the seeds' spread);
  * 3. the per-joint calibration (isotonic on the held-out joint fault probabilities) and the
- *    confidence floors (`chooseFloor`, on the replayed held-out verdicts with cross-fitted calibration);
+ *    confidence floors (`chooseFloorPair`: one for bad and one for good verdicts, on the replayed held-out
+ *    verdicts with cross-fitted calibration);
  * 4. the live thresholds and the classifier on all train reps.
  * `--classifier-only` trains just the final classifier into cache/ (run it beside a
  * `--classifier-from-cache` run, which does the CV and then takes that classifier).
@@ -48,12 +49,14 @@ export interface BySessionResults {
   readonly folds: number;
   readonly accuracy: number;
   readonly perClass: Record<string, number>;
-  /** Held-out 6-class accuracy of each CV ensemble member alone (one per seed). */
+  /** Held-out 6-class accuracy of each CV ensemble member alone (one per seed; forests after the boosted trees). */
   readonly memberAccuracy: readonly number[];
   /** The seeds of the CV's members (the CV may train fewer members than the shipped ensemble). */
   readonly gbdtSeeds: readonly number[];
   readonly floorScores: Record<ConfidenceJoint, FloorScore[]>;
   readonly confidenceFloor: Record<ConfidenceJoint, number>;
+  /** The floors of good verdicts (absent in older files: the same as `confidenceFloor`). */
+  readonly goodConfidenceFloor?: Record<ConfidenceJoint, number>;
   readonly outOfFold: readonly OutOfFold[];
 }
 
@@ -64,7 +67,10 @@ function describe(spec: ModelSpec, reps: number, pose: ModelPose): string {
   return (
     `ai_trainer_squat3d train split (${reps} reps, ${pose === 'blazepose' ? 'COCO-17 + heels and toes' : 'COCO-17'}): mean of ` +
     `${spec.gbdtSeeds.length} GBDT(${spec.gbdt.rounds}x depth ${spec.gbdt.maxDepth}` +
-    `${spec.augmentGbdt ? `, with ${spec.augment.map((a) => `${a.copies} camera copies within ±${a.range.yawDeg}°${a.range.proportions ? ` (bodies ±${Math.round(a.range.proportions * 100)}%)` : ''}`).join(' and ')} per rep` : ''})`
+    `${spec.augmentGbdt ? `, with ${spec.augment.map((a) => `${a.copies} camera copies within ±${a.range.yawDeg}°${a.range.proportions ? ` (bodies ±${Math.round(a.range.proportions * 100)}%)` : ''}`).join(' and ')} per rep` : ''})` +
+    (spec.forest
+      ? ` and ${spec.forest.seeds.length} random forest(${spec.forest.params.trees} trees, ${Math.round(spec.forest.params.featureShare * 100)}% of the features per split, min leaf ${spec.forest.params.minLeaf}${spec.forest.params.groupBootstrap ? ', bootstrap by recording' : ''}) holding ${Math.round(spec.forest.share * 100)}% of the mean`
+      : '')
   );
 }
 
@@ -80,21 +86,29 @@ async function cachedClassifier(file: string, fittedOn: string): Promise<Classif
 }
 
 /**
- * The per-joint calibration (on all held-out predictions) and the confidence floors (`chooseFloor` on
- * the replayed held-out verdicts, each fold calibrated on the others) of `base` (a model without them).
+ * The per-joint calibration (on all held-out predictions) and the confidence floors (`chooseFloorPair`
+ * on the replayed held-out verdicts, each fold calibrated on the others) of `base` (a model without them).
  */
-function confidenceOf(oof: readonly OutOfFold[], features: ReadonlyMap<string, RepFeatureVector>, base: FittedModel): { floorScores: Record<ConfidenceJoint, FloorScore[]>; confidenceFloor: Record<ConfidenceJoint, number>; calibration: FittedModel['calibration'] } {
+function confidenceOf(
+  oof: readonly OutOfFold[],
+  features: ReadonlyMap<string, RepFeatureVector>,
+  base: FittedModel,
+): { floorScores: Record<ConfidenceJoint, FloorScore[]>; confidenceFloor: Record<ConfidenceJoint, number>; goodConfidenceFloor: Record<ConfidenceJoint, number>; calibration: FittedModel['calibration'] } {
   // confidence floors: replay the judge (no floors yet) on the held-out predictions, cross-fitted calibration
   const verdicts = heldOutVerdicts(replayOutOfFold(oof, features, base));
   const floorScores = {} as Record<ConfidenceJoint, FloorScore[]>;
   const confidenceFloor = {} as Record<ConfidenceJoint, number>;
+  const goodConfidenceFloor = {} as Record<ConfidenceJoint, number>;
   for (const j of CONFIDENCE_JOINTS) {
-    const { chosen, all } = chooseFloor(verdicts[j]);
+    const { chosen, all } = chooseFloorPair(verdicts[j]);
     floorScores[j] = all;
     confidenceFloor[j] = chosen.floor;
-    console.log(`  confidence ${j.padEnd(6)} ${all.map((s) => `${s.floor}: cov ${s.coverage.toFixed(3)} P ${s.precision.toFixed(3)} R ${s.recall.toFixed(3)} acc ${s.accuracy.toFixed(3)}`).join(' | ')} -> floor ${chosen.floor}`);
+    goodConfidenceFloor[j] = chosen.goodFloor ?? chosen.floor;
+    const same = all.filter((s) => (s.goodFloor ?? s.floor) === s.floor);
+    console.log(`  confidence ${j.padEnd(6)} one floor: ${same.map((s) => `${s.floor}: cov ${s.coverage.toFixed(3)} P ${s.precision.toFixed(3)} R ${s.recall.toFixed(3)}`).join(' | ')}`);
+    console.log(`  confidence ${j.padEnd(6)} -> bad floor ${chosen.floor}, good floor ${goodConfidenceFloor[j]}: cov ${chosen.coverage.toFixed(3)} P ${chosen.precision.toFixed(3)} R ${chosen.recall.toFixed(3)} acc ${chosen.accuracy.toFixed(3)}`);
   }
-  return { floorScores, confidenceFloor, calibration: fitCalibrations(oof, features, base) };
+  return { floorScores, confidenceFloor, goodConfidenceFloor, calibration: fitCalibrations(oof, features, base) };
 }
 
 async function main(): Promise<void> {
@@ -108,11 +122,15 @@ async function main(): Promise<void> {
   const keep = argv.includes('--keep-classifier');
   const seeds = arg('--seeds')?.split(',').map(Number);
   if (seeds && !seeds.every((s) => Number.isInteger(s) && s > 0)) throw new Error('--seeds needs whole numbers, e.g. --seeds 1,2,3');
-  const spec: ModelSpec = { ...MODEL_SPEC, gbdtSeeds: seeds ?? MODEL_SPEC.gbdtSeeds, jointProbabilityMin: null };
+  const base0 = modelSpecOf(pose);
+  const spec: ModelSpec = { ...base0, gbdtSeeds: seeds ?? base0.gbdtSeeds, jointProbabilityMin: null, ...(argv.includes('--no-forest') ? { forest: null } : {}) };
   // the CV may train fewer members than the shipped ensemble (CPU: each member is ~1 min per fold here)
   const cvSeeds = arg('--cv-seeds')?.split(',').map(Number) ?? spec.gbdtSeeds;
   if (!cvSeeds.every((s) => Number.isInteger(s) && s > 0)) throw new Error('--cv-seeds needs whole numbers, e.g. --cv-seeds 1');
-  const cvSpec: ModelSpec = { ...spec, gbdtSeeds: cvSeeds };
+  // the forest's seeds in the CV (default: the shipped ones), to measure the seeds' spread
+  const cvForestSeeds = arg('--cv-forest-seeds')?.split(',').map(Number);
+  if (cvForestSeeds && !cvForestSeeds.every((s) => Number.isInteger(s) && s > 0)) throw new Error('--cv-forest-seeds needs whole numbers, e.g. --cv-forest-seeds 2');
+  const cvSpec: ModelSpec = { ...spec, gbdtSeeds: cvSeeds, ...(spec.forest && cvForestSeeds ? { forest: { ...spec.forest, seeds: cvForestSeeds } } : {}) };
   const datasets = arg('--datasets') ?? process.env[DATASETS_ENV];
 
   const rows = await trainRows(spec.augment, datasets);
@@ -128,14 +146,15 @@ async function main(): Promise<void> {
     const shipped = loadModelFile(pose);
     const saved = JSON.parse(readFileSync(join(RESULTS_DIR, `${pose}.by-session.json`), 'utf8')) as BySessionResults;
     if (saved.modelFittedOn !== shipped.fittedOn) throw new Error(`results describe "${saved.modelFittedOn}", the model file is "${shipped.fittedOn}"`);
-    const { calibration: _c, confidenceFloor: _f, ...base } = shipped;
+    const { calibration: _c, confidenceFloor: _f, goodConfidenceFloor: _g, ...base } = shipped;
     void _c;
     void _f;
+    void _g;
     const features = new Map<string, RepFeatureVector>(originals.map((s) => [s.recording, { names, values: s.x }]));
     const c = confidenceOf(saved.outOfFold, features, base);
-    writeFileSync(join(MODELS_DIR, `${pose}.json`), JSON.stringify({ ...base, calibration: c.calibration, confidenceFloor: c.confidenceFloor }));
-    writeFileSync(join(RESULTS_DIR, `${pose}.by-session.json`), JSON.stringify({ ...saved, floorScores: c.floorScores, confidenceFloor: c.confidenceFloor }));
-    console.log(`recalibrated ${pose}: floors ${JSON.stringify(c.confidenceFloor)}`);
+    writeFileSync(join(MODELS_DIR, `${pose}.json`), JSON.stringify({ ...base, calibration: c.calibration, confidenceFloor: c.confidenceFloor, goodConfidenceFloor: c.goodConfidenceFloor }));
+    writeFileSync(join(RESULTS_DIR, `${pose}.by-session.json`), JSON.stringify({ ...saved, floorScores: c.floorScores, confidenceFloor: c.confidenceFloor, goodConfidenceFloor: c.goodConfidenceFloor }));
+    console.log(`recalibrated ${pose}: bad floors ${JSON.stringify(c.confidenceFloor)}, good floors ${JSON.stringify(c.goodConfidenceFloor)}`);
     return;
   }
   const previous = keep ? loadModelFile(pose) : null;
@@ -165,8 +184,9 @@ async function main(): Promise<void> {
 
   const t0 = Date.now();
   const cv = crossValidate(samples, cvSpec, 'sessions');
-  const memberAccuracy = cvSpec.gbdtSeeds.map((_, m) => r4(cv.outOfFold.filter((o) => argmax(o.members?.[m] ?? o.p) === o.y).length / cv.outOfFold.length));
-  console.log(`5-fold by-session CV: accuracy ${r4(cv.accuracy)} (members, seeds ${cvSpec.gbdtSeeds.join(',')}: ${memberAccuracy.join(', ')}) per class ${JSON.stringify(cv.perClass)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  const memberCount = cvSpec.gbdtSeeds.length + (cvSpec.forest?.seeds.length ?? 0);
+  const memberAccuracy = Array.from({ length: memberCount }, (_, m) => r4(cv.outOfFold.filter((o) => argmax(o.members?.[m] ?? o.p) === o.y).length / cv.outOfFold.length));
+  console.log(`5-fold by-session CV: accuracy ${r4(cv.accuracy)} (members, GBDT seeds ${cvSpec.gbdtSeeds.join(',')}${cvSpec.forest ? ` then forest seeds ${cvSpec.forest.seeds.join(',')}` : ''}: ${memberAccuracy.join(', ')}) per class ${JSON.stringify(cv.perClass)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 
   // the joint floors (a joint's summed fault probability flags it although another class wins):
   // kept from the file with --keep-classifier; else, per joint, the best-F1 floor by session if it
@@ -194,12 +214,12 @@ async function main(): Promise<void> {
     ...(floors && Object.keys(floors).length > 0 ? { jointProbabilityMin: floors } : {}),
     pose,
   };
-  const { floorScores, confidenceFloor, calibration } = confidenceOf(cv.outOfFold, features, base);
+  const { floorScores, confidenceFloor, goodConfidenceFloor, calibration } = confidenceOf(cv.outOfFold, features, base);
 
   const t1 = Date.now();
   const classifier = previous?.classifier ?? (argv.includes('--classifier-from-cache') ? await cachedClassifier(classifierFile, fittedOn) : trainClassifier(samples, spec));
   if (!previous) console.log(`classifier fitted on all train reps (${((Date.now() - t1) / 1000).toFixed(0)} s)`);
-  const model: FittedModel = { ...base, classifier, calibration, confidenceFloor };
+  const model: FittedModel = { ...base, classifier, calibration, confidenceFloor, goodConfidenceFloor };
   const results: BySessionResults = {
     pose,
     modelFittedOn: fittedOn,
@@ -210,6 +230,7 @@ async function main(): Promise<void> {
     gbdtSeeds: cvSpec.gbdtSeeds,
     floorScores,
     confidenceFloor,
+    goodConfidenceFloor,
     outOfFold: cv.outOfFold.map((o) => ({ ...o, p: o.p.map((v) => Number(v.toPrecision(6))), members: (o.members ?? []).map((m) => m.map((v) => Number(v.toPrecision(6)))) })),
   };
   if (argv.includes('--no-write')) return;

@@ -30,14 +30,14 @@ export const DEFAULT_GBDT_PARAMS: GbdtParams = {
   seed: 1,
 };
 
-interface Binned {
+export interface Binned {
   /** bins[f][i]: bin of sample i on feature f, -1 when missing. */
   readonly bins: Int16Array[];
   /** edges[f][b]: upper threshold of bin b (value <= edge goes to bins 0..b). */
   readonly edges: number[][];
 }
 
-function binFeatures(X: readonly FeatureRow[], maxBins: number): Binned {
+export function binFeatures(X: readonly FeatureRow[], maxBins: number): Binned {
   const nF = X[0]?.length ?? 0;
   const bins: Int16Array[] = [];
   const edges: number[][] = [];

@@ -1,3 +1,4 @@
+import { forestPredictProba, type ForestModel } from './forest';
 import { gbdtPredictProba, type FeatureRow, type GbdtModel } from './gbdt';
 import { knnPredictProba, type KnnModel } from './knn';
 import { mlpPredictProba, type MlpModel } from './mlp';
@@ -5,12 +6,12 @@ import { mlpPredictProba, type MlpModel } from './mlp';
 /** An averaged ensemble of members (seeds and/or model kinds); probabilities are weight-averaged. */
 export interface EnsembleModel {
   readonly kind: 'ensemble';
-  readonly members: ReadonlyArray<GbdtModel | MlpModel | KnnModel>;
+  readonly members: ReadonlyArray<GbdtModel | MlpModel | KnnModel | ForestModel>;
   readonly weights: readonly number[];
 }
 
 /** Any rep classifier the package can run. */
-export type Classifier = GbdtModel | MlpModel | KnnModel | EnsembleModel;
+export type Classifier = GbdtModel | MlpModel | KnnModel | ForestModel | EnsembleModel;
 
 /** Class probabilities for one feature row. */
 export function predictProba(model: Classifier, x: FeatureRow): number[] {
@@ -21,6 +22,8 @@ export function predictProba(model: Classifier, x: FeatureRow): number[] {
       return mlpPredictProba(model, x);
     case 'knn':
       return knnPredictProba(model, x);
+    case 'forest':
+      return forestPredictProba(model, x);
     case 'ensemble': {
       let acc: number[] | null = null;
       let wsum = 0;

@@ -64,4 +64,10 @@ export interface FittedModel {
   readonly calibration?: Readonly<Partial<Record<ConfidenceJoint, Calibration>>>;
   /** Per joint, the calibrated confidence below which the joint is "null" with LOW_CONFIDENCE (chosen on session-held-out CV). */
   readonly confidenceFloor?: Readonly<Partial<Record<ConfidenceJoint, number>>>;
+  /**
+   * Per joint, the floor for a "good" verdict when it differs from `confidenceFloor` (which then holds
+   * for "bad" verdicts only). Why two: the selective target is the precision of "bad", which only the
+   * bad floor moves; a good verdict needs less sureness to be worth saying. Absent: one floor for both.
+   */
+  readonly goodConfidenceFloor?: Readonly<Partial<Record<ConfidenceJoint, number>>>;
 }
