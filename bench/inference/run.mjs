@@ -29,6 +29,8 @@ const WORKERS = Number(process.env.BENCH_WORKERS ?? availableParallelism());
 const PHASE_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
+// Each saturating client's frame rate: 30 (a phone camera; the service drops all but the newest), 0 = one in flight plus one waiting.
+const SATURATE_FPS = Number(process.env.BENCH_SATURATE_FPS ?? 30);
 // Unmeasured load before measuring: the first seconds under load are slower (JIT and WASM tier-up
 // in the workers); without it whichever phase ran first looked ~10% worse.
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 5_000);
@@ -179,7 +181,7 @@ for (const model of MODELS) services.push(await startModel(model));
 try {
   for (const svc of services) {
     platform = svc.platform;
-    if (WARMUP_MS > 0) await drive({ clients: CLIENTS, fps: 30, binary: false, durationMs: WARMUP_MS });
+    if (WARMUP_MS > 0) await drive({ clients: CLIENTS, fps: SATURATE_FPS, binary: false, durationMs: WARMUP_MS });
   }
   const roundMs = PHASE_MS / ROUNDS;
   for (let i = 0; i < ROUNDS; i++) {
@@ -187,8 +189,8 @@ try {
       platform = svc.platform;
       // (a) the bare loop: decode + the model in WORKERS worker threads, nothing around it (the services idle).
       svc.bareRuns.push(await runBareLoop({ frames, durationMs: roundMs, warmupMs: WARMUP_MS, workers: WORKERS, model: svc.model }));
-      svc.jsonRuns.push(await drive({ clients: CLIENTS, fps: 30, binary: false, durationMs: roundMs }));
-      svc.binaryRuns.push(await drive({ clients: CLIENTS, fps: 30, binary: true, durationMs: roundMs }));
+      svc.jsonRuns.push(await drive({ clients: CLIENTS, fps: SATURATE_FPS, binary: false, durationMs: roundMs }));
+      svc.binaryRuns.push(await drive({ clients: CLIENTS, fps: SATURATE_FPS, binary: true, durationMs: roundMs }));
     }
   }
   for (const svc of services) {
@@ -212,7 +214,7 @@ const results = services.map((svc) => ({
 
 const load = (await import('node:os')).loadavg();
 const pad = (v, n) => String(v).padStart(n);
-console.log(`\nbench:inference: ${WORKERS} worker(s), ${CLIENTS} clients at 30 fps when saturated, ${ROUNDS} round(s) of ${PHASE_MS / ROUNDS} ms per phase, load average at the end ${load.map((l) => l.toFixed(1)).join(' ')} (a shared machine: compare the ratios, not the raw figures across runs)`);
+console.log(`\nbench:inference: ${WORKERS} worker(s), ${CLIENTS} clients at ${SATURATE_FPS || "max"} fps when saturated, ${ROUNDS} round(s) of ${PHASE_MS / ROUNDS} ms per phase, load average at the end ${load.map((l) => l.toFixed(1)).join(' ')} (a shared machine: compare the ratios, not the raw figures across runs)`);
 console.log(`${'model'.padEnd(18)} ${pad('bare f/s', 9)} ${pad('binary f/s', 11)} ${pad('ratio', 6)} ${pad('json f/s', 9)} ${pad('ratio', 6)} ${pad('1 inference ms', 15)} ${pad('half-load p95', 14)} ${pad('ratio', 6)} ${pad('detector runs', 14)}`);
 for (const r of results) {
   const oneInference = r.bare.inferenceMs.p50 + r.bare.decodeMs.p50;
