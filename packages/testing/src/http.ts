@@ -43,3 +43,27 @@ export function withoutTimestamp(a: RawAnswer): RawAnswer {
   assert.ok(!Number.isNaN(Date.parse(String(timestamp))), 'an error body carries an ISO timestamp');
   return { ...a, body: rest };
 }
+
+/** What a parity row must get: its status, and for an error its code and message. */
+export interface ExpectedAnswer {
+  readonly status: number;
+  readonly code?: string;
+  readonly message?: RegExp;
+}
+
+/**
+ * A fast route's answer `a` and the framework route's `b` to the same request (both made
+ * comparable): equal, and as expected, so both being wrong alike fails too; an error in the
+ * contract's body (docs/contracts/ios-api.md §0) naming the path without its query string.
+ */
+export function assertSameAnswer(name: string, a: RawAnswer, b: RawAnswer, path: string, expected: ExpectedAnswer): RawAnswer {
+  assert.deepEqual(a, b, `${name}: the fast route and the framework route answer alike`);
+  assert.equal(a.status, expected.status, `${name}: status`);
+  if (expected.code) assert.equal(a.body?.code, expected.code, `${name}: code`);
+  if (expected.message) assert.match(String(a.body?.message), expected.message, `${name}: message`);
+  if (a.status >= 400) {
+    assert.deepEqual(Object.keys(a.body ?? {}).sort(), ['code', 'error', 'message', 'path', 'status'], `${name}: the error body (docs/contracts/ios-api.md §0)`);
+    assert.equal(a.body?.path, path.split('?')[0], `${name}: the path, without a query string`);
+  }
+  return a;
+}
