@@ -3,6 +3,19 @@ import { strict as assert } from 'node:assert';
 /** One GET as a test sees it (over a socket, or Fastify's inject). */
 export type DocsGet = (url: string) => Promise<{ status: number; contentType: string; body: string }>;
 
+/** What `injectedGet` needs of a Fastify instance (its `inject`). */
+export interface Injectable {
+  inject(opts: { method: 'GET'; url: string }): PromiseLike<{ statusCode: number; headers: Record<string, unknown>; body: string }>;
+}
+
+/** A DocsGet through Fastify's inject (no socket). */
+export function injectedGet(fastify: Injectable): DocsGet {
+  return async (url) => {
+    const r = await fastify.inject({ method: 'GET', url });
+    return { status: r.statusCode, contentType: String(r.headers['content-type'] ?? ''), body: r.body };
+  };
+}
+
 /**
  * Checks a process's `/docs` (server-kit `serveApiDocs`): the index is HTML linking each OpenAPI
  * document and the AsyncAPI one, the Swagger UI page and its init script name the documents, and

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { openApiText } from '@squirret/server-kit';
-import { assertApiDocsServed } from '@squirret/testing';
+import { assertApiDocsServed, injectedGet } from '@squirret/testing';
 import { buildFsrOpenApi } from './fsr-openapi';
 import { createFsrOpenApiApp } from './openapi-app';
 
@@ -28,11 +28,7 @@ describe('fsr OpenAPI document', () => {
   it('/docs on the standalone app: the index, Swagger UI over /openapi.json, and the AsyncAPI document', async () => {
     const app = await createFsrOpenApiApp();
     try {
-      const f = app.getHttpAdapter().getInstance();
-      await assertApiDocsServed(async (url) => {
-        const r = await f.inject({ method: 'GET', url });
-        return { status: r.statusCode, contentType: String(r.headers['content-type'] ?? ''), body: r.body };
-      }, ['/openapi.json']);
+      await assertApiDocsServed(injectedGet(app.getHttpAdapter().getInstance()), ['/openapi.json']);
     } finally {
       await app.close();
     }
