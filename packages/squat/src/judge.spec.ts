@@ -363,6 +363,34 @@ describe('judgeRep: depth from the side, lean limit in front', () => {
   });
 });
 
+describe('judgeRep: floorWithholdsRules', () => {
+  // lumbar score = P(bending forward) + 1 past the lean limit; this curve reads it at about 0.3
+  const unsure = { x: [0, 2], y: [0, 0.6] };
+  const identity = { x: [0, 1], y: [0, 1] };
+  const base = constantModel('toes_lifting');
+  const over = repVector({ trunkLean_bottom: 40, trunkLean_max: base.thresholds.trunkLeanMaxDeg + 5, kneeAnkleWidth_min: 1.1, ankleRise_max: 0, maxDepth: 0.6 });
+
+  it('without it, an unsure rule verdict stands (the refused side: the floor may not withhold it)', () => {
+    const m: FittedModel = { ...base, calibration: { lumbar: unsure, knee: identity, ankle: identity }, confidenceFloor: { lumbar: 0.85 } };
+    const r = judgeRep({ features: over, view: 'front' }, m);
+    assert.equal(r.lumbar, 'bad');
+    assert.ok((r.confidence?.lumbar ?? 1) < 0.85, `confidence ${r.confidence?.lumbar} is under the floor`);
+  });
+
+  it('with lumbar in it, an unsure rule verdict is null with LOW_CONFIDENCE naming the lean, a sure one stays bad', () => {
+    const m: FittedModel = { ...base, calibration: { lumbar: unsure, knee: identity, ankle: identity }, confidenceFloor: { lumbar: 0.85 }, floorWithholdsRules: ['lumbar'] };
+    const r = judgeRep({ features: over, view: 'front' }, m);
+    assert.equal(r.lumbar, 'null');
+    assert.deepEqual(r.ruleFlagged, ['lumbar'], 'the rule still flagged it');
+    const reason = r.reasons.find((x) => x.joint === 'lumbar');
+    assert.equal(reason?.code, REASON_CODES.LOW_CONFIDENCE);
+    assert.match(reason?.message ?? '', /trunk leaned up to \d+°.*bad only \d+% of the time/);
+    assert.ok(!r.reasons.some((x) => x.joint === 'lumbar' && x.code === REASON_CODES.TRUNK_LEAN), 'the lean reason is replaced, not kept beside the null');
+    const sure = judgeRep({ features: over, view: 'front' }, { ...m, calibration: { lumbar: identity, knee: identity, ankle: identity } });
+    assert.equal(sure.lumbar, 'bad', 'calibrated 1.0: above the floor');
+  });
+});
+
 describe('judgeRep: separate floors for good and bad verdicts', () => {
   const identity = { x: [0, 1], y: [0, 1] };
   const measured = repVector({ trunkLean_bottom: 40, trunkLean_max: 45, kneeAnkleWidth_min: 1.1, ankleRise_max: 0, maxDepth: 0.6 });

@@ -356,13 +356,19 @@ export function judgeRepWithProbabilities(input: RepJudgeInput, p: readonly numb
       const c = v === 'bad' ? q : 1 - q;
       conf[j] = Math.round(c * 1000) / 1000;
       const floor = v === 'good' ? (model.goodConfidenceFloor?.[j] ?? model.confidenceFloor?.[j]) : model.confidenceFloor?.[j];
-      if (floor !== undefined && c < floor && !(v === 'bad' && ruleFlagged.includes(j))) {
+      // a rule's bad verdict stands whatever its confidence, unless the model file lets the floor withhold it
+      const byRule = v === 'bad' && ruleFlagged.includes(j);
+      const ruleStands = byRule && !model.floorWithholdsRules?.includes(j);
+      if (floor !== undefined && c < floor && !ruleStands) {
         judged[j] = 'null';
+        const rule = byRule ? reasons.find((r) => r.joint === j && r.code === REASON_CODES.TRUNK_LEAN) : undefined;
         for (let i = reasons.length - 1; i >= 0; i--) if (reasons[i]!.joint === j) reasons.splice(i, 1);
         reasons.push({
           joint: j,
           code: REASON_CODES.LOW_CONFIDENCE,
-          message: `${j} not judged: the model is ${fmt(c * 100, 0)}% sure it is ${v} (needs ${fmt(floor * 100, 0)}%)`,
+          message: rule
+            ? `${j} not judged: ${rule.message}, but reps like this one are bad only ${fmt(c * 100, 0)}% of the time for people not in the training data (needs ${fmt(floor * 100, 0)}%)`
+            : `${j} not judged: the model is ${fmt(c * 100, 0)}% sure it is ${v} (needs ${fmt(floor * 100, 0)}%)`,
           value: c,
           threshold: floor,
         });

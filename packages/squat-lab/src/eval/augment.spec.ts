@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { WIDE_AUGMENT_RANGE, applyCameraChange, augmentRecording, bodyCentre, rescaleBody, rotationMatrix, turnCamera, type BodyProportions } from './augment';
+import { WIDE_AUGMENT_RANGE, applyCameraChange, augmentRecording, bodyCentre, mirrorRecording, rescaleBody, rotationMatrix, turnCamera, type BodyProportions } from './augment';
 import { AI_TRAINER_JOINTS, type AiTrainerJoint, type Recording3d } from './dataset';
 import { FRAME_MS } from './run';
 
@@ -211,5 +211,38 @@ describe('rescaleBody', () => {
     for (const c of paced) assert.ok(c.frameMs! >= FRAME_MS / 1.3 - 1e-9 && c.frameMs! <= FRAME_MS * 1.3 + 1e-9, String(c.frameMs));
     assert.ok(paced.some((c) => c.frameMs! < FRAME_MS) && paced.some((c) => c.frameMs! > FRAME_MS), 'both faster and slower');
     assert.deepEqual(paced.map((c) => c.frameMs), augmentRecording(r, 20, 4, { ...WIDE_AUGMENT_RANGE, tempo: 1.3 }).map((c) => c.frameMs));
+  });
+});
+
+describe('mirrorRecording', () => {
+  const at = (r: Recording3d, frame: number, joint: AiTrainerJoint): number[] => {
+    const j = 3 * AI_TRAINER_JOINTS.indexOf(joint);
+    return [...r.frames[frame]!.slice(j, j + 3)];
+  };
+  const rec: Recording3d = {
+    recording: 'recording_01012023_000000',
+    frames: [0, 1].map((f) => Float64Array.from({ length: AI_TRAINER_JOINTS.length * 3 }, (_, i) => (i % 3 === 2 ? 300 + i : i * 1.5 - 20 + f))),
+  };
+
+  it('negates x, keeps y and z, and swaps each left joint with its right one (the nose stays)', () => {
+    const m = mirrorRecording(rec);
+    for (const [a, b] of [['left_knee', 'right_knee'], ['right_heel', 'left_heel'], ['mouth_left', 'mouth_right'], ['left_foot_index', 'right_foot_index'], ['nose', 'nose']] as const) {
+      const [x, y, z] = at(rec, 1, b);
+      assert.deepEqual(at(m, 1, a), [-x!, y, z], `${a} <- ${b}`);
+    }
+  });
+
+  it('is its own inverse, and a missing joint stays missing', () => {
+    const holed: Recording3d = { ...rec, frames: rec.frames.map((f) => Float64Array.from(f, (v, i) => (i < 3 * 4 && i >= 3 * 3 ? NaN : v))) };
+    const twice = mirrorRecording(mirrorRecording(holed));
+    assert.deepEqual(twice.frames.map((f) => [...f]), holed.frames.map((f) => [...f]));
+    assert.ok(Number.isNaN(at(mirrorRecording(holed), 0, 'right_shoulder')[0]!), 'left_shoulder was missing, so its mirror is');
+  });
+
+  it("mirrors every second copy with mirror 'alternate', and only those", () => {
+    const plain = augmentRecording(rec, 4, 11);
+    const mixed = augmentRecording(rec, 4, 11, undefined, 'alternate');
+    assert.deepEqual(mixed.map((c, i) => [...c.frames[0]!].every((v, k) => v === (i % 2 === 1 ? mirrorRecording(plain[i]!) : plain[i]!).frames[0]![k])), [true, true, true, true]);
+    assert.notDeepEqual([...mixed[1]!.frames[0]!], [...plain[1]!.frames[0]!]);
   });
 });

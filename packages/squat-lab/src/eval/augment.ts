@@ -34,6 +34,8 @@ export interface AugmentSet {
   readonly copies: number;
   readonly range: AugmentRange;
   readonly seedBase: number;
+  /** 'alternate': every second copy (2nd, 4th, ...) is also mirrored left-right (`mirrorRecording`); absent: none. */
+  readonly mirror?: 'alternate';
 }
 
 /** A rigid camera change: rotation (row-major 3x3) about `pivot`, then the pivot's depth scaled by `distance`. */
@@ -156,8 +158,33 @@ export function rescaleBody(rec: Recording3d, p: BodyProportions): Recording3d {
   return { recording: rec.recording, frames };
 }
 
-/** `count` augmented copies of a recording, deterministic for a given seed. */
-export function augmentRecording(rec: Recording3d, count: number, seed: number, range: AugmentRange = DEFAULT_AUGMENT_RANGE): Recording3d[] {
+/** Index of each joint's left-right counterpart (itself for the nose). */
+const MIRROR_OF: readonly number[] = AI_TRAINER_JOINTS.map((n) => {
+  const other = n.startsWith('left_') ? n.replace('left_', 'right_') : n.startsWith('right_') ? n.replace('right_', 'left_') : n.endsWith('_left') ? n.replace('_left', '_right') : n.endsWith('_right') ? n.replace('_right', '_left') : n;
+  return AI_TRAINER_JOINTS.indexOf(other as AiTrainerJoint);
+});
+
+/**
+ * The recording as its mirror image would show it: the camera's x negated (the image flipped left to
+ * right) and each left joint swapped with its right one, so the mirrored person is again a person
+ * (their left leg is the one on the image's right). A squat's class does not change in a mirror.
+ */
+export function mirrorRecording(rec: Recording3d): Recording3d {
+  const frames = rec.frames.map((f): Frame3d => {
+    const out = new Float64Array(f.length);
+    for (let j = 0; j < MIRROR_OF.length; j++) {
+      const [a, b] = [3 * j, 3 * MIRROR_OF[j]!];
+      out[a] = -f[b]!;
+      out[a + 1] = f[b + 1]!;
+      out[a + 2] = f[b + 2]!;
+    }
+    return out;
+  });
+  return { ...rec, frames };
+}
+
+/** `count` augmented copies of a recording, deterministic for a given seed (`mirror`: see `AugmentSet`). */
+export function augmentRecording(rec: Recording3d, count: number, seed: number, range: AugmentRange = DEFAULT_AUGMENT_RANGE, mirror?: AugmentSet['mirror']): Recording3d[] {
   const rnd = seededRandom(seed);
   const u = (m: number): number => (2 * rnd() - 1) * m;
   const pivot = bodyCentre(rec);
@@ -166,7 +193,8 @@ export function augmentRecording(rec: Recording3d, count: number, seed: number, 
     const rotation = rotationMatrix(u(range.yawDeg), u(range.pitchDeg), u(range.rollDeg));
     const distance = range.distance[0] + rnd() * (range.distance[1] - range.distance[0]);
     const body = range.proportions ? rescaleBody(rec, randomProportions(range.proportions, u)) : rec;
-    const moved = applyCameraChange(body, { rotation, pivot, distance });
+    const turned = applyCameraChange(body, { rotation, pivot, distance });
+    const moved = mirror === 'alternate' && i % 2 === 1 ? mirrorRecording(turned) : turned;
     out.push(range.tempo ? { ...moved, frameMs: FRAME_MS * Math.exp(u(Math.log(range.tempo))) } : moved);
   }
   return out;

@@ -96,6 +96,9 @@ export const CONFIDENCE_FLOOR_GRID: readonly number[] = [0, 0.5, 0.55, 0.6, 0.65
 export const MIN_COVERAGE = 0.7;
 export const TARGET_PRECISION = 0.9;
 
+/** Whether a floor's held-out verdicts reach the selective target (TARGET_PRECISION at MIN_COVERAGE or more). */
+export const meetsSelectiveTarget = (s: FloorScore): boolean => s.coverage >= MIN_COVERAGE && s.precision >= TARGET_PRECISION;
+
 /**
  * The rule, set before looking: the lowest floor of the grid whose precision reaches TARGET_PRECISION
  * while it keeps at least MIN_COVERAGE; when none does, the floor with the best precision among those
@@ -124,7 +127,7 @@ const f1Of = (s: FloorScore): number => (s.precision + s.recall > 0 ? (2 * s.pre
 export function chooseFloorPair(verdicts: readonly HeldOutVerdict[], grid: readonly number[] = CONFIDENCE_FLOOR_GRID): { chosen: FloorScore; all: FloorScore[] } {
   const all: FloorScore[] = [];
   for (const bad of grid) for (const good of grid) if (good <= bad) all.push(scoreFloor(verdicts, bad, good));
-  const hit = all.filter((s) => s.coverage >= MIN_COVERAGE && s.precision >= TARGET_PRECISION);
+  const hit = all.filter(meetsSelectiveTarget);
   const better = (b: FloorScore, s: FloorScore): FloorScore => (f1Of(s) > f1Of(b) + 1e-12 || (Math.abs(f1Of(s) - f1Of(b)) <= 1e-12 && s.coverage > b.coverage) ? s : b);
   return { chosen: hit.length > 0 ? hit.reduce(better) : chooseFloor(verdicts, grid).chosen, all };
 }

@@ -1,6 +1,6 @@
 import type { FormClass } from '@squirret/squat';
 import { AI_TRAINER_DIR, datasetDir, forEachRecording, readLabels, type Recording3d, type RecordingLabel, type Split } from './dataset';
-import { augmentRecording, turnCamera, type AugmentSet } from './augment';
+import { augmentRecording, mirrorRecording, turnCamera, type AugmentSet } from './augment';
 import { analyzeRecording, type AnalyzeModels, type RecordingResult, type StreamPose } from './run';
 
 /** A labelled recording and what the analyzer made of it. */
@@ -12,6 +12,8 @@ export interface LabelledResult {
   readonly augmented?: number;
   /** Set on the recording seen by a turned camera (degrees, signed); never trained on. */
   readonly turnedDeg?: number;
+  /** Set on the recording's mirror image (`mirrorRecording`), for scoring a rep and its mirror together; never trained on. */
+  readonly mirrored?: true;
 }
 
 /** Options of `runSplit`. */
@@ -31,6 +33,8 @@ export interface RunSplitOptions {
   readonly turned?: readonly number[];
   /** Keypoint jitter (image heights) added to each recording and turned view, never to the copies. */
   readonly jitter?: number;
+  /** Also stream each recording's mirror image (`mirrored: true`). */
+  readonly mirrored?: boolean;
 }
 
 /** Streams one split of ai_trainer_squat3d through the analyzer (one recording in memory at a time). */
@@ -56,10 +60,11 @@ export async function runSplit(
       let n = 0;
       for (const set of options.augment ?? []) {
         // seeded by the recording's row in labels.csv, so every run makes the same copies
-        for (const a of augmentRecording(rec, set.copies, set.seedBase + row, set.range)) {
+        for (const a of augmentRecording(rec, set.copies, set.seedBase + row, set.range, set.mirror)) {
           out.push({ label, truth: label.formClass, result: analyze(a), augmented: ++n });
         }
       }
+      if (options.mirrored) out.push({ label, truth: label.formClass, result: analyze(mirrorRecording(rec), true), mirrored: true });
       for (const deg of options.turned ?? []) {
         const turnedDeg = row % 2 === 1 ? deg : -deg;
         out.push({ label, truth: label.formClass, result: analyze(turnCamera(rec, turnedDeg), true), turnedDeg });

@@ -223,6 +223,20 @@ export interface CvResult {
 }
 
 /**
+ * The by-session folds as a loop for probes: for each fold, the classifier of `spec` trained on the
+ * other folds' rows (copies included) and that fold's recordings (`aug` 0) handed to `onFold`.
+ */
+export function crossValidateSessions(samples: readonly Sample[], spec: ModelSpec, onFold: (model: Classifier, held: readonly Sample[], fold: number) => void, k = 5): void {
+  const originals = samples.filter((s) => s.aug === 0 && s.turnedDeg === undefined);
+  const fold = sessionFolds(originals.map((s) => s.recording), k);
+  const foldOf = new Map(originals.map((s, i) => [s.recording, fold[i]!]));
+  for (let f = 0; f < k; f++) {
+    const model = trainClassifier(samples.filter((s) => s.turnedDeg === undefined && foldOf.get(s.recording) !== f), spec);
+    onFold(model, originals.filter((_, i) => fold[i] === f), f);
+  }
+}
+
+/**
  * k-fold CV over the recordings (`aug` 0); an augmented copy goes to the fold of its recording and is
  * only ever trained on, never scored. A turned-camera view (`turnedDeg`) is never trained on and is
  * scored, separately, with its recording's fold. `stratified` folds mix every session (as the

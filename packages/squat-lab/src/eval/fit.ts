@@ -13,7 +13,7 @@ import {
   type ModelPose,
   type RepFeatureVector,
 } from '@squirret/squat';
-import { chooseFloorPair, type FloorScore } from './calibration';
+import { chooseFloorPair, meetsSelectiveTarget, type FloorScore } from './calibration';
 import { crossValidate, modelSpecOf, fitLiveThresholds, jointFloorScores, trainClassifier, type ModelSpec, type OutOfFold, type Sample } from './cv';
 import { DATASETS_ENV } from './dataset';
 import { fitCalibrations, heldOutVerdicts, replayOutOfFold } from './replay';
@@ -57,8 +57,13 @@ export interface BySessionResults {
   readonly confidenceFloor: Record<ConfidenceJoint, number>;
   /** The floors of good verdicts (absent in older files: the same as `confidenceFloor`). */
   readonly goodConfidenceFloor?: Record<ConfidenceJoint, number>;
+  /** The joints whose rule-flagged bad verdicts the floor withholds (absent: none). */
+  readonly floorWithholdsRules?: readonly ConfidenceJoint[];
   readonly outOfFold: readonly OutOfFold[];
 }
+
+/** The field only when some joint's rule verdicts are withheld (older files stay as they were). */
+const withheldRules = (joints: readonly ConfidenceJoint[]): { floorWithholdsRules?: readonly ConfidenceJoint[] } => (joints.length > 0 ? { floorWithholdsRules: joints } : {});
 
 const argmax = (p: readonly number[]): number => p.reduce((b, v, i) => (v > p[b]! ? i : b), 0);
 const r4 = (v: number): number => Math.round(v * 10000) / 10000;
@@ -93,14 +98,34 @@ function confidenceOf(
   oof: readonly OutOfFold[],
   features: ReadonlyMap<string, RepFeatureVector>,
   base: FittedModel,
-): { floorScores: Record<ConfidenceJoint, FloorScore[]>; confidenceFloor: Record<ConfidenceJoint, number>; goodConfidenceFloor: Record<ConfidenceJoint, number>; calibration: FittedModel['calibration'] } {
+): {
+  floorScores: Record<ConfidenceJoint, FloorScore[]>;
+  confidenceFloor: Record<ConfidenceJoint, number>;
+  goodConfidenceFloor: Record<ConfidenceJoint, number>;
+  floorWithholdsRules: ConfidenceJoint[];
+  calibration: FittedModel['calibration'];
+} {
   // confidence floors: replay the judge (no floors yet) on the held-out predictions, cross-fitted calibration
-  const verdicts = heldOutVerdicts(replayOutOfFold(oof, features, base));
+  const replayed = replayOutOfFold(oof, features, base);
+  const verdicts = heldOutVerdicts(replayed);
+  const withheld = heldOutVerdicts(replayed, CONFIDENCE_JOINTS);
   const floorScores = {} as Record<ConfidenceJoint, FloorScore[]>;
   const confidenceFloor = {} as Record<ConfidenceJoint, number>;
   const goodConfidenceFloor = {} as Record<ConfidenceJoint, number>;
+  const floorWithholdsRules: ConfidenceJoint[] = [];
   for (const j of CONFIDENCE_JOINTS) {
-    const { chosen, all } = chooseFloorPair(verdicts[j]);
+    // A rule-flagged bad verdict (the live trunk-lean limit) is kept whatever its confidence, since the
+    // live frames showed it, unless keeping it misses the selective target and withholding it meets it
+    // (rule set in round 10, after round 9 found lumbar at 0.634 precision with the rule's verdicts kept).
+    let { chosen, all } = chooseFloorPair(verdicts[j]);
+    if (!meetsSelectiveTarget(chosen) && withheld[j].some((v, i) => v.confidence !== verdicts[j][i]!.confidence)) {
+      const alt = chooseFloorPair(withheld[j]);
+      console.log(`  confidence ${j.padEnd(6)} rule verdicts kept: cov ${chosen.coverage.toFixed(3)} P ${chosen.precision.toFixed(3)}; withheld like the others: bad floor ${alt.chosen.floor}, cov ${alt.chosen.coverage.toFixed(3)} P ${alt.chosen.precision.toFixed(3)} R ${alt.chosen.recall.toFixed(3)}`);
+      if (meetsSelectiveTarget(alt.chosen)) {
+        ({ chosen, all } = alt);
+        floorWithholdsRules.push(j);
+      }
+    }
     floorScores[j] = all;
     confidenceFloor[j] = chosen.floor;
     goodConfidenceFloor[j] = chosen.goodFloor ?? chosen.floor;
@@ -108,7 +133,7 @@ function confidenceOf(
     console.log(`  confidence ${j.padEnd(6)} one floor: ${same.map((s) => `${s.floor}: cov ${s.coverage.toFixed(3)} P ${s.precision.toFixed(3)} R ${s.recall.toFixed(3)}`).join(' | ')}`);
     console.log(`  confidence ${j.padEnd(6)} -> bad floor ${chosen.floor}, good floor ${goodConfidenceFloor[j]}: cov ${chosen.coverage.toFixed(3)} P ${chosen.precision.toFixed(3)} R ${chosen.recall.toFixed(3)} acc ${chosen.accuracy.toFixed(3)}`);
   }
-  return { floorScores, confidenceFloor, goodConfidenceFloor, calibration: fitCalibrations(oof, features, base) };
+  return { floorScores, confidenceFloor, goodConfidenceFloor, floorWithholdsRules, calibration: fitCalibrations(oof, features, base) };
 }
 
 async function main(): Promise<void> {
@@ -146,15 +171,16 @@ async function main(): Promise<void> {
     const shipped = loadModelFile(pose);
     const saved = JSON.parse(readFileSync(join(RESULTS_DIR, `${pose}.by-session.json`), 'utf8')) as BySessionResults;
     if (saved.modelFittedOn !== shipped.fittedOn) throw new Error(`results describe "${saved.modelFittedOn}", the model file is "${shipped.fittedOn}"`);
-    const { calibration: _c, confidenceFloor: _f, goodConfidenceFloor: _g, ...base } = shipped;
+    const { calibration: _c, confidenceFloor: _f, goodConfidenceFloor: _g, floorWithholdsRules: _w, ...base } = shipped;
     void _c;
     void _f;
     void _g;
+    void _w;
     const features = new Map<string, RepFeatureVector>(originals.map((s) => [s.recording, { names, values: s.x }]));
     const c = confidenceOf(saved.outOfFold, features, base);
-    writeFileSync(join(MODELS_DIR, `${pose}.json`), JSON.stringify({ ...base, calibration: c.calibration, confidenceFloor: c.confidenceFloor, goodConfidenceFloor: c.goodConfidenceFloor }));
-    writeFileSync(join(RESULTS_DIR, `${pose}.by-session.json`), JSON.stringify({ ...saved, floorScores: c.floorScores, confidenceFloor: c.confidenceFloor, goodConfidenceFloor: c.goodConfidenceFloor }));
-    console.log(`recalibrated ${pose}: bad floors ${JSON.stringify(c.confidenceFloor)}, good floors ${JSON.stringify(c.goodConfidenceFloor)}`);
+    writeFileSync(join(MODELS_DIR, `${pose}.json`), JSON.stringify({ ...base, calibration: c.calibration, confidenceFloor: c.confidenceFloor, goodConfidenceFloor: c.goodConfidenceFloor, ...withheldRules(c.floorWithholdsRules) }));
+    writeFileSync(join(RESULTS_DIR, `${pose}.by-session.json`), JSON.stringify({ ...saved, floorScores: c.floorScores, confidenceFloor: c.confidenceFloor, goodConfidenceFloor: c.goodConfidenceFloor, ...withheldRules(c.floorWithholdsRules) }));
+    console.log(`recalibrated ${pose}: bad floors ${JSON.stringify(c.confidenceFloor)}, good floors ${JSON.stringify(c.goodConfidenceFloor)}, floor withholds rule verdicts of ${JSON.stringify(c.floorWithholdsRules)}`);
     return;
   }
   const previous = keep ? loadModelFile(pose) : null;
@@ -214,12 +240,12 @@ async function main(): Promise<void> {
     ...(floors && Object.keys(floors).length > 0 ? { jointProbabilityMin: floors } : {}),
     pose,
   };
-  const { floorScores, confidenceFloor, goodConfidenceFloor, calibration } = confidenceOf(cv.outOfFold, features, base);
+  const { floorScores, confidenceFloor, goodConfidenceFloor, floorWithholdsRules, calibration } = confidenceOf(cv.outOfFold, features, base);
 
   const t1 = Date.now();
   const classifier = previous?.classifier ?? (argv.includes('--classifier-from-cache') ? await cachedClassifier(classifierFile, fittedOn) : trainClassifier(samples, spec));
   if (!previous) console.log(`classifier fitted on all train reps (${((Date.now() - t1) / 1000).toFixed(0)} s)`);
-  const model: FittedModel = { ...base, classifier, calibration, confidenceFloor, goodConfidenceFloor };
+  const model: FittedModel = { ...base, classifier, calibration, confidenceFloor, goodConfidenceFloor, ...withheldRules(floorWithholdsRules) };
   const results: BySessionResults = {
     pose,
     modelFittedOn: fittedOn,
@@ -231,6 +257,7 @@ async function main(): Promise<void> {
     floorScores,
     confidenceFloor,
     goodConfidenceFloor,
+    ...withheldRules(floorWithholdsRules),
     outOfFold: cv.outOfFold.map((o) => ({ ...o, p: o.p.map((v) => Number(v.toPrecision(6))), members: (o.members ?? []).map((m) => m.map((v) => Number(v.toPrecision(6)))) })),
   };
   if (argv.includes('--no-write')) return;

@@ -65,8 +65,12 @@ export function replayOutOfFold(oof: readonly OutOfFold[], features: ReadonlyMap
   return out;
 }
 
-/** Per joint, the replayed verdicts with their confidences (for choosing the floors; run without floors). */
-export function heldOutVerdicts(replayed: readonly Replayed[]): Record<ConfidenceJoint, HeldOutVerdict[]> {
+/**
+ * Per joint, the replayed verdicts with their confidences (for choosing the floors; run without floors).
+ * A rule-flagged bad verdict is never withheld (confidence Infinity) unless its joint is in `withholdRules`
+ * (as the judge does with the model file's `floorWithholdsRules`).
+ */
+export function heldOutVerdicts(replayed: readonly Replayed[], withholdRules: readonly ConfidenceJoint[] = []): Record<ConfidenceJoint, HeldOutVerdict[]> {
   const out = { lumbar: [], knee: [], ankle: [] } as Record<ConfidenceJoint, HeldOutVerdict[]>;
   for (const r of replayed) {
     for (const j of CONFIDENCE_JOINTS) {
@@ -75,7 +79,7 @@ export function heldOutVerdicts(replayed: readonly Replayed[]): Record<Confidenc
       if (verdict === 'null' || c === null || c === undefined) continue;
       const faults: readonly FormClass[] = FAULT_CLASSES[j];
       // a rule-flagged bad verdict is never withheld by the floor (see judgeRepWithProbabilities)
-      const kept = verdict === 'bad' && (r.judgement.ruleFlagged ?? []).includes(j);
+      const kept = verdict === 'bad' && (r.judgement.ruleFlagged ?? []).includes(j) && !withholdRules.includes(j);
       out[j].push({ bad: verdict === 'bad', confidence: kept ? Infinity : c, truthBad: faults.includes(r.truth) });
     }
   }

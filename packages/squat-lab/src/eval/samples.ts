@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { REP_FEATURE_NAMES, alignFeatures, loadModelFile, type FittedModel, type FormClass } from '@squirret/squat';
@@ -17,6 +18,8 @@ export interface CachedRow {
   readonly recording: string;
   readonly truth: FormClass;
   readonly aug: number;
+  /** The recording's mirror image (scored beside it, never trained on); absent on every other row. */
+  readonly mirrored?: true;
   readonly x: ReadonlyArray<number | null>;
 }
 
@@ -32,14 +35,25 @@ export interface TrainRows {
 
 export const CACHE_DIR = join(__dirname, '..', '..', 'cache');
 
-function cacheKey(augment: readonly AugmentSet[]): string {
-  return JSON.stringify({ names: REP_FEATURE_NAMES, augment });
+/** Rows beyond the copies: each recording's mirror image too. */
+export interface TrainRowOptions {
+  readonly mirrored?: boolean;
+}
+
+function cacheKey(augment: readonly AugmentSet[], options: TrainRowOptions): string {
+  return JSON.stringify({ names: REP_FEATURE_NAMES, augment, ...(options.mirrored ? { mirrored: true } : {}) });
+}
+
+/** One cache file per kind of rows (the shipped spec's rows keep the old name). */
+function cacheFile(augment: readonly AugmentSet[], options: TrainRowOptions): string {
+  const plain = !options.mirrored && augment.every((a) => !a.mirror);
+  return join(CACHE_DIR, plain ? 'train-rows.json' : `train-rows-${createHash('sha1').update(cacheKey(augment, options)).digest('hex').slice(0, 10)}.json`);
 }
 
 /** The train rows (from the cache when its key matches, else streamed and cached). */
-export async function trainRows(augment: readonly AugmentSet[], datasets?: string, log: (s: string) => void = console.log): Promise<TrainRows> {
-  const file = join(CACHE_DIR, 'train-rows.json');
-  const key = cacheKey(augment);
+export async function trainRows(augment: readonly AugmentSet[], datasets?: string, log: (s: string) => void = console.log, options: TrainRowOptions = {}): Promise<TrainRows> {
+  const file = cacheFile(augment, options);
+  const key = cacheKey(augment, options);
   if (existsSync(file)) {
     const cached = JSON.parse(readFileSync(file, 'utf8')) as TrainRows;
     if (cached.key === key) {
@@ -51,21 +65,22 @@ export async function trainRows(augment: readonly AugmentSet[], datasets?: strin
   // the verdicts do not matter here, only the rep vectors: the MoveNet file judges both paths
   const any: FittedModel = loadModelFile('movenet');
   const t0 = Date.now();
-  const results = await runSplit('train', { includeFeatures: true, augment, pose: 'blazepose', models: { model: any, feetModel: any }, ...(datasets ? { datasets } : {}) });
+  const results = await runSplit('train', { includeFeatures: true, augment, pose: 'blazepose', models: { model: any, feetModel: any }, mirrored: options.mirrored ?? false, ...(datasets ? { datasets } : {}) });
   const rows: CachedRow[] = [];
   let skipped = 0;
   let recordings = 0;
   for (const r of results) {
-    if (!r.augmented) recordings++;
+    const own = !r.augmented && !r.mirrored;
+    if (own) recordings++;
     const f = r.result.summary?.features;
     if (!f || r.result.summary?.view !== 'front') {
-      if (!r.augmented) skipped++;
+      if (own) skipped++;
       continue;
     }
-    rows.push({ recording: r.label.recording, truth: r.truth, aug: r.augmented ?? 0, x: alignFeatures(f, REP_FEATURE_NAMES) });
+    rows.push({ recording: r.label.recording, truth: r.truth, aug: r.augmented ?? 0, ...(r.mirrored ? { mirrored: true as const } : {}), x: alignFeatures(f, REP_FEATURE_NAMES) });
   }
   // a copy is kept only when its recording itself gave a front-view rep
-  const used = new Set(rows.filter((s) => s.aug === 0).map((s) => s.recording));
+  const used = new Set(rows.filter((s) => s.aug === 0 && !s.mirrored).map((s) => s.recording));
   const out: TrainRows = { key, names: REP_FEATURE_NAMES, recordings, skipped, rows: rows.filter((s) => used.has(s.recording)) };
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(out));

@@ -70,4 +70,11 @@ export interface FittedModel {
    * bad floor moves; a good verdict needs less sureness to be worth saying. Absent: one floor for both.
    */
   readonly goodConfidenceFloor?: Readonly<Partial<Record<ConfidenceJoint, number>>>;
+  /**
+   * Joints whose rule-flagged bad verdict (the lumbar trunk-lean limit) the confidence floor may
+   * withhold like any other verdict. Absent or a joint left out: a rule-flagged bad verdict is always
+   * given, since the live frames already showed it. Set by the fit only where keeping the rule's
+   * verdicts cannot reach the selective target by session and withholding them does.
+   */
+  readonly floorWithholdsRules?: readonly ConfidenceJoint[];
 }
