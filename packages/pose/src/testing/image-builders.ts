@@ -57,6 +57,11 @@ export async function storedSideways(frame: Buffer): Promise<Buffer> {
     .toBuffer();
 }
 
+/** The frame turned 90° clockwise in its pixels (no EXIF): a portrait frame becomes a landscape one. */
+export function turned(frame: Buffer): Promise<Buffer> {
+  return sharp(frame).rotate(90).jpeg({ quality: 90 }).toBuffer();
+}
+
 /** The frame resized to width x height (stretched if the shape differs), re-encoded as JPEG. */
 export function resized(frame: Buffer, width: number, height: number): Promise<Buffer> {
   return sharp(frame).resize(width, height, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer();
