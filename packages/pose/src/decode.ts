@@ -6,6 +6,15 @@ import { MOVENET_INPUT_SIZE } from './model-files';
 import type { RgbImage } from './blazepose/crop';
 import { PoseError } from './pose.errors';
 
+/**
+ * Size in pixels of the decoded (EXIF-oriented) frame a pose's normalised coordinates refer to: x is
+ * over `width`, y over `height`, so `width / height` turns x into y's units (the analyzer's aspect ratio).
+ */
+export interface FrameSize {
+  readonly width: number;
+  readonly height: number;
+}
+
 /** Image formats accepted as camera frames. */
 export type ImageFormat = 'jpeg' | 'png' | 'webp';
 

@@ -4,7 +4,7 @@ import type { KeypointName } from '@squirret/contracts';
 import { PoseEstimator } from './estimator';
 import { computeLetterbox } from './letterbox';
 import { clipFrame, clipFrames, FIRST_PERSON_FRAME, FRONT_CLIPS, SIDE_CLIP } from './testing/clips';
-import { mirrored, paddedRight } from './testing/image-builders';
+import { mirrored, paddedRight, storedSideways } from './testing/image-builders';
 import { assertWellFormedPose, byName, meanScore, median } from './testing/pose-assertions';
 
 const CONFIDENT = 0.3;
@@ -112,6 +112,21 @@ describe('PoseEstimator (real MoveNet Lightning)', () => {
         .flatMap((k) => [Math.abs(padded[k.name].x * 2 - k.x), Math.abs(padded[k.name].y - k.y)]);
       assert.ok(median(diffs) < 0.03, `${clip}: median padding error ${median(diffs)}`);
     }
+  });
+
+  it('reports the size of the oriented frame its keypoints are normalised to (EXIF rotation applied)', async () => {
+    const clip = FRONT_CLIPS[0];
+    const { width, height } = await clipFrames(clip);
+    assert.ok(width < height, `${clip} is portrait (${width}x${height})`);
+    const frame = await clipFrame(clip, STANDING_FRAME);
+    const upright = await estimator.estimateImage(frame);
+    assert.deepEqual(upright.frame, { width, height });
+    const sideways = await estimator.estimateImage(await storedSideways(frame));
+    assert.deepEqual(sideways.frame, { width, height }, 'stored sideways with EXIF orientation 6: the oriented size');
+    const k = byName(upright.keypoints);
+    const diffs = sideways.keypoints.filter((p) => p.score > 0.4).flatMap((p) => [Math.abs(p.x - k[p.name].x), Math.abs(p.y - k[p.name].y)]);
+    assert.ok(diffs.length >= 16 && median(diffs) < 0.03, `the sideways-stored frame gives the upright pose (median ${median(diffs)})`);
+    assert.deepEqual((await estimator.estimateImage(await paddedRight(frame, 240))).frame, { width: width + 240, height });
   });
 
   it('refuses an RGB buffer of the wrong size', async () => {

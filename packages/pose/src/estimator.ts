@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import type { Keypoint } from '@squirret/contracts';
 import { type BackendInfo, type BackendPreference, initBackend } from './backend';
-import { decodeToModelInput } from './decode';
+import { decodeToModelInput, type FrameSize } from './decode';
 import { type ImageLimits, DEFAULT_IMAGE_LIMITS } from './image-limits';
 import { decodeMoveNetOutput } from './keypoints';
 import type { Letterbox } from './letterbox';
@@ -22,6 +22,8 @@ export interface PoseEstimate {
 
 /** Keypoints of one encoded image, with decode and inference times. */
 export interface ImagePoseEstimate extends PoseEstimate {
+  /** The oriented image's size (the keypoints are normalised to it through the letterbox). */
+  readonly frame: FrameSize;
   readonly decodeMs: number;
 }
 
@@ -71,7 +73,8 @@ export class PoseEstimator {
   async estimateImage(bytes: Uint8Array, limits: ImageLimits = DEFAULT_IMAGE_LIMITS): Promise<ImagePoseEstimate> {
     const decoded = await decodeToModelInput(bytes, limits, MOVENET_INPUT_SIZE);
     const result = await this.estimate(decoded.rgb, decoded.letterbox);
-    return { ...result, decodeMs: decoded.decodeMs };
+    const frame = { width: decoded.letterbox.srcWidth, height: decoded.letterbox.srcHeight };
+    return { ...result, frame, decodeMs: decoded.decodeMs };
   }
 
   dispose(): void {

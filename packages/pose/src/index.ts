@@ -1,6 +1,6 @@
 export { type BackendInfo, type BackendName, type BackendPreference, initBackend, wasmBinaryDir } from './backend';
 export { type BareLoopOptions, type BareLoopResult, type MsStats, msStats, runBareLoop } from './bare-loop';
-export { type GifFrames, type ImageFormat, type ModelInput, decodeGifFrames, decodeToModelInput, sniffImageFormat } from './decode';
+export { type FrameSize, type GifFrames, type ImageFormat, type ModelInput, decodeGifFrames, decodeToModelInput, sniffImageFormat } from './decode';
 export { type ImagePoseEstimate, type PoseEstimate, type PoseEstimatorOptions, PoseEstimator } from './estimator';
 export { type ImageLimits, DEFAULT_IMAGE_LIMITS, resolveImageLimits } from './image-limits';
 export { decodeMoveNetOutput } from './keypoints';

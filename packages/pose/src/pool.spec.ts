@@ -60,6 +60,8 @@ describe('PosePool (2 workers, real model)', () => {
       assertWellFormedPose(fromPool.keypoints, 'pool');
       assert.ok(maxPoseDifference(fromPool.keypoints, alone.keypoints) < 1e-4);
       assert.ok(fromPool.inferenceMs > 0 && fromPool.decodeMs > 0 && fromPool.queueMs >= 0);
+      assert.deepEqual(fromPool.frame, alone.frame, 'the decoded frame size comes back from the worker');
+      assert.ok(fromPool.frame.width > 0 && fromPool.frame.height > fromPool.frame.width, 'the clips are portrait');
     }
   });
 

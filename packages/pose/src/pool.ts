@@ -337,6 +337,7 @@ export class PosePool {
         ...(msg.landmarks !== undefined ? { landmarks: msg.landmarks } : {}),
         ...(msg.track !== undefined ? { track: msg.track } : {}),
         ...(msg.detectorRan !== undefined ? { detectorRan: msg.detectorRan } : {}),
+        frame: msg.frame,
         inferenceMs: msg.inferenceMs,
         decodeMs: msg.decodeMs,
         queueMs,

@@ -2,6 +2,7 @@ import type { FootKeypoint, Keypoint, Landmark, PoseModelName } from '@squirret/
 import type { BackendInfo, BackendPreference } from './backend';
 import { BlazePoseEstimator, type PoseTrack } from './blazepose/blazepose-estimator';
 import { PoseEstimator } from './estimator';
+import type { FrameSize } from './decode';
 import type { ImageLimits } from './image-limits';
 
 /** The pose of one encoded frame from whichever model runs, with where the time went. */
@@ -15,6 +16,8 @@ export interface FramePose {
   readonly track?: PoseTrack;
   /** True when the person detector ran on this frame (BlazePose only). */
   readonly detectorRan?: boolean;
+  /** Size of the decoded frame the coordinates are normalised to (its width / height is the analyzer's aspect ratio). */
+  readonly frame: FrameSize;
   readonly inferenceMs: number;
   readonly decodeMs: number;
 }
@@ -55,6 +58,7 @@ export async function loadPoseModel(name: PoseModelName, backend: BackendPrefere
         keypoints: r.keypoints,
         feet: r.feet,
         landmarks: r.landmarks,
+        frame: r.frame,
         ...(r.track !== undefined ? { track: r.track } : {}),
         detectorRan: r.detectorRan,
         inferenceMs: r.inferenceMs,

@@ -17,7 +17,10 @@ import { DEFAULT_STAGE_OPTIONS, StageMachine, type RepTiming, type StageOptions,
 
 /** Options of a `SquatAnalyzer`; every field has a default. */
 export interface SquatAnalyzerOptions {
-  /** Width / height of the camera frame; MoveNet's x and y are normalised separately. Default 1. */
+  /**
+   * Width / height of the camera frame (both pose models normalise x by the width and y by the
+   * height), used until a frame brings its own (`push`'s `aspectRatio`). Default 1.
+   */
   readonly aspectRatio?: number;
   readonly smoothing?: Partial<KeypointSmootherOptions>;
   readonly stage?: Partial<StageOptions>;
@@ -50,6 +53,11 @@ export interface SquatAnalyzerSnapshot {
   readonly view: SquatView;
   readonly lastMs: number | null;
   readonly pending: PendingRep | null;
+  /**
+   * The aspect ratio the state was built in (the filters and the reference hold x × aspect). Absent
+   * in snapshots taken before per-frame aspect ratios: they restore with the constructor's aspect.
+   */
+  readonly aspectRatio?: number;
 }
 
 /** A counted rep whose summary waits for the end of its post window. */
@@ -73,6 +81,12 @@ const REFERENCE_UPRIGHT_TIME_CONSTANT_MS = 3000;
 const REFERENCE_MAX_DEPTH = 0.03;
 /** A standing hip height below this (in frame heights) is not a plausible person. */
 const MIN_LEG_HEIGHT = 0.02;
+/**
+ * A frame whose aspect ratio differs from the current one by more than this (relative) re-anchors the
+ * analyzer (the phone was rotated, the camera changed); a smaller change (a resolution change that
+ * rounds differently, 240x427 against 108x192) is adopted without losing the state.
+ */
+export const ASPECT_REANCHOR_TOLERANCE = 0.01;
 
 const INDEX = new Map<KeypointName, number>(COCO17.map((n, i) => [n, i]));
 const FOOT_INDEX = new Map<FootPointName, number>(FOOT_POINTS.map((n, i) => [n, i]));
@@ -84,7 +98,9 @@ const FOOT_INDEX = new Map<FootPointName, number>(FOOT_POINTS.map((n, i) => [n, 
  * counted, its buffered frames are summarised and judged by the fitted model (`repCompleted`).
  */
 export class SquatAnalyzer {
-  private readonly aspect: number;
+  /** The aspect ratio of the frames the state was built from (constructor's, then the frames'). */
+  private aspect: number;
+  private readonly initialAspect: number;
   private readonly smoother: KeypointSmoother;
   private readonly feetSmoother: KeypointSmoother;
   private readonly stageMachine: StageMachine;
@@ -99,8 +115,9 @@ export class SquatAnalyzer {
 
   constructor(options: SquatAnalyzerOptions = {}) {
     const aspect = options.aspectRatio ?? 1;
-    if (!(aspect > 0) || !Number.isFinite(aspect)) throw new RangeError(`aspectRatio must be a positive number, got ${aspect}`);
+    if (!validAspect(aspect)) throw new RangeError(`aspectRatio must be a positive number, got ${aspect}`);
     this.aspect = aspect;
+    this.initialAspect = aspect;
     const smoothing = {
       ...DEFAULT_SMOOTHER_OPTIONS,
       ...options.smoothing,
@@ -123,12 +140,24 @@ export class SquatAnalyzer {
     return this.stageMachine.stage;
   }
 
+  /** Width / height of the frames the analyzer currently works in. */
+  get aspectRatio(): number {
+    return this.aspect;
+  }
+
   /**
    * Analyzes one frame. Keypoints are matched by name; missing or unconfident ones are tolerated.
    * `feet` are the heel and toe points when the pose model gives them (BlazePose); MoveNet passes none.
+   * `aspectRatio` is the width / height of the frame the keypoints came from; omitted, the last one
+   * given (or the constructor's) is kept. One that is not a finite positive number is ignored the same
+   * way (a frame's bad size must not end the stream). One that differs from the current aspect by more
+   * than `ASPECT_REANCHOR_TOLERANCE` re-anchors: a pending rep summary is delivered on this frame, a
+   * rep in progress is dropped uncounted, and the filters, the view and the standing reference start
+   * over from this frame (the rep count is kept), since all of them hold widths in the old units.
    */
-  push(keypoints: readonly Keypoint[], tMs: number, feet?: readonly FootKeypoint[]): FrameAnalysis {
+  push(keypoints: readonly Keypoint[], tMs: number, feet?: readonly FootKeypoint[], aspectRatio?: number): FrameAnalysis {
     if (!Number.isFinite(tMs)) throw new RangeError(`tMs must be a finite number, got ${tMs}`);
+    let repCompleted: RepSummary | undefined = this.applyAspect(aspectRatio) ?? undefined;
     const pose = this.smoother.push(this.rawPoints(keypoints, INDEX, COCO17.length), tMs);
     // without foot points (MoveNet) the foot filters still run on nothing, so a point seen earlier is dropped after its hold time
     const feetPose = this.feetModel ? this.feetSmoother.push(this.rawPoints(feet ?? [], FOOT_INDEX, FOOT_POINTS.length), tMs) : [];
@@ -139,7 +168,6 @@ export class SquatAnalyzer {
     const features = computeFeatures(pose, this.reference, this.view, feetPose);
     const update = this.stageMachine.push(features.depth, tMs);
     const frame = repFrameOf(features, tMs);
-    let repCompleted: RepSummary | undefined;
     // a pending rep is summarised once its post window has passed, or at once when a new rep starts
     if (this.pending && (tMs - this.pending.timing.endMs >= REP_POST_WINDOW_MS || update.stage !== 'standing')) {
       repCompleted = this.emitPending() ?? undefined;
@@ -190,6 +218,7 @@ export class SquatAnalyzer {
   }
 
   reset(): void {
+    this.aspect = this.initialAspect;
     this.pending = null;
     this.smoother.reset();
     this.feetSmoother.reset();
@@ -212,11 +241,15 @@ export class SquatAnalyzer {
       view: this.view,
       lastMs: this.lastMs,
       pending: this.pending,
+      aspectRatio: this.aspect,
     };
     return JSON.parse(JSON.stringify(snap)) as SquatAnalyzerSnapshot;
   }
 
-  /** Restores a snapshot (one taken before foot points, without `feetSmoother`, starts the foot filters empty). */
+  /**
+   * Restores a snapshot (one taken before foot points, without `feetSmoother`, starts the foot filters
+   * empty; one taken before per-frame aspect ratios, without `aspectRatio`, is in the constructor's).
+   */
   restore(snapshot: SquatAnalyzerSnapshot): void {
     if (snapshot.version !== 1) throw new Error(`unsupported squat analyzer snapshot version ${String(snapshot.version)}`);
     const copy = JSON.parse(JSON.stringify(snapshot)) as SquatAnalyzerSnapshot;
@@ -229,6 +262,23 @@ export class SquatAnalyzer {
     this.view = copy.view;
     this.lastMs = copy.lastMs;
     this.pending = copy.pending;
+    this.aspect = copy.aspectRatio !== undefined && validAspect(copy.aspectRatio) ? copy.aspectRatio : this.initialAspect;
+  }
+
+  /** Takes a frame's aspect ratio (see `push`); returns the pending rep summary a re-anchor delivers. */
+  private applyAspect(aspectRatio: number | undefined): RepSummary | null {
+    if (aspectRatio === undefined || !validAspect(aspectRatio) || aspectRatio === this.aspect) return null;
+    const change = Math.abs(aspectRatio / this.aspect - 1);
+    this.aspect = aspectRatio;
+    if (change <= ASPECT_REANCHOR_TOLERANCE) return null;
+    const summary = this.emitPending();
+    this.smoother.reset();
+    this.feetSmoother.reset();
+    this.stageMachine.abandon();
+    this.recorder.discard();
+    this.reference = null;
+    this.view = 'unknown';
+    return summary;
   }
 
   private rawPoints<N extends string>(points: ReadonlyArray<{ readonly name: N; readonly x: number; readonly y: number; readonly score: number }>, index: ReadonlyMap<N, number>, size: number): Array<RawPoint | undefined> {
@@ -318,6 +368,10 @@ export class SquatAnalyzer {
 function repPoseOf(features: Parameters<typeof featureGetter>[0]): ModelPose {
   const get = featureGetter(features);
   return get('heelRise_bottom') !== null && get('toeRise_bottom') !== null ? 'blazepose' : 'movenet';
+}
+
+function validAspect(v: number): boolean {
+  return v > 0 && Number.isFinite(v);
 }
 
 function positive(v: number | null): number | null {

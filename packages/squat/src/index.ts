@@ -2,6 +2,7 @@
 // and the inference of the fitted models. Fitting, datasets and evaluation live in packages/squat-lab.
 export * from './analysis.types';
 export {
+  ASPECT_REANCHOR_TOLERANCE,
   REP_POST_WINDOW_MS,
   SquatAnalyzer,
   type PendingRep,

@@ -231,6 +231,25 @@ describe('StageMachine', () => {
     assert.equal(b.reps, 1);
   });
 
+  it('abandon drops the rep in progress, keeps the count, and the next rep counts from standing', () => {
+    const depths = repDepths();
+    const m = new StageMachine();
+    run(depths, 30, m);
+    assert.equal(m.reps, 1);
+    // half way down the second rep
+    const down = depths.slice(0, Math.floor(depths.length / 2));
+    down.forEach((d, i) => m.push(d, 10_000 + i * 33));
+    assert.notEqual(m.stage, 'standing');
+    m.abandon();
+    assert.equal(m.stage, 'standing');
+    assert.equal(m.current, null);
+    assert.equal(m.reps, 1);
+    // a full rep after it counts as the second
+    const after = depths.map((d, i) => m.push(d, 20_000 + i * 33));
+    assert.equal(after.filter((u) => u.completed).length, 1);
+    assert.equal(m.reps, 2);
+  });
+
   it('reset clears the count', () => {
     const { m } = run(repDepths());
     m.reset();

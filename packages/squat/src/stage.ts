@@ -211,6 +211,15 @@ export class StageMachine {
     return counted ? { stage: 'standing', reps, completed: timing } : { stage: 'standing', reps, abandoned: true };
   }
 
+  /**
+   * Drops the rep in progress without counting it and goes back to standing; the rep count and
+   * nothing else is kept (the depths the machine holds belong to a geometry that no longer applies,
+   * e.g. the camera frame changed shape).
+   */
+  abandon(): void {
+    this.s = { ...initialState(), reps: this.s.reps };
+  }
+
   reset(): void {
     this.s = initialState();
   }

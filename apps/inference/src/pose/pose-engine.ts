@@ -95,6 +95,7 @@ export class PoseEngine implements FrameEstimator, OnApplicationBootstrap, OnApp
       ...(r.feet !== undefined ? { feet: r.feet } : {}),
       ...(r.landmarks !== undefined ? { landmarks: r.landmarks } : {}),
       ...(r.track !== undefined ? { track: r.track } : {}),
+      frame: r.frame,
       inferenceMs: r.inferenceMs,
     };
   }

@@ -59,6 +59,7 @@ export class SessionRegistry implements OnModuleDestroy {
   getOrCreate(sessionId: string): StreamSession {
     let s = this.sessions.get(sessionId);
     if (!s) {
+      // no aspect ratio here: each frame's pose brings its decoded size, and the session gives the analyzer its width / height
       const created = new StreamSession(sessionId, new SquatAnalyzer(), this.engine, poseErrorToWire, () => performance.now());
       created.afterFrame = (repCounted) => this.maybeCheckpoint(created, repCounted);
       this.sessions.set(sessionId, created);

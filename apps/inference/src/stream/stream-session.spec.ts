@@ -6,7 +6,7 @@ import { repSequence } from '@squirret/squat/dist/testing/squat-pose.factory';
 import type { ParsedFrame } from './frame-parser';
 import { poseErrorToWire } from './session-registry';
 import { StreamSession, type FrameEstimate, type FrameEstimator } from './stream-session';
-import { PoseError, type PoseTrack } from '@squirret/pose';
+import { PoseError, type FrameSize, type PoseTrack } from '@squirret/pose';
 
 const standing: Keypoint[] = COCO17.map((name, i) => ({ name, x: 0.5, y: 0.1 + i * 0.05, score: 0.9 }));
 const frame = (n: number, image = Buffer.from([n])): ParsedFrame => ({ kind: 'frame', frameNumber: n, clientTimeMs: 1000 + n * 33, image, encoding: 'json' });
@@ -168,6 +168,84 @@ describe('StreamSession: BlazePose output (feet, landmarks, tracking)', () => {
     await s.idle();
     assert.equal(sent[0]!.poseModel, 'movenet-lightning');
     assert.ok(!('feet' in sent[0]!) && !('landmarks' in sent[0]!));
+  });
+});
+
+describe('StreamSession: the analyzer measures each frame in that frame\'s aspect ratio', () => {
+  /** Records the aspect ratio each push was given, and runs the real analyzer. */
+  class AspectRecordingAnalyzer extends SquatAnalyzer {
+    readonly aspectsGiven: (number | undefined)[] = [];
+    override push(...args: Parameters<SquatAnalyzer['push']>): ReturnType<SquatAnalyzer['push']> {
+      this.aspectsGiven.push(args[3]);
+      return super.push(...args);
+    }
+  }
+
+  /** Answers frame n (its first byte) with the size sizes[n] (absent: no size, as fakes give). */
+  const sizedEstimator = (sizes: Readonly<Record<number, FrameSize | undefined>>): FrameEstimator => ({
+    estimate: async (image) => {
+      const size = sizes[image[0]!];
+      return { model: 'movenet-lightning', keypoints: standing, ...(size ? { frame: size } : {}), inferenceMs: 1 };
+    },
+  });
+
+  async function stream(sizes: Readonly<Record<number, FrameSize | undefined>>, count: number) {
+    const analyzer = new AspectRecordingAnalyzer();
+    const sent: Record<string, unknown>[] = [];
+    const aspects: number[] = [];
+    const s = new StreamSession('s-aspect', analyzer, sizedEstimator(sizes), poseErrorToWire, () => 0);
+    s.attach({ send: (m) => void sent.push(m as unknown as Record<string, unknown>), analysed: () => void aspects.push(analyzer.aspectRatio) });
+    for (let n = 1; n <= count; n++) {
+      s.offer(frame(n));
+      await s.idle();
+    }
+    return { analyzer, sent, aspects, s };
+  }
+
+  it('a 240x427 frame (the AI-Trainer clips) reaches the analyzer as aspect 240 / 427; a phone turned to 427x240 follows', async () => {
+    const portrait = { width: 240, height: 427 };
+    const landscape = { width: 427, height: 240 };
+    const { analyzer, sent, aspects } = await stream({ 1: portrait, 2: portrait, 3: landscape, 4: landscape }, 4);
+    assert.deepEqual(analyzer.aspectsGiven, [240 / 427, 240 / 427, 427 / 240, 427 / 240]);
+    assert.deepEqual(aspects, [240 / 427, 240 / 427, 427 / 240, 427 / 240], 'the analyzer works in the frame\'s aspect');
+    assert.deepEqual(sent.map((m) => m.type), ['analysis', 'analysis', 'analysis', 'analysis']);
+    assert.equal(analyzer.snapshot().aspectRatio, 427 / 240, 'and checkpoints it');
+  });
+
+  it('a frame without a size keeps the last aspect; a frame whose size gives no aspect (0 high, 0 wide) is analysed with the last good one, without an error', async () => {
+    const { analyzer, sent, aspects } = await stream({ 1: { width: 108, height: 192 }, 2: undefined, 3: { width: 108, height: 0 }, 4: { width: 0, height: 192 }, 5: { width: 0, height: 0 } }, 5);
+    assert.deepEqual(analyzer.aspectsGiven, [108 / 192, undefined, Number.POSITIVE_INFINITY, 0, Number.NaN]);
+    assert.deepEqual(aspects, [108 / 192, 108 / 192, 108 / 192, 108 / 192, 108 / 192]);
+    assert.deepEqual(sent.map((m) => m.type), ['analysis', 'analysis', 'analysis', 'analysis', 'analysis'], 'no error message');
+  });
+
+  it('a rep on a 9:16 frame gives the same rep message as the same person on a square frame', async () => {
+    const aspect = 1080 / 1920;
+    const square = repSequence({ reps: 1, seed: 21, valgus: 0.03 });
+    const run = async (aspectOf: number, sized: boolean) => {
+      const est: FrameEstimator = {
+        estimate: async (image) => {
+          const p = square[(image[0]! << 8) | image[1]!]!;
+          const keypoints = p.keypoints.map((k) => ({ ...k, x: 0.5 + (k.x - 0.5) / aspectOf }));
+          return { model: 'movenet-lightning', keypoints, ...(sized ? { frame: { width: 1080 * aspectOf / aspect, height: 1920 } } : {}), inferenceMs: 1 };
+        },
+      };
+      const sent: Record<string, unknown>[] = [];
+      const s = new StreamSession('s-916', new SquatAnalyzer(), est, poseErrorToWire, () => 0);
+      s.attach({ send: (m) => void sent.push(m as unknown as Record<string, unknown>), analysed: () => undefined });
+      for (let i = 0; i < square.length; i++) {
+        const image = Buffer.alloc(2);
+        image.writeUInt16BE(i);
+        s.offer({ kind: 'frame', frameNumber: i + 1, clientTimeMs: 1000 + square[i]!.tMs, image, encoding: 'binary' });
+        await s.idle();
+      }
+      return sent.filter((m) => m.type === 'rep');
+    };
+    const onSquare = await run(1, false);
+    assert.equal(onSquare.length, 1);
+    assert.deepEqual(await run(aspect, true), onSquare, 'sized 9:16 frames: the square person\'s verdict');
+    // the same squeezed keypoints with no size: what the service did before frames carried it
+    assert.notDeepEqual(await run(aspect, false), onSquare, 'without the size the verdict differs (the test can fail)');
   });
 });
 

@@ -1,5 +1,5 @@
 import type { AnalysisMessage, FootKeypoint, InferenceErrorMessage, Keypoint, Landmark, PoseModelName, RepMessage } from '@squirret/contracts';
-import type { PoseTrack } from '@squirret/pose';
+import type { FrameSize, PoseTrack } from '@squirret/pose';
 import type { FrameAnalysis, JointConfidence, SquatAnalyzer } from '@squirret/squat';
 import type { SessionCheckpoint } from '../checkpoint/session-checkpoint';
 import type { ParsedFrame } from './frame-parser';
@@ -15,6 +15,11 @@ export interface FrameEstimate {
   readonly landmarks?: Landmark[];
   /** Tracking state to send with this stream's next frame (BlazePose; absent when the person was lost). */
   readonly track?: PoseTrack;
+  /**
+   * Size of the decoded frame the keypoints are normalised to; its width / height is the aspect ratio
+   * the analyzer measures this frame in. Absent (fakes in tests): the analyzer keeps its last one.
+   */
+  readonly frame?: FrameSize;
   readonly inferenceMs: number;
 }
 
@@ -191,13 +196,15 @@ export class StreamSession {
    * they were before the frame, so one bad frame gets its error and the session goes on unharmed
    * (and no poisoned state is ever checkpointed).
    */
-  private analyse(keypoints: Keypoint[], feet: readonly FootKeypoint[] | undefined, frame: ParsedFrame, receivedAt: number): FrameAnalysis {
+  private analyse(pose: FrameEstimate, frame: ParsedFrame, receivedAt: number): FrameAnalysis {
     const before = this.analyzer.snapshot();
     const tMs = this.timeOf(frame, receivedAt);
     try {
       if (!Number.isFinite(tMs)) throw new RangeError('frame time is not finite');
       const started = performance.now();
-      const a = this.analyzer.push(keypoints, tMs, feet);
+      // the analyzer ignores an aspect that is not a finite positive number (a 0-high frame)
+      const aspect = pose.frame ? pose.frame.width / pose.frame.height : undefined;
+      const a = this.analyzer.push(pose.keypoints, tMs, pose.feet, aspect);
       this.onAnalysed?.(performance.now() - started);
       if (!Number.isFinite(a.reps) || (a.score !== null && !Number.isFinite(a.score))) throw new RangeError('analysis is not finite');
       this.lastTimeMs = tMs;
@@ -214,7 +221,7 @@ export class StreamSession {
     try {
       const pose = await this.estimator.estimate(frame.image, this.track);
       this.track = pose.track;
-      const a = this.analyse(pose.keypoints, pose.feet, frame, receivedAt);
+      const a = this.analyse(pose, frame, receivedAt);
       this.framesAnalysed++;
       this.dirty = true;
       this.afterFrame?.(a.repCompleted !== undefined || a.reps !== before);

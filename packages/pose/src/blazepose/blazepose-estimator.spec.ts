@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeToRgb } from '../decode';
 import { clipFrames, FIRST_PERSON_FRAME, FRONT_CLIPS, SIDE_CLIP } from '../testing/clips';
-import { mirrored } from '../testing/image-builders';
+import { mirrored, resized, storedSideways } from '../testing/image-builders';
 import { assertWellFormedPose, byName } from '../testing/pose-assertions';
 import { BlazePoseEstimator, type PoseTrack } from './blazepose-estimator';
 
@@ -66,6 +66,19 @@ describe('BlazePoseEstimator (real blazepose-detector + blazepose-lite)', () => 
       assert.ok(Math.abs(kb[l].x - (1 - ka[r].x)) < 0.03, `${l}: ${kb[l].x} vs 1 - ${ka[r].x}`);
       assert.ok(Math.abs(kb[l].y - ka[r].y) < 0.03, `${l}.y`);
     }
+  });
+
+  it('reports the size of the decoded frame its points are normalised to: oriented, and shrunk to 640 px', async () => {
+    const { frames, width, height } = await clipFrames(FRONT_CLIPS[2]);
+    const frame = frames[FIRST_PERSON_FRAME + 3] as Buffer;
+    assert.deepEqual((await bp.estimateImage(frame)).frame, { width, height });
+    assert.deepEqual((await bp.estimateImage(await storedSideways(frame))).frame, { width, height }, 'EXIF orientation 6 applied');
+    // 1080x1920 is decoded at 360x640 (the same shape); the frame size is the decoded one
+    assert.deepEqual((await bp.estimateImage(await resized(frame, 1080, 1920))).frame, { width: 360, height: 640 });
+    // also when no one is found
+    const blank = await bp.estimateImage(frames[0] as Buffer);
+    assert.equal(blank.detectorRan, true);
+    assert.deepEqual(blank.frame, { width, height });
   });
 
   it('a track for a frame of another size is not used (the detector runs again)', async () => {

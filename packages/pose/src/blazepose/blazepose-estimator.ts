@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import { type BackendInfo, type BackendPreference, initBackend } from '../backend';
-import { decodeToRgb } from '../decode';
+import { decodeToRgb, type FrameSize } from '../decode';
 import { type ImageLimits, DEFAULT_IMAGE_LIMITS } from '../image-limits';
 import { humanModelsPackageDir, loadGraphModelFiles, locateGraphModelFiles } from '../model-files';
 import { BLAZEPOSE_DETECTOR_ANCHORS, decodeBestDetection, generateAnchors, type Anchor } from './anchors';
@@ -22,6 +22,8 @@ export interface PoseTrack {
 
 /** One BlazePose frame: the pose, the next frame's track (absent when tracking was lost) and what ran. */
 export interface BlazePoseEstimate extends BlazePoseOutput {
+  /** The decoded image's size (the points are normalised to it; a frame over 640 px is shrunk first). */
+  readonly frame: FrameSize;
   readonly track: PoseTrack | undefined;
   /** The landmark model's person-present probability (0 when the detector found no one). */
   readonly presence: number;
@@ -120,12 +122,13 @@ export class BlazePoseEstimator {
   /** Estimates the pose of a decoded frame, continuing from `track` when it is for a frame of this size. */
   async estimate(image: RgbImage, track?: PoseTrack): Promise<BlazePoseEstimate> {
     const started = performance.now();
+    const frame = { width: image.width, height: image.height };
     let roi = track !== undefined && track.width === image.width && track.height === image.height && isUsableRoi(track.roi) ? track.roi : undefined;
     const detectorRan = roi === undefined;
     if (roi === undefined) {
       roi = await this.detect(image);
       if (roi === undefined) {
-        return { ...emptyBlazePoseOutput(), track: undefined, presence: 0, detectorRan, inferenceMs: performance.now() - started };
+        return { ...emptyBlazePoseOutput(), frame, track: undefined, presence: 0, detectorRan, inferenceMs: performance.now() - started };
       }
     }
     const { ld3d, presence } = await this.landmarks(image, roi);
@@ -135,6 +138,7 @@ export class BlazePoseEstimator {
     const lost = !(presence >= this.minPresence) || !isUsableRoi(next);
     return {
       ...toBlazePoseOutput(points, image.width, image.height, presence),
+      frame,
       track: lost ? undefined : { roi: next, width: image.width, height: image.height },
       presence,
       detectorRan,

@@ -46,6 +46,27 @@ export function mirrored(frame: Buffer): Promise<Buffer> {
   return sharp(frame).flop().jpeg({ quality: 90 }).toBuffer();
 }
 
+/**
+ * The frame stored sideways (pixels turned 90° anticlockwise) with EXIF orientation 6, as a phone
+ * held upright writes it: displayed (auto-oriented), it is the original frame again.
+ */
+export async function storedSideways(frame: Buffer): Promise<Buffer> {
+  return sharp(await sharp(frame).rotate(270).jpeg({ quality: 90 }).toBuffer())
+    .withMetadata({ orientation: 6 })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+}
+
+/** The frame turned 90° clockwise in its pixels (no EXIF): a portrait frame becomes a landscape one. */
+export function turned(frame: Buffer): Promise<Buffer> {
+  return sharp(frame).rotate(90).jpeg({ quality: 90 }).toBuffer();
+}
+
+/** The frame resized to width x height (stretched if the shape differs), re-encoded as JPEG. */
+export function resized(frame: Buffer, width: number, height: number): Promise<Buffer> {
+  return sharp(frame).resize(width, height, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer();
+}
+
 /** The frame with black added on its right, `extra` pixels wide, re-encoded as JPEG. */
 export function paddedRight(frame: Buffer, extra: number): Promise<Buffer> {
   return sharp(frame)
