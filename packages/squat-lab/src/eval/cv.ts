@@ -57,6 +57,12 @@ export interface ModelSpec {
   readonly forest: { readonly params: Omit<ForestParams, 'seed'>; readonly seeds: readonly number[]; readonly share: number } | null;
   /** Written into the model: per joint, the fault probability that flags it when another class wins. */
   readonly jointProbabilityMin: FittedModel['jointProbabilityMin'] | null;
+  /**
+   * The boosted trees' row weights: absent or 'none', every row 1; 'session', each capture session
+   * (the date in the recording's name) weighs the same in all (a lab probe, round 10); 'sqrt-session',
+   * a session weighs the square root of its size.
+   */
+  readonly weighting?: 'none' | 'session' | 'sqrt-session';
 }
 
 /** Each copy is also another body: segment lengths and widths within ±20% (see `rescaleBody`). */
@@ -108,18 +114,37 @@ export interface TrainRow {
   readonly recording?: string;
 }
 
+/** A capture session: the date in `recording_DDMMYYYY_HHMMSS`. */
+const sessionOf = (recording: string): string => recording.split('_')[1] ?? recording;
+
+/** Row weights for `weighting` (mean 1), or undefined for equal weights. */
+function rowWeights(rows: readonly TrainRow[], weighting: NonNullable<ModelSpec['weighting']>): number[] | undefined {
+  if (weighting === 'none') return undefined;
+  const size = new Map<string, number>();
+  for (const r of rows) {
+    const s = sessionOf(r.recording ?? '');
+    size.set(s, (size.get(s) ?? 0) + 1);
+  }
+  const raw = rows.map((r) => {
+    const n = size.get(sessionOf(r.recording ?? ''))!;
+    return weighting === 'session' ? 1 / n : 1 / Math.sqrt(n);
+  });
+  const mean = raw.reduce((a, b) => a + b, 0) / raw.length;
+  return raw.map((w) => w / mean);
+}
+
 /** Trains the ensemble of `spec` on `rows` (augmented copies are used by the member kinds that want them). */
 export function trainClassifier(rows: readonly TrainRow[], spec: ModelSpec = MODEL_SPEC): Classifier {
   const k = FORM_CLASSES.length;
-  const pick = (augmented: boolean): { X: FeatureRow[]; y: number[]; groups: string[] } => {
+  const pick = (augmented: boolean): { X: FeatureRow[]; y: number[]; groups: string[]; weights: number[] | undefined } => {
     const r = rows.filter((s) => s.aug === 0 || augmented);
-    return { X: r.map((s) => s.x), y: r.map((s) => s.y), groups: r.map((s, i) => s.recording ?? String(i)) };
+    return { X: r.map((s) => s.x), y: r.map((s) => s.y), groups: r.map((s, i) => s.recording ?? String(i)), weights: rowWeights(r, spec.weighting ?? 'none') };
   };
   const m = pick(spec.augmentMlp);
   const g = pick(spec.augmentGbdt);
   const members: EnsembleModel['members'][number][] = [
     ...spec.mlpSeeds.map((seed) => compactMlp(trainMlp(m.X, m.y, k, { ...spec.mlp, seed }))),
-    ...spec.gbdtSeeds.map((seed) => compactGbdt(trainGbdt(g.X, g.y, k, { ...spec.gbdt, seed }))),
+    ...spec.gbdtSeeds.map((seed) => compactGbdt(trainGbdt(g.X, g.y, k, { ...spec.gbdt, seed }, g.weights))),
   ];
   const weights = members.map(() => 1);
   if (spec.forest && spec.forest.seeds.length > 0) {

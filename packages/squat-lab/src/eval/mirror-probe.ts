@@ -7,7 +7,7 @@ import { DATASETS_ENV } from './dataset';
 import { CACHE_DIR, trainRows } from './samples';
 
 /**
- * `node packages/squat-lab/dist/eval/mirror-probe.js --pose blazepose [--mirror-copies] [--forest] [--seed 1]`
+ * `node packages/squat-lab/dist/eval/mirror-probe.js --pose blazepose [--mirror-copies] [--forest] [--seed 1] [--weighting none|session|sqrt-session]`
  *
  * A lab probe (NOTEBOOK round 10), by-session CV only, train split only: does a left-right mirror
  * help people not seen? Two ways, measured on the same folds and rows:
@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     gbdtSeeds: [seed],
     forest: argv.includes('--forest') && base.forest ? { ...base.forest, seeds: [seed] } : null,
     augment: argv.includes('--mirror-copies') ? base.augment.map((a) => ({ ...a, mirror: 'alternate' as const })) : base.augment,
+    weighting: (arg('--weighting') ?? 'none') as NonNullable<ModelSpec['weighting']>,
   };
   const rows = await trainRows(spec.augment, arg('--datasets') ?? process.env[DATASETS_ENV], console.log, { mirrored: true });
   const names = EXPECTED_FEATURE_NAMES[pose];
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   const toSample = (r: (typeof rows.rows)[number]): Sample => ({ x: col.map((i) => r.x[i] ?? null), y: FORM_CLASSES.indexOf(r.truth), aug: r.aug, truth: r.truth, recording: r.recording });
   const samples = rows.rows.filter((r) => !r.mirrored).map(toSample);
   const mirrorOf = new Map(rows.rows.filter((r) => r.mirrored).map((r) => [r.recording, toSample(r)]));
-  console.log(`${pose}: ${samples.filter((s) => s.aug === 0).length} reps, ${samples.filter((s) => s.aug > 0).length} copies, ${mirrorOf.size} mirror images; spec ${JSON.stringify({ gbdtSeeds: spec.gbdtSeeds, forest: spec.forest !== null, mirrorCopies: argv.includes('--mirror-copies') })}`);
+  console.log(`${pose}: ${samples.filter((s) => s.aug === 0).length} reps, ${samples.filter((s) => s.aug > 0).length} copies, ${mirrorOf.size} mirror images; spec ${JSON.stringify({ gbdtSeeds: spec.gbdtSeeds, forest: spec.forest !== null, mirrorCopies: argv.includes('--mirror-copies'), weighting: spec.weighting })}`);
   const t0 = Date.now();
   const out: { recording: string; y: number; fold: number; p: number[]; pMirror: number[] | null }[] = [];
   crossValidateSessions(samples, spec, (model, held, fold) => {
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
   console.log(`  mirror image alone ${JSON.stringify(mirrorAlone)}`);
   console.log(`  mean with the mirror image ${JSON.stringify(mean)}`);
   mkdirSync(CACHE_DIR, { recursive: true });
-  const file = join(CACHE_DIR, `mirror-probe.${pose}.${argv.includes('--mirror-copies') ? 'mirror-copies' : 'plain-copies'}.${argv.includes('--forest') ? 'forest' : 'gbdt'}.s${seed}.json`);
+  const file = join(CACHE_DIR, `mirror-probe.${pose}.${argv.includes('--mirror-copies') ? 'mirror-copies' : 'plain-copies'}.${argv.includes('--forest') ? 'forest' : 'gbdt'}.${spec.weighting}.s${seed}.json`);
   writeFileSync(file, JSON.stringify({ spec: { gbdtSeeds: spec.gbdtSeeds, forest: spec.forest, augment: spec.augment }, plain, mean, mirrorAlone, outOfFold: out }));
   console.log(`wrote ${file}`);
 }
