@@ -34,6 +34,8 @@ const SATURATE_FPS = Number(process.env.BENCH_SATURATE_FPS ?? 30);
 // Unmeasured load before measuring: the first seconds under load are slower (JIT and WASM tier-up
 // in the workers); without it whichever phase ran first looked ~10% worse.
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 5_000);
+// The services' INFERENCE_POSE_PIPELINE_DEPTH (frames a pose worker holds at once); unset: the service default (2).
+const PIPELINE_DEPTH = process.env.BENCH_POSE_PIPELINE_DEPTH;
 const MODELS = (process.env.BENCH_MODELS ?? 'blazepose-lite,blazepose-full,movenet-lightning').split(',').map((m) => m.trim()).filter(Boolean);
 const CLIPS = join(process.env.SQUIRRET_DATASETS ?? join(root, '..', 'shared', 'datasets'), 'squat_clips_gif');
 
@@ -165,6 +167,7 @@ async function startModel(model) {
     CONTROL_PLANE_SESSION_RATE_LIMIT: '100000000',
     INFERENCE_POSE_WORKERS: String(WORKERS),
     INFERENCE_POSE_MODEL: model,
+    ...(PIPELINE_DEPTH !== undefined ? { INFERENCE_POSE_PIPELINE_DEPTH: PIPELINE_DEPTH } : {}),
   });
   for (;;) {
     const r = await fetch(`${started.platform.url}/health/ready`);
@@ -214,7 +217,7 @@ const results = services.map((svc) => ({
 
 const load = (await import('node:os')).loadavg();
 const pad = (v, n) => String(v).padStart(n);
-console.log(`\nbench:inference: ${WORKERS} worker(s), ${CLIENTS} clients at ${SATURATE_FPS || "max"} fps when saturated, ${ROUNDS} round(s) of ${PHASE_MS / ROUNDS} ms per phase, load average at the end ${load.map((l) => l.toFixed(1)).join(' ')} (a shared machine: compare the ratios, not the raw figures across runs)`);
+console.log(`\nbench:inference: ${WORKERS} worker(s), pipeline depth ${PIPELINE_DEPTH ?? 'default'}, ${CLIENTS} clients at ${SATURATE_FPS || "max"} fps when saturated, ${ROUNDS} round(s) of ${PHASE_MS / ROUNDS} ms per phase, load average at the end ${load.map((l) => l.toFixed(1)).join(' ')} (a shared machine: compare the ratios, not the raw figures across runs)`);
 console.log(`${'model'.padEnd(18)} ${pad('bare f/s', 9)} ${pad('binary f/s', 11)} ${pad('ratio', 6)} ${pad('json f/s', 9)} ${pad('ratio', 6)} ${pad('1 inference ms', 15)} ${pad('half-load p95', 14)} ${pad('ratio', 6)} ${pad('detector runs', 14)}`);
 for (const r of results) {
   const oneInference = r.bare.inferenceMs.p50 + r.bare.decodeMs.p50;

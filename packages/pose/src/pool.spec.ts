@@ -134,6 +134,9 @@ describe('PosePool crash recovery', () => {
     const replacementReady = new Promise<void>((resolve) => (replaced = resolve));
     const pool = new PosePool({
       workers: 1,
+      // One job per worker, so the second frame waits in the pool's queue (at depth 2 it would be in
+      // the crashing worker's inbox and lost with it: pool-pipeline.spec.ts).
+      pipelineDepth: 1,
       workerScript: join(__dirname, 'testing', 'crashing-worker.js'),
       onEvent: (e) => {
         events.push(e);

@@ -17,6 +17,8 @@ export interface PoseWorkerInit {
 export type ToPoseWorker =
   /** One frame; `image` is transferred, not copied. */
   | { readonly type: 'estimate'; readonly jobId: number; readonly image: ArrayBuffer; readonly track?: PoseTrack }
+  /** Drop this job if it has not started (PosePool.close() with frames waiting in the worker's inbox). */
+  | { readonly type: 'cancel'; readonly jobId: number }
   /**
    * Benchmark: decode + infer `frames` in a tight loop for `durationMs`, starting at frame `offset`
    * (BlazePose tracks from frame to frame, as one stream would).
@@ -39,5 +41,7 @@ export type FromPoseWorker =
   | { readonly type: 'init-failed'; readonly error: PoseErrorShape }
   | ({ readonly type: 'result'; readonly jobId: number } & FramePose)
   | { readonly type: 'failed'; readonly jobId: number; readonly error: PoseErrorShape }
+  /** Answer to `cancel`: the job was dropped unstarted (no result follows). */
+  | { readonly type: 'cancelled'; readonly jobId: number }
   | ({ readonly type: 'loop-done' } & LoopTimings)
   | { readonly type: 'loop-failed'; readonly error: PoseErrorShape };

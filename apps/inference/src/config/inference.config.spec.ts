@@ -15,6 +15,15 @@ describe('inference config', () => {
     for (const [from, to] of Object.entries(INFERENCE_RENAMED_KEYS)) assert.equal(to, `INFERENCE_${from}`);
   });
 
+  it('lets a pose worker hold 2 frames by default; 1 (one at a time) to 8 are accepted, 0 and 9 refused', () => {
+    assert.equal(loadInferenceConfig(secret).INFERENCE_POSE_PIPELINE_DEPTH, 2);
+    assert.equal(loadInferenceConfig({ ...secret, INFERENCE_POSE_PIPELINE_DEPTH: '1' }).INFERENCE_POSE_PIPELINE_DEPTH, 1);
+    assert.equal(loadInferenceConfig({ ...secret, INFERENCE_POSE_PIPELINE_DEPTH: '8' }).INFERENCE_POSE_PIPELINE_DEPTH, 8);
+    assert.throws(() => loadInferenceConfig({ ...secret, INFERENCE_POSE_PIPELINE_DEPTH: '0' }), /INFERENCE_POSE_PIPELINE_DEPTH/);
+    assert.throws(() => loadInferenceConfig({ ...secret, INFERENCE_POSE_PIPELINE_DEPTH: '9' }), /INFERENCE_POSE_PIPELINE_DEPTH: at most 8/);
+    assert.throws(() => loadInferenceConfig({ ...secret, INFERENCE_POSE_PIPELINE_DEPTH: 'two' }), /INFERENCE_POSE_PIPELINE_DEPTH/);
+  });
+
   it('pings the frame socket every 15 s by default; 0 turns pings off; a period under 50 ms is refused', () => {
     assert.equal(loadInferenceConfig(secret).INFERENCE_WS_PING_MS, 15_000);
     assert.equal(loadInferenceConfig({ ...secret, INFERENCE_WS_PING_MS: '0' }).INFERENCE_WS_PING_MS, 0);

@@ -45,6 +45,13 @@ export const InferenceConfigSchema = z.object({
   INFERENCE_POSE_WORKERS: env.int(availableParallelism(), 0),
   INFERENCE_POSE_BACKEND: z.enum(['auto', 'tensorflow', 'wasm']).default('auto'),
   /**
+   * Frames one pose worker holds at once, run in order: at 2 it starts the next frame as it posts a
+   * result, instead of idling until this process's event loop sends it one (1-2 ms a frame, 3-4% of a
+   * saturated worker's time on 2 cores). Frames in a worker's inbox count against the pool's queue
+   * (INFERENCE_CAPACITY); a crashed or timed-out worker loses every frame it holds. 1 = one per worker.
+   */
+  INFERENCE_POSE_PIPELINE_DEPTH: env.int(2, 1).refine((v) => v <= 8, 'at most 8 (2 removes the idle gap; more only holds frames longer)'),
+  /**
    * The pose model: BlazePose (33 landmarks with heels and toes; lite or full) or MoveNet Lightning
    * (COCO-17 only, no feet). Default blazepose-full: the one BlazePose variant on which the shipped
    * analyzer gets every verdict of the real clips that it gets on MoveNet (lite misjudges the

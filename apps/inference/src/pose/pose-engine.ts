@@ -30,6 +30,7 @@ export class PoseEngine implements FrameEstimator, OnApplicationBootstrap, OnApp
         ? new PosePool({
             workers: config.INFERENCE_POSE_WORKERS,
             model: config.INFERENCE_POSE_MODEL,
+            pipelineDepth: config.INFERENCE_POSE_PIPELINE_DEPTH,
             // Each session has at most one frame in the pool; the queue holds one per session.
             maxQueue: config.INFERENCE_CAPACITY,
             backend: config.INFERENCE_POSE_BACKEND,
@@ -70,7 +71,10 @@ export class PoseEngine implements FrameEstimator, OnApplicationBootstrap, OnApp
       .then(() => {
         this.warm = true;
         this.markWarm();
-        this.logger.log({ model: this.config.INFERENCE_POSE_MODEL, workers: this.config.INFERENCE_POSE_WORKERS, ms: Date.now() - t0 }, 'pose model warm');
+        this.logger.log(
+          { model: this.config.INFERENCE_POSE_MODEL, workers: this.config.INFERENCE_POSE_WORKERS, pipelineDepth: this.config.INFERENCE_POSE_PIPELINE_DEPTH, ms: Date.now() - t0 },
+          'pose model warm',
+        );
       })
       .catch((err: unknown) => {
         this.failure = err instanceof Error ? err.message : String(err);
