@@ -5,25 +5,13 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { PoseTrack } from './blazepose/blazepose-estimator';
 import { PosePool, type PoseResult } from './pool';
-import { PoseError, type PoseErrorCode } from './pose.errors';
 import { clipFrame, clipFrames, FIRST_PERSON_FRAME, FRONT_CLIPS, SIDE_CLIP } from './testing/clips';
 import { CRASH_MAGIC } from './testing/crash-magic';
-import { assertWellFormedPose, maxPoseDifference } from './testing/pose-assertions';
+import { assertWellFormedPose, maxPoseDifference, rejectsWith } from './testing/pose-assertions';
 import { slowFrame } from './testing/slow-magic';
 
 const SLOW_WORKER = join(__dirname, 'testing', 'slow-worker.js');
 const CRASHING_WORKER = join(__dirname, 'testing', 'crashing-worker.js');
-
-async function rejectsWith(promise: Promise<unknown>, code: PoseErrorCode): Promise<PoseError> {
-  let caught: PoseError | undefined;
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof PoseError, `expected a PoseError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    caught = error;
-    return true;
-  });
-  return caught as PoseError;
-}
 
 async function withPool<T>(pool: PosePool, run: (pool: PosePool) => Promise<T>): Promise<T> {
   try {

@@ -3,22 +3,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PoseEstimator } from './estimator';
 import { PosePool, type PosePoolEvent } from './pool';
-import { PoseError, type PoseErrorCode } from './pose.errors';
 import { CRASH_MAGIC } from './testing/crash-magic';
 import { clipFrame, FIRST_PERSON_FRAME, FRONT_CLIPS, SIDE_CLIP } from './testing/clips';
 import { pngClaimingSize } from './testing/image-builders';
-import { assertWellFormedPose, maxPoseDifference } from './testing/pose-assertions';
-
-async function rejectsWith(promise: Promise<unknown>, code: PoseErrorCode): Promise<PoseError> {
-  let caught: PoseError | undefined;
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof PoseError, `expected a PoseError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    caught = error;
-    return true;
-  });
-  return caught as PoseError;
-}
+import { assertWellFormedPose, maxPoseDifference, rejectsWith } from './testing/pose-assertions';
 
 describe('PosePool (2 workers, real model)', () => {
   const pool = new PosePool({ workers: 2, maxQueue: 1 });

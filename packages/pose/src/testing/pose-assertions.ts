@@ -1,6 +1,7 @@
 // Test support: checks on a pose that any correct MoveNet output must pass.
 import assert from 'node:assert/strict';
 import { COCO17, type Keypoint, type KeypointName } from '@squirret/contracts';
+import { PoseError, type PoseErrorCode } from '../pose.errors';
 
 /** 17 keypoints in COCO order, every score and coordinate a finite number in [0, 1]. */
 export function assertWellFormedPose(keypoints: readonly Keypoint[], label: string): void {
@@ -43,4 +44,16 @@ export function maxPoseDifference(a: readonly Keypoint[], b: readonly Keypoint[]
       return Math.max(Math.abs(k.x - o.x), Math.abs(k.y - o.y), Math.abs(k.score - o.score));
     }),
   );
+}
+
+/** Awaits `promise`, asserts it rejects with a PoseError of `code`, and returns that error. */
+export async function rejectsWith(promise: Promise<unknown>, code: PoseErrorCode): Promise<PoseError> {
+  let caught: PoseError | undefined;
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof PoseError, `expected a PoseError, got ${String(error)}`);
+    assert.equal(error.code, code, error.message);
+    caught = error;
+    return true;
+  });
+  return caught as PoseError;
 }
