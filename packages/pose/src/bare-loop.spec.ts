@@ -13,6 +13,12 @@ describe('runBareLoop', () => {
     assert.equal(result.perWorker.length, 1);
     assert.equal(result.perWorker[0]?.framesDone, result.framesDone);
     assert.ok(result.framesPerSecond > 0);
+    // the worker's decode and inference are CPU time of this process (a fifth of their wall time at least,
+    // on a loaded machine too; a unit slip of 1000x fails), and one worker cannot use more
+    // than its wall-clock loop time (plus the main thread's and the runtime's own threads' little share)
+    const inferMs = result.framesDone * result.inferenceMs.mean;
+    assert.ok(result.cpuMs >= 0.2 * inferMs, `cpuMs ${result.cpuMs} for ${result.framesDone} inferences of ${result.inferenceMs.mean} ms`);
+    assert.ok(result.cpuMs <= 3 * result.elapsedMs + 50, `cpuMs ${result.cpuMs} over a ${result.elapsedMs} ms loop`);
     for (const s of [result.decodeMs, result.inferenceMs]) {
       assert.ok(s.mean > 0 && s.p50 > 0 && s.p95 >= s.p50);
     }
