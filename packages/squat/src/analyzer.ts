@@ -220,13 +220,18 @@ export class SquatAnalyzer {
   reset(): void {
     this.aspect = this.initialAspect;
     this.pending = null;
+    this.stageMachine.reset();
+    this.forgetPerson();
+    this.lastMs = null;
+  }
+
+  /** Drops what follows the person (filters, the rep's buffered frames, the standing reference, the view); the count stays. */
+  private forgetPerson(): void {
     this.smoother.reset();
     this.feetSmoother.reset();
-    this.stageMachine.reset();
     this.recorder.discard();
     this.reference = null;
     this.view = 'unknown';
-    this.lastMs = null;
   }
 
   snapshot(): SquatAnalyzerSnapshot {
@@ -272,12 +277,8 @@ export class SquatAnalyzer {
     this.aspect = aspectRatio;
     if (change <= ASPECT_REANCHOR_TOLERANCE) return null;
     const summary = this.emitPending();
-    this.smoother.reset();
-    this.feetSmoother.reset();
     this.stageMachine.abandon();
-    this.recorder.discard();
-    this.reference = null;
-    this.view = 'unknown';
+    this.forgetPerson();
     return summary;
   }
 
